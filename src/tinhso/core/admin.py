@@ -1,0 +1,117 @@
+"""Admin pages for the administrative backbone: units, agencies, staff, calendar, audit log."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    AdministrativeUnit,
+    Agency,
+    AuditEntry,
+    CalendarOverride,
+    OneStopDesk,
+    User,
+    UserRole,
+)
+from .otp import protect_admin_site
+from .text import fold
+
+# Privileged users confirm their TOTP code before the admin opens (when the setting is on).
+protect_admin_site(admin.site)
+
+
+class FoldedSearchMixin:
+    """Search names without diacritics too: "ha tinh" finds "Hà Tĩnh"."""
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            results |= queryset.filter(search_name__contains=fold(search_term))
+        return results, may_have_duplicates
+
+
+@admin.register(AdministrativeUnit)
+class AdministrativeUnitAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ["code", "name", "level", "division_type", "parent", "valid_from", "valid_to"]
+    list_filter = ["level", "division_type", ("valid_to", admin.EmptyFieldListFilter)]
+    search_fields = ["code", "name"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent", "successor"]
+    list_per_page = 50
+
+
+class OneStopDeskInline(admin.TabularInline):
+    model = OneStopDesk
+    extra = 0
+
+
+@admin.register(Agency)
+class AgencyAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ["code", "name", "short_name", "level", "unit", "is_active"]
+    list_filter = ["level", "is_active"]
+    search_fields = ["code", "name", "short_name"]
+    list_select_related = ["unit"]
+    autocomplete_fields = ["parent", "unit"]
+    inlines = [OneStopDeskInline]
+
+
+class UserRoleInline(admin.TabularInline):
+    model = UserRole
+    extra = 0
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Thông tin cán bộ"), {
+            "fields": ("full_name", "agency", "email", "phone", "personal_id"),
+        }),
+        (_("Quyền hạn"), {
+            "fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions"),
+        }),
+        (_("Thời điểm"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {
+            "classes": ("wide",),
+            "fields": ("username", "usable_password", "password1", "password2"),
+        }),
+        (_("Thông tin cán bộ"), {"fields": ("full_name", "agency", "email", "phone")}),
+    )
+    list_display = ["username", "full_name", "agency", "is_staff", "is_active", "last_login"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "roles__role", "agency__level"]
+    search_fields = ["username", "full_name", "email", "phone", "personal_id"]
+    list_select_related = ["agency"]
+    autocomplete_fields = ["agency"]
+    inlines = [UserRoleInline]
+
+
+@admin.register(CalendarOverride)
+class CalendarOverrideAdmin(admin.ModelAdmin):
+    list_display = ["date", "is_working_day", "note"]
+    list_filter = ["is_working_day"]
+    search_fields = ["note"]
+    date_hierarchy = "date"
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only for everyone: the log is append-only and hash-chained (see core.audit)."""
+
+    list_display = ["seq", "at", "action", "actor_name", "target_type", "target_id",
+                    "ip_address"]
+    list_filter = ["action", "target_type", "at"]
+    search_fields = ["action", "actor_name", "target_id"]
+    date_hierarchy = "at"
+    ordering = ["-seq"]
+    show_full_result_count = False  # a COUNT over a long log on every page is wasted work
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
