@@ -1,0 +1,9 @@
+from rest_framework.routers import DefaultRouter
+
+from .api import ProcedureViewSet, SectorViewSet, VersionViewSet
+
+router = DefaultRouter()
+router.register("sectors", SectorViewSet, basename="sector")
+router.register("procedures", ProcedureViewSet, basename="procedure")
+router.register("procedure-versions", VersionViewSet, basename="procedure-version")
+urlpatterns = router.urls
