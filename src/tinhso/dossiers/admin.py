@@ -1,0 +1,57 @@
+"""Dossiers in the admin: read-only. Status and clock change only through dossiers.lifecycle."""
+
+from django.contrib import admin
+
+from .models import Dossier, DossierComponent, DossierEvent, Payment, Result
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(ReadOnlyInline):
+    model = DossierEvent
+    fields = ["at", "action", "from_status", "to_status", "agency", "actor_name", "note"]
+
+
+class ComponentInline(ReadOnlyInline):
+    model = DossierComponent
+    fields = ["name", "is_digitized", "reused_from", "is_supplement", "added_at"]
+
+
+class ResultInline(ReadOnlyInline):
+    model = Result
+    fields = ["name", "number", "is_electronic", "issued_at"]
+
+
+class PaymentInline(ReadOnlyInline):
+    model = Payment
+    fields = ["amount", "method", "reference", "paid_at"]
+
+
+@admin.register(Dossier)
+class DossierAdmin(admin.ModelAdmin):
+    list_display = ["code", "procedure", "agency", "applicant_name", "status", "submitted_at",
+                    "due_at"]
+    list_filter = ["status", "channel"]
+    search_fields = ["code", "applicant_name", "applicant_id_number"]
+    list_select_related = ["procedure", "agency"]
+    date_hierarchy = "submitted_at"
+    show_full_result_count = False  # no COUNT(*) over millions of rows on every page
+    inlines = [ComponentInline, EventInline, ResultInline, PaymentInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,30 @@
+"""Dossier codes: `<agency code>-<yymmdd>-<4-digit counter>`, e.g. H44.07-260813-0001.
+
+The counter is one CodeCounter row per agency and local day, row-locked while a code is
+taken. Call `next_code` inside the transaction that creates the dossier: a rolled-back
+intake rolls its number back too, so the numbers of a day have no gaps.
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import CodeCounter
+
+
+def format_code(agency_code: str, day, number: int) -> str:
+    return f"{agency_code}-{day:%y%m%d}-{number:04d}"
+
+
+def next_code(agency, at: datetime) -> str:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("next_code must run inside the dossier's transaction")
+    day = timezone.localtime(at).date()
+    # get_or_create absorbs the race on the first code of the day (its insert waits for the
+    # other transaction, fails on the unique key, then reads the committed row).
+    counter, _created = CodeCounter.objects.get_or_create(agency_id=agency.pk, day=day)
+    counter = CodeCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return format_code(agency.code, day, counter.last)

@@ -1,0 +1,379 @@
+"""The lifecycle services: the only functions that change a dossier's status and clock.
+
+Each service locks the dossier row, checks the actor (policy) and the version the caller
+saw (`expected_version` against `lock_version`), moves the dossier with transitions.apply,
+saves the changed fields, appends one DossierEvent, writes the side rows of the action and
+announces the change with `signals.dossier_changed` once the transaction commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tinhso.catalog.models import ProcessStep
+from tinhso.core.calendar import get_calendar
+from tinhso.core.errors import Conflict, NotFound, ValidationFailed
+from tinhso.core.models import Agency, User
+
+from . import codes, policy, signals, transitions
+from .identifiers import validate_applicant
+from .inputs import (
+    ApplicantInput,
+    ComponentInput,
+    ResultInput,
+    check_components,
+    submittable_version,
+)
+from .models import (
+    ApplicantKind,
+    Channel,
+    Dossier,
+    DossierComponent,
+    DossierEvent,
+    Payment,
+    Result,
+    SupplementRequest,
+)
+from .transitions import Action
+
+_FIELDS = [(f.name, f.attname) for f in Dossier._meta.concrete_fields if not f.primary_key]
+Hook = Callable[[Dossier, transitions.Change], None]
+
+
+# --- submission -----------------------------------------------------------------------
+
+
+def submit(actor, *, procedure, agency, applicant: ApplicantInput, channel,
+           components: Iterable[ComponentInput] = (), is_full_online=False,
+           idempotency_key=None, used_population_db=False, vneid_verified=False,
+           at=None) -> Dossier:
+    """File a dossier (status 1). A repeated `idempotency_key` returns the first dossier."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        return _create(actor, procedure=procedure, agency=agency, applicant=applicant,
+                       channel=channel, components=list(components),
+                       is_full_online=is_full_online, idempotency_key=idempotency_key or None,
+                       used_population_db=used_population_db, vneid_verified=vneid_verified,
+                       at=at)
+
+
+def intake(actor, *, procedure, agency, applicant: ApplicantInput,
+           components: Iterable[ComponentInput] = (), at=None) -> Dossier:
+    """The desk's submit and receive in one transaction (channel DESK)."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        dossier = _create(actor, procedure=procedure, agency=agency, applicant=applicant,
+                          channel=Channel.DESK, components=list(components),
+                          is_full_online=False, idempotency_key=None,
+                          used_population_db=False, vneid_verified=False, at=at)
+        return receive(actor, dossier, at=at)
+
+
+def _create(actor, *, procedure, agency, applicant, channel, components, is_full_online,
+            idempotency_key, used_population_db, vneid_verified, at) -> Dossier:
+    agency = _agency(agency)
+    if channel not in Channel.values:
+        raise ValidationFailed(_("Kênh nộp hồ sơ không hợp lệ."), code="invalid_channel")
+    policy.ensure_may_submit(actor, agency.pk, channel)
+    id_number = validate_applicant(applicant.kind, applicant.name, applicant.id_number)
+    version = submittable_version(procedure, agency, channel, is_full_online)
+    catalogue = check_components(version, components, channel)
+    names = [c.name.strip() or catalogue[c.component_id].name for c in components]
+    fingerprint = (version.procedure_id, agency.pk, applicant.kind, id_number, int(channel),
+                   sorted(names))
+    if idempotency_key:
+        existing = Dossier.objects.filter(idempotency_key=idempotency_key).first()
+        if existing:
+            return _replay(existing, actor, fingerprint)
+    try:
+        with transaction.atomic():  # a savepoint: a lost race gives its code number back
+            dossier = Dossier(
+                code=codes.next_code(agency, at), procedure_id=version.procedure_id,
+                procedure_version=version, agency=agency, current_agency=agency,
+                applicant_kind=applicant.kind, applicant_name=applicant.name.strip(),
+                applicant_id_number=id_number, applicant_phone=applicant.phone,
+                applicant_email=applicant.email, applicant_address=applicant.address,
+                applicant_user=(actor if policy.is_applicant(actor)
+                                else _linked_user(applicant.kind, id_number)),
+                channel=channel, is_full_online=is_full_online,
+                idempotency_key=idempotency_key, submitted_at=at,
+                used_population_db=used_population_db, vneid_verified=vneid_verified,
+                fees_owed=version.fees.aggregate(s=Sum("amount"))["s"] or 0,
+            )
+            _mark_papers(dossier, components)
+            dossier.save()
+            _add_components(dossier, components, names, at, is_supplement=False)
+            change = transitions.Change(Action.SUBMIT, at, None, dossier.status, agency.pk)
+            _record(actor, dossier, change, note="", step_id=None)
+    except IntegrityError:
+        winner = (Dossier.objects.filter(idempotency_key=idempotency_key).first()
+                  if idempotency_key else None)
+        if winner is None:
+            raise
+        return _replay(winner, actor, fingerprint)
+    return dossier
+
+
+def _replay(existing: Dossier, actor, fingerprint) -> Dossier:
+    """The same request again returns its dossier; anything else under the key is refused."""
+    submitter = existing.events.filter(action=Action.SUBMIT).values_list(
+        "actor_id", flat=True).first()
+    names = sorted(existing.components.filter(is_supplement=False).values_list("name",
+                                                                              flat=True))
+    stored = (existing.procedure_id, existing.agency_id, existing.applicant_kind,
+              existing.applicant_id_number, existing.channel, names)
+    if submitter != getattr(actor, "pk", None) or stored != fingerprint:
+        raise Conflict(_("Mã yêu cầu (idempotency key) đã được dùng cho một hồ sơ khác."),
+                       code="idempotency_conflict")
+    return existing
+
+
+def _agency(agency) -> Agency:
+    found = Agency.objects.filter(pk=_pk(agency), is_active=True).first()
+    if found is None:
+        raise NotFound(_("Không tìm thấy cơ quan."))
+    return found
+
+
+def _mark_papers(dossier: Dossier, components) -> None:
+    # A paper reused from the e-data store is a digitised paper too.
+    if any(c.is_digitized or c.reused_from for c in components):
+        dossier.has_digitized_components = True
+    if any(c.reused_from for c in components):
+        dossier.reused_papers = True
+
+
+def _add_components(dossier, components, names, at, *, is_supplement) -> None:
+    DossierComponent.objects.bulk_create([
+        DossierComponent(dossier=dossier, component_id=c.component_id, name=name,
+                         file=c.file or "", is_digitized=c.is_digitized,
+                         reused_from=c.reused_from, is_supplement=is_supplement, added_at=at)
+        for c, name in zip(components, names, strict=True)
+    ])
+
+
+def _linked_user(kind, id_number) -> User | None:
+    """A desk dossier of a citizen with an account shows up in that citizen's portal."""
+    if kind != ApplicantKind.CITIZEN:
+        return None
+    return User.objects.filter(personal_id=id_number).first()
+
+
+# --- actions on a filed dossier ---------------------------------------------------------
+
+
+def receive(actor, dossier, *, expected_version=None, note="", at=None) -> Dossier:
+    return _act(actor, dossier, Action.RECEIVE, expected_version, at, note)
+
+
+def refuse(actor, dossier, *, reason, expected_version=None, at=None) -> Dossier:
+    return _act(actor, dossier, Action.REFUSE, expected_version, at, _required(reason))
+
+
+def start(actor, dossier, *, note="", expected_version=None, at=None) -> Dossier:
+    return _act(actor, dossier, Action.START, expected_version, at, note)
+
+
+def forward(actor, dossier, *, note="", expected_version=None, at=None) -> Dossier:
+    return _act(actor, dossier, Action.FORWARD, expected_version, at, note)
+
+
+def transfer(actor, dossier, *, to_agency, note="", expected_version=None, at=None) -> Dossier:
+    target = Agency.objects.filter(pk=_pk(to_agency), is_active=True).first()
+    if target is None:
+        raise ValidationFailed(_("Cơ quan liên thông không hợp lệ."), code="invalid_transfer")
+    return _act(actor, dossier, Action.TRANSFER, expected_version, at, note,
+                to_agency_id=target.pk)
+
+
+def transfer_back(actor, dossier, *, note="", expected_version=None, at=None) -> Dossier:
+    return _act(actor, dossier, Action.TRANSFER_BACK, expected_version, at, note)
+
+
+def request_supplement(actor, dossier, *, reasons, expected_version=None, at=None) -> Dossier:
+    reasons = _required(reasons)
+
+    def open_request(d, change):
+        SupplementRequest.objects.create(dossier=d, requested_at=change.at, reasons=reasons)
+
+    return _act(actor, dossier, Action.REQUEST_SUPPLEMENT, expected_version, at, reasons,
+                after=open_request)
+
+
+def supplement(actor, dossier, *, components, expected_version=None, at=None) -> Dossier:
+    components = list(components)
+    if not components:
+        raise ValidationFailed(_("Cần nộp ít nhất một giấy tờ bổ sung."),
+                               code="missing_components")
+
+    names: list[str] = []
+
+    def papers(d, change):
+        catalogue = check_components(d.procedure_version, components, d.channel,
+                                      require=False)
+        names.extend(c.name.strip() or catalogue[c.component_id].name for c in components)
+        _mark_papers(d, components)
+
+    def resolve(d, change):
+        SupplementRequest.objects.filter(dossier=d, resolved_at__isnull=True).update(
+            resolved_at=change.at, paused_seconds=change.data.get("paused_seconds", 0))
+        _add_components(d, components, names, change.at, is_supplement=True)
+
+    return _act(actor, dossier, Action.SUPPLEMENT, expected_version, at, "",
+                before=papers, after=resolve)
+
+
+def request_payment(actor, dossier, *, amount, note="", expected_version=None,
+                    at=None) -> Dossier:
+    return _act(actor, dossier, Action.REQUEST_PAYMENT, expected_version, at, note,
+                amount=amount)
+
+
+def record_payment(actor, dossier, *, amount, method, reference="", expected_version=None,
+                   at=None) -> Dossier:
+    if method not in Payment.Method.values:
+        raise ValidationFailed(_("Hình thức thanh toán không hợp lệ."), code="invalid_method")
+    reference = (reference or "").strip()
+
+    def replayed():
+        return Conflict(_("Mã giao dịch thanh toán này đã được ghi nhận."),
+                        code="payment_replayed")
+
+    def pay(d, change):
+        if reference and Payment.objects.filter(method=method, reference=reference).exists():
+            raise replayed()
+        try:
+            with transaction.atomic():
+                Payment.objects.create(dossier=d, amount=amount, method=method,
+                                       reference=reference, paid_at=change.at)
+        except IntegrityError:  # the same reference recorded by a concurrent request
+            raise replayed() from None
+        change.data.update(method=int(method), reference=reference)
+
+    return _act(actor, dossier, Action.RECORD_PAYMENT, expected_version, at, "",
+                after=pay, amount=amount, online=method != Payment.Method.DESK)
+
+
+def finish(actor, dossier, *, results: Iterable[ResultInput], note="", expected_version=None,
+           at=None) -> Dossier:
+    results = list(results)
+    if not results or any(not r.name.strip() for r in results):
+        raise ValidationFailed(_("Cần nhập kết quả giải quyết."), code="missing_results")
+
+    def mark(d, change):
+        d.has_electronic_result = d.has_electronic_result or any(
+            r.is_electronic for r in results)
+
+    def issue(d, change):
+        Result.objects.bulk_create([
+            Result(dossier=d, name=r.name.strip(), number=r.number,
+                   is_electronic=r.is_electronic, file=r.file or "", issued_at=change.at)
+            for r in results
+        ])
+        change.data["results"] = len(results)
+
+    return _act(actor, dossier, Action.FINISH, expected_version, at, note,
+                before=mark, after=issue)
+
+
+def return_result(actor, dossier, *, expected_version=None, at=None) -> Dossier:
+    return _act(actor, dossier, Action.RETURN_RESULT, expected_version, at, "")
+
+
+def withdraw(actor, dossier, *, reason, expected_version=None, at=None) -> Dossier:
+    return _act(actor, dossier, Action.WITHDRAW, expected_version, at, _required(reason))
+
+
+def stop(actor, dossier, *, reason, expected_version=None, at=None) -> Dossier:
+    return _act(actor, dossier, Action.STOP, expected_version, at, _required(reason))
+
+
+def rate(actor, dossier, *, rating, expected_version=None, at=None) -> Dossier:
+    return _act(actor, dossier, Action.RATE, expected_version, at, "", rating=rating)
+
+
+# --- the common path ------------------------------------------------------------------
+
+
+def _act(actor, dossier, action: str, expected_version, at: datetime | None, note: str, *,
+         before: Hook | None = None, after: Hook | None = None, **params) -> Dossier:
+    at = at or timezone.now()
+    with transaction.atomic():
+        d = _locked(dossier)
+        policy.ensure_may(actor, d, action)
+        if expected_version is not None and int(expected_version) != d.lock_version:
+            raise Conflict(code="stale_version")
+        if at < d.submitted_at:
+            raise ValidationFailed(_("Thời điểm thao tác không thể trước thời điểm nộp hồ sơ."),
+                                   code="invalid_time")
+        if action in (Action.START, Action.FORWARD):
+            params["steps"] = _steps(d)
+        elif action == Action.RECEIVE:
+            params["time"] = transitions.statutory_time(d.procedure_version)
+        snapshot = {attname: getattr(d, attname) for _name, attname in _FIELDS}
+        step_before = d.current_step_id
+        change = transitions.apply(d, action, at, get_calendar(), **params)
+        if before:
+            before(d, change)
+        d.lock_version += 1
+        d.save(update_fields=[name for name, attname in _FIELDS
+                              if getattr(d, attname) != snapshot[attname]])
+        if after:
+            after(d, change)
+        _record(actor, d, change, note, change.step_id or step_before)
+    return d
+
+
+def _locked(dossier) -> Dossier:
+    # of=self: lock the dossier row only, not its procedure version shared by many.
+    found = (Dossier.objects.select_for_update(of=("self",))
+             .select_related("procedure_version").filter(pk=_pk(dossier)).first())
+    if found is None:
+        raise NotFound(_("Không tìm thấy hồ sơ."))
+    return found
+
+
+def _steps(d: Dossier) -> list[transitions.Step]:
+    """Steps of the process the receiving agency runs (its own, else the generic one)."""
+    rows = ProcessStep.objects.filter(
+        Q(template__agency_id=d.agency_id) | Q(template__agency__isnull=True),
+        template__version_id=d.procedure_version_id,
+    ).values_list("id", "order", "share", "handled_by_id", "template__agency_id")
+    own = [r for r in rows if r[4] is not None]
+    return [transitions.Step(*r[:4]) for r in sorted(own or rows, key=lambda r: r[1])]
+
+
+def _record(actor, d: Dossier, change: transitions.Change, note: str, step_id) -> None:
+    DossierEvent.objects.create(
+        dossier=d, at=change.at, actor=actor if isinstance(actor, User) else None,
+        actor_name=_actor_name(actor), action=str(change.action),
+        from_status=change.from_status, to_status=change.to_status,
+        agency_id=change.agency_id, step_id=step_id, note=note, data=change.data,
+    )
+    payload = {"dossier_id": d.pk, "action": str(change.action),
+               "from_status": change.from_status, "to_status": change.to_status,
+               "at": change.at}
+    transaction.on_commit(lambda: signals.dossier_changed.send(sender=Dossier, **payload))
+
+
+def _actor_name(actor) -> str:
+    if policy.is_system(actor):
+        return "system"
+    return (getattr(actor, "full_name", "") or getattr(actor, "username", ""))[:150]
+
+
+def _required(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed(_("Cần nêu rõ lý do."), code="reason_required")
+    return text
+
+
+def _pk(obj):
+    return getattr(obj, "pk", obj)

@@ -1,0 +1,21 @@
+"""`tinhso load_demo`: the demo province, its catalogue and a year of dossiers. Safe to rerun."""
+
+from django.core.management import BaseCommand, call_command
+
+from tinhso.dossiers.models import Dossier
+
+
+class Command(BaseCommand):
+    help = "Nạp dữ liệu tỉnh mẫu (Phú Thọ): cơ quan, tài khoản, thủ tục và hồ sơ 12 tháng."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dossiers", type=int, default=20_000,
+                            help="Số hồ sơ tạo lần đầu (mặc định 20.000).")
+
+    def handle(self, *args, dossiers, **options):
+        call_command("load_demo_province", stdout=self.stdout)
+        call_command("load_demo_catalog", stdout=self.stdout)
+        if Dossier.objects.exists():
+            self.stdout.write("Đã có hồ sơ mẫu, không tạo thêm.")
+        else:
+            call_command("seed_dossiers", count=dossiers, months=12, stdout=self.stdout)

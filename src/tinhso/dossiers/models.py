@@ -1,0 +1,225 @@
+"""The one-stop engine's facts. Status and clock fields are written only by dossiers.lifecycle."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tinhso.catalog.models import Component, Procedure, ProcedureVersion, ProcessStep
+from tinhso.core.models import Agency
+
+
+class Status(models.IntegerChoices):
+    """TrangThaiHoSo of the national portal."""
+
+    SUBMITTED = 1, _("Mới đăng ký")
+    RECEIVED = 2, _("Được tiếp nhận")
+    REFUSED = 3, _("Không được tiếp nhận")
+    PROCESSING = 4, _("Đang xử lý")
+    SUPPLEMENT_REQUESTED = 5, _("Yêu cầu bổ sung giấy tờ")
+    PAYMENT_REQUESTED = 6, _("Yêu cầu thực hiện nghĩa vụ tài chính")
+    WITHDRAWN = 7, _("Công dân yêu cầu rút hồ sơ")
+    STOPPED = 8, _("Dừng xử lý")
+    FINISHED = 9, _("Đã xử lý xong")
+    RETURNED = 10, _("Đã trả kết quả")
+
+
+class Channel(models.IntegerChoices):
+    """KenhThucHien."""
+
+    DESK = 1, _("Trực tiếp")
+    ONLINE = 2, _("Trực tuyến")
+    POSTAL = 3, _("Bưu chính công ích")
+
+
+class ApplicantKind(models.TextChoices):
+    CITIZEN = "citizen", _("Công dân")
+    ORGANISATION = "organisation", _("Tổ chức")
+
+
+class SyncState(models.TextChoices):
+    PENDING = "pending", _("Chờ đồng bộ")
+    SYNCED = "synced", _("Đã đồng bộ")
+    FAILED = "failed", _("Đồng bộ lỗi")
+
+
+class Dossier(models.Model):
+    code = models.CharField(_("mã hồ sơ"), max_length=40, unique=True)
+    procedure = models.ForeignKey(Procedure, models.PROTECT, related_name="dossiers")
+    procedure_version = models.ForeignKey(ProcedureVersion, models.PROTECT, related_name="+")
+    agency = models.ForeignKey(Agency, models.PROTECT, related_name="dossiers",
+                               verbose_name=_("cơ quan tiếp nhận"))
+    current_agency = models.ForeignKey(Agency, models.PROTECT, related_name="+",
+                                       verbose_name=_("cơ quan đang xử lý"))
+
+    applicant_kind = models.CharField(max_length=15, choices=ApplicantKind.choices)
+    applicant_name = models.CharField(_("chủ hồ sơ"), max_length=255)
+    applicant_id_number = models.CharField(_("số định danh / mã số thuế"), max_length=14,
+                                           db_index=True)
+    applicant_phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("thư điện tử"), blank=True)
+    applicant_address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    applicant_user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                       blank=True, related_name="dossiers")
+    channel = models.PositiveSmallIntegerField(_("kênh nộp"), choices=Channel.choices)
+    is_full_online = models.BooleanField(_("nộp trực tuyến toàn trình"), default=False)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+
+    status = models.PositiveSmallIntegerField(_("trạng thái"), choices=Status.choices,
+                                              default=Status.SUBMITTED)
+    lock_version = models.PositiveIntegerField(default=0)
+    current_step = models.ForeignKey(ProcessStep, models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    step_due_at = models.DateTimeField(_("hạn của bước"), null=True, blank=True)
+
+    submitted_at = models.DateTimeField(_("thời điểm nộp"))
+    received_at = models.DateTimeField(_("ngày tiếp nhận"), null=True, blank=True)
+    due_at = models.DateTimeField(_("ngày hẹn trả"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("ngày kết thúc xử lý"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("ngày trả kết quả"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("ngày dừng/từ chối/rút"), null=True, blank=True)
+    paused_since = models.DateTimeField(null=True, blank=True)
+    paused_seconds = models.PositiveBigIntegerField(_("thời gian tạm dừng (giây làm việc)"),
+                                                    default=0)
+    supplement_count = models.PositiveSmallIntegerField(_("số lần yêu cầu bổ sung"), default=0)
+
+    fees_owed = models.PositiveBigIntegerField(_("nghĩa vụ tài chính (đồng)"), default=0)
+    fees_paid = models.PositiveBigIntegerField(_("đã nộp (đồng)"), default=0)
+    paid_online = models.BooleanField(_("thanh toán trực tuyến"), default=False)
+    has_digitized_components = models.BooleanField(_("có thành phần số hóa"), default=False)
+    reused_papers = models.BooleanField(_("tái sử dụng dữ liệu số hóa"), default=False)
+    used_population_db = models.BooleanField(_("dùng CSDL dân cư"), default=False)
+    vneid_verified = models.BooleanField(_("tài khoản xác thực VNeID"), default=False)
+    has_electronic_result = models.BooleanField(_("có kết quả điện tử"), default=False)
+    sync_state = models.CharField(max_length=10, choices=SyncState.choices,
+                                  default=SyncState.PENDING)
+    synced_at = models.DateTimeField(null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(_("đánh giá"), null=True, blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        indexes = [
+            models.Index(fields=["current_agency", "status", "due_at"]),
+            models.Index(fields=["agency", "received_at"]),
+            models.Index(fields=["status", "due_at"]),
+            models.Index(fields=["procedure", "received_at"]),
+            models.Index(fields=["applicant_user", "-submitted_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class DossierEvent(models.Model):
+    """Append-only: one row per action an official or applicant took on a dossier."""
+
+    dossier = models.ForeignKey(Dossier, models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("thời điểm"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                              blank=True, related_name="+")
+    actor_name = models.CharField(_("người thực hiện"), max_length=150, blank=True)
+    action = models.CharField(_("thao tác"), max_length=40)
+    from_status = models.PositiveSmallIntegerField(choices=Status.choices, null=True)
+    to_status = models.PositiveSmallIntegerField(choices=Status.choices)
+    agency = models.ForeignKey(Agency, models.PROTECT, related_name="+")
+    step = models.ForeignKey(ProcessStep, models.PROTECT, null=True, blank=True,
+                             related_name="+")
+    note = models.TextField(_("nội dung"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("diễn biến hồ sơ")
+        verbose_name_plural = _("diễn biến hồ sơ")
+        ordering = ["dossier", "at", "pk"]
+        indexes = [models.Index(fields=["at"])]
+
+
+    def __str__(self):
+        return f"{self.dossier_id} {self.action} → {self.to_status}"
+
+
+class DossierComponent(models.Model):
+    """A paper the applicant provided: uploaded, scanned at the desk, or reused from storage."""
+
+    dossier = models.ForeignKey(Dossier, models.CASCADE, related_name="components")
+    component = models.ForeignKey(Component, models.PROTECT, null=True, blank=True,
+                                  related_name="+")
+    name = models.CharField(_("tên giấy tờ"), max_length=500)
+    file = models.FileField(_("tệp"), upload_to="dossiers/%Y/%m/", blank=True)
+    is_digitized = models.BooleanField(_("đã số hóa"), default=False)
+    reused_from = models.CharField(_("tái sử dụng từ kho"), max_length=100, blank=True)
+    is_supplement = models.BooleanField(_("nộp bổ sung"), default=False)
+    added_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("giấy tờ đã nộp")
+        verbose_name_plural = _("giấy tờ đã nộp")
+
+
+    def __str__(self):
+        return self.name
+
+
+class SupplementRequest(models.Model):
+    dossier = models.ForeignKey(Dossier, models.CASCADE, related_name="supplement_requests")
+    requested_at = models.DateTimeField()
+    reasons = models.TextField(_("lý do, giấy tờ cần bổ sung"))
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    paused_seconds = models.PositiveBigIntegerField(default=0)
+
+
+    def __str__(self):
+        return f"{self.dossier_id}: {self.reasons[:60]}"
+
+
+class Result(models.Model):
+    dossier = models.ForeignKey(Dossier, models.CASCADE, related_name="results")
+    name = models.CharField(_("tên kết quả"), max_length=500)
+    number = models.CharField(_("số, ký hiệu"), max_length=100, blank=True)
+    is_electronic = models.BooleanField(_("kết quả điện tử"), default=False)
+    file = models.FileField(_("tệp"), upload_to="results/%Y/%m/", blank=True)
+    issued_at = models.DateTimeField()
+
+
+    def __str__(self):
+        return self.number or self.name
+
+
+class Payment(models.Model):
+    class Method(models.IntegerChoices):
+        NATIONAL_PORTAL = 1, _("Trực tuyến qua Cổng DVC quốc gia")
+        PROVINCE_GATEWAY = 2, _("Trực tuyến qua cổng thanh toán của tỉnh")
+        DESK = 3, _("Tại bộ phận một cửa")
+
+    dossier = models.ForeignKey(Dossier, models.CASCADE, related_name="payments")
+    amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))
+    method = models.PositiveSmallIntegerField(_("hình thức"), choices=Method.choices)
+    reference = models.CharField(_("mã giao dịch"), max_length=100, blank=True)
+    paid_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["method", "reference"], condition=~models.Q(reference=""),
+                name="uniq_payment_reference",
+            )
+        ]
+
+
+    def __str__(self):
+        return f"{self.amount:,} đ ({self.get_method_display()})"
+
+
+class CodeCounter(models.Model):
+    """Gap-free daily counter behind dossier codes (row-locked while a code is taken)."""
+
+    agency = models.ForeignKey(Agency, models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "day"], name="uniq_code_day")]
+
+    def __str__(self):
+        return f"{self.agency_id} {self.day:%y%m%d}: {self.last}"

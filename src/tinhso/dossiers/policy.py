@@ -1,0 +1,110 @@
+"""Who may do which action to a dossier: one table, read by the lifecycle services.
+
+Officials act on the dossiers of their own agency: the receiving agency for the desk's
+actions, the agency currently processing for the others. Province-wide roles read every
+dossier but process none. Applicants act on their own dossiers only. A dossier the actor
+may not even see answers NotFound (404), so that other agencies' codes cannot be probed.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from tinhso.catalog.services import SYSTEM
+from tinhso.core.errors import NotFound, PermissionDenied
+from tinhso.core.roles import Role
+
+from .transitions import Action
+
+R = Role
+# action -> staff roles that may take it
+STAFF_ROLES: dict[str, frozenset[str]] = {
+    Action.SUBMIT: frozenset({R.ONE_STOP_OFFICER}),
+    Action.RECEIVE: frozenset({R.ONE_STOP_OFFICER}),
+    Action.REFUSE: frozenset({R.ONE_STOP_OFFICER}),
+    Action.START: frozenset({R.ONE_STOP_OFFICER, R.SPECIALIST, R.DIVISION_HEAD}),
+    Action.FORWARD: frozenset({R.SPECIALIST, R.DIVISION_HEAD, R.AGENCY_LEADER}),
+    Action.TRANSFER: frozenset({R.SPECIALIST, R.DIVISION_HEAD, R.AGENCY_LEADER}),
+    Action.TRANSFER_BACK: frozenset({R.SPECIALIST, R.DIVISION_HEAD, R.AGENCY_LEADER}),
+    Action.REQUEST_SUPPLEMENT: frozenset({R.ONE_STOP_OFFICER, R.SPECIALIST, R.DIVISION_HEAD}),
+    Action.SUPPLEMENT: frozenset({R.ONE_STOP_OFFICER}),  # papers brought to the desk
+    Action.REQUEST_PAYMENT: frozenset({R.ONE_STOP_OFFICER, R.SPECIALIST}),
+    Action.RECORD_PAYMENT: frozenset({R.ONE_STOP_OFFICER}),
+    Action.FINISH: frozenset({R.SPECIALIST, R.DIVISION_HEAD, R.AGENCY_LEADER}),
+    Action.RETURN_RESULT: frozenset({R.ONE_STOP_OFFICER}),
+    Action.WITHDRAW: frozenset({R.ONE_STOP_OFFICER}),  # the applicant asks at the desk
+    Action.STOP: frozenset({R.DIVISION_HEAD, R.AGENCY_LEADER}),
+    Action.RATE: frozenset(),
+}
+APPLICANT_ACTIONS = frozenset({Action.SUBMIT, Action.SUPPLEMENT, Action.WITHDRAW, Action.RATE})
+# Actions of the receiving agency's desk; the others belong to the agency processing now.
+DESK_ACTIONS = frozenset({Action.SUBMIT, Action.RECEIVE, Action.REFUSE, Action.SUPPLEMENT,
+                          Action.RECORD_PAYMENT, Action.RETURN_RESULT, Action.WITHDRAW})
+
+
+def is_system(actor) -> bool:
+    """The operator's command-line actor (seeding, imports, gateway callbacks)."""
+    return actor is SYSTEM
+
+
+def is_staff_member(user) -> bool:
+    return bool(user.agency_id) or bool(user.role_codes) or user.is_superuser
+
+
+def is_applicant(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and not is_staff_member(user)
+
+
+def can_see(actor, dossier) -> bool:
+    if is_system(actor):
+        return True
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    if is_applicant(actor):
+        return dossier.applicant_user_id == actor.pk
+    if actor.is_province_wide:
+        return True
+    return actor.agency_id is not None and actor.agency_id in (
+        dossier.agency_id, dossier.current_agency_id)
+
+
+def acting_agency_id(dossier, action: str) -> int:
+    return dossier.agency_id if action in DESK_ACTIONS else dossier.current_agency_id
+
+
+def may(actor, dossier, action: str) -> bool:
+    if is_system(actor):
+        return True
+    if is_applicant(actor):
+        return action in APPLICANT_ACTIONS and dossier.applicant_user_id == actor.pk
+    return (actor.agency_id is not None
+            and actor.agency_id == acting_agency_id(dossier, action)
+            and actor.has_role(*STAFF_ROLES[action]))
+
+
+def ensure_may(actor, dossier, action: str) -> None:
+    """NotFound when the dossier is outside the actor's view, PermissionDenied otherwise."""
+    if not can_see(actor, dossier):
+        raise NotFound(_("Không tìm thấy hồ sơ."))
+    if not may(actor, dossier, action):
+        raise PermissionDenied(
+            _("Bạn không có quyền “%(action)s” đối với hồ sơ này.")
+            % {"action": Action(action).label}
+        )
+
+
+def ensure_may_submit(actor, agency_id: int, channel: int) -> None:
+    """Applicants file online; a one-stop officer enters desk and postal dossiers."""
+    from .models import Channel
+
+    if is_system(actor):
+        return
+    if is_applicant(actor):
+        if channel != Channel.ONLINE:
+            raise PermissionDenied(_("Công dân, tổ chức chỉ nộp hồ sơ trực tuyến trên Cổng."))
+        return
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied(_("Cần đăng nhập để nộp hồ sơ."))
+    if actor.agency_id != agency_id or not actor.has_role(*STAFF_ROLES[Action.SUBMIT]):
+        raise PermissionDenied(
+            _("Chỉ cán bộ một cửa của cơ quan tiếp nhận được nhập hồ sơ cho công dân."))
+    if channel == Channel.ONLINE:
+        raise PermissionDenied(_("Hồ sơ trực tuyến do chính công dân, tổ chức nộp."))

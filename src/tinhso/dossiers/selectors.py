@@ -1,0 +1,145 @@
+"""Read queries on dossiers, already scoped to what the actor may see.
+
+Mirrors policy.can_see as a query. Applicants (accounts without an agency or role) see the
+dossiers they filed; officials see those their agency received or is handling now;
+province-wide roles see all. Anything else answers 404, so that other agencies' codes
+cannot be probed.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tinhso.core.calendar import get_calendar
+from tinhso.core.errors import NotFound, ValidationFailed
+
+from .models import Dossier, DossierEvent, Status
+from .policy import is_applicant, may
+from .transitions import OPEN, Action, allowed_actions
+
+# Open statuses whose deadline clock runs (it is paused while a supplement is awaited).
+CLOCK_RUNNING = frozenset(OPEN - {Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED})
+LIST_RELATED = ("procedure", "agency", "current_agency")
+BUCKETS = ("to_receive", "processing", "due_today", "due_soon", "overdue")
+DUE_SOON_WORKING_DAYS = 2
+
+
+def dossiers_for(actor) -> QuerySet[Dossier]:
+    qs = Dossier.objects.all()
+    if actor is None or not actor.is_authenticated:
+        return qs.none()
+    if is_applicant(actor):
+        return qs.filter(applicant_user=actor)
+    if actor.is_province_wide:
+        return qs
+    if actor.agency_id:
+        return qs.filter(Q(agency_id=actor.agency_id) | Q(current_agency_id=actor.agency_id))
+    return qs.none()  # staff without an agency (a misconfigured account) see nothing
+
+
+def listing(qs: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    """What a list shows, in one query: newest submissions first."""
+    return qs.select_related(*LIST_RELATED).order_by("-submitted_at", "-pk")
+
+
+def with_details(qs: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    """Everything the detail view shows, in a fixed number of queries."""
+    events = DossierEvent.objects.select_related("agency").order_by("at", "pk")
+    return qs.select_related(*LIST_RELATED, "procedure_version", "current_step").prefetch_related(
+        "components", Prefetch("events", queryset=events), "results", "payments",
+        "supplement_requests",
+    )
+
+
+def get_dossier_for(actor, code: str, *, details: bool = False) -> Dossier:
+    qs = dossiers_for(actor)
+    qs = with_details(qs) if details else qs.select_related(*LIST_RELATED)
+    try:
+        return qs.get(code=code)
+    except Dossier.DoesNotExist:
+        raise NotFound(_("Không tìm thấy hồ sơ.")) from None
+
+
+def dossier_details(pk: int) -> Dossier:
+    """Re-read a dossier the actor has just acted on (it may have left their scope)."""
+    return with_details(Dossier.objects.all()).get(pk=pk)
+
+
+def actions_for(actor, dossier: Dossier) -> list[str]:
+    """The actions this actor may take on the dossier now (buttons to show)."""
+    actions = [a for a in allowed_actions(dossier.status) if may(actor, dossier, a)]
+    if dossier.rating is not None:  # apply() refuses a second rating
+        actions = [a for a in actions if a != Action.RATE]
+    return actions
+
+
+# --- Worklists of an official.
+
+
+def _local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _my_work(actor) -> QuerySet[Dossier]:
+    qs = dossiers_for(actor)
+    if actor.is_authenticated and actor.agency_id and not actor.is_province_wide:
+        qs = qs.filter(current_agency_id=actor.agency_id)
+    return qs
+
+
+def worklist(actor, bucket: str, *, now: datetime | None = None) -> QuerySet[Dossier]:
+    """One of the official's queues; province-wide roles see every agency's."""
+    now = now or timezone.now()
+    qs = _my_work(actor)
+    running = qs.filter(status__in=CLOCK_RUNNING)
+    if bucket == "to_receive":
+        qs = qs.filter(status=Status.SUBMITTED)
+    elif bucket == "processing":
+        qs = qs.filter(status=Status.PROCESSING)
+    elif bucket == "due_today":
+        tomorrow = _local_midnight(timezone.localdate(now) + timedelta(days=1))
+        qs = running.filter(due_at__gte=now, due_at__lt=tomorrow)
+    elif bucket == "due_soon":
+        horizon = get_calendar().add_working_days(now, DUE_SOON_WORKING_DAYS)
+        qs = running.filter(due_at__gte=now, due_at__lte=horizon)
+    elif bucket == "overdue":
+        qs = running.filter(due_at__lt=now)
+    else:
+        raise ValidationFailed(_("Danh sách công việc không hợp lệ: %(bucket)s.")
+                               % {"bucket": bucket}, code="invalid_bucket")
+    if bucket in ("to_receive", "processing"):
+        return listing(qs)
+    return qs.select_related(*LIST_RELATED).order_by("due_at", "pk")
+
+
+# --- Filters of a list.
+
+
+def filter_dossiers(qs: QuerySet[Dossier], *, status: int | None = None,
+                    procedure: str | None = None, agency: str | None = None,
+                    received_from: date | None = None, received_to: date | None = None,
+                    overdue: bool | None = None, q: str | None = None,
+                    now: datetime | None = None) -> QuerySet[Dossier]:
+    """Narrow a scoped queryset. Dates are local calendar days, both ends included."""
+    if status is not None:
+        qs = qs.filter(status=status)
+    if procedure:
+        qs = qs.filter(procedure__code=procedure)
+    if agency:
+        qs = qs.filter(Q(agency__code=agency) | Q(current_agency__code=agency))
+    if received_from:
+        qs = qs.filter(received_at__gte=_local_midnight(received_from))
+    if received_to:
+        qs = qs.filter(received_at__lt=_local_midnight(received_to + timedelta(days=1)))
+    if overdue is not None:
+        late = Q(status__in=CLOCK_RUNNING, due_at__lt=now or timezone.now())
+        qs = qs.filter(late) if overdue else qs.exclude(late)
+    if q:
+        q = q.strip()
+        qs = qs.filter(Q(code__iexact=q) | Q(applicant_id_number=q)
+                       | Q(applicant_name__icontains=q))
+    return qs
