@@ -1,0 +1,133 @@
+"""Decision 766 scoring: pure functions from counts to points, one per formula kind.
+
+The index definition (groups, components, maxima, formula kinds, thresholds, grade bands) is
+data (see definitions/); a newer portal version is a new file or an administrator's upload,
+never a code change. Counts come from recorded facts; a component without facts is "no data"
+and scores nothing rather than an invented number.
+"""
+
+import json
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+DEFINITIONS_DIR = Path(__file__).parent / "definitions"
+TWO_PLACES = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Ratio:
+    numerator: int
+    denominator: int
+
+    @property
+    def rate(self) -> Decimal | None:
+        if self.denominator == 0:
+            return None
+        return Decimal(self.numerator) / Decimal(self.denominator)
+
+
+def _cap(value: Decimal, maximum: Decimal) -> Decimal:
+    return max(Decimal(0), min(maximum, value))
+
+
+def score_rate(maximum: Decimal, r: Ratio, **_) -> Decimal:
+    return Decimal(0) if r.rate is None else _cap(maximum * r.rate, maximum)
+
+
+def score_rate_threshold(maximum: Decimal, r: Ratio, *, threshold, **_) -> Decimal:
+    """Full marks once the rate reaches the threshold: min(max, max × rate / threshold)."""
+    if r.rate is None:
+        return Decimal(0)
+    return _cap(maximum * r.rate / Decimal(str(threshold)), maximum)
+
+
+def score_rate_full_if_none(maximum: Decimal, r: Ratio, **_) -> Decimal:
+    """Petition components: nothing to handle means nothing was mishandled."""
+    return maximum if r.denominator == 0 else score_rate(maximum, r)
+
+
+def score_online_payment(maximum: Decimal, a: Ratio, b: Ratio, c: Ratio, **_) -> Decimal:
+    """6·A + min(2, 2.5·B) + 2.5·C, capped at the maximum."""
+    rate = [x.rate or Decimal(0) for x in (a, b, c)]
+    total = 6 * rate[0] + min(Decimal(2), Decimal("2.5") * rate[1]) + Decimal("2.5") * rate[2]
+    return _cap(total, maximum)
+
+
+KINDS = {
+    "rate": score_rate,
+    "rate_threshold": score_rate_threshold,
+    "rate_full_if_none": score_rate_full_if_none,
+    "online_payment": score_online_payment,
+}
+
+
+@dataclass
+class ComponentScore:
+    code: str
+    name: str
+    maximum: Decimal
+    points: Decimal | None  # None: tinhso holds no facts for this component
+    ratios: tuple[Ratio, ...] = ()
+
+    @property
+    def has_data(self) -> bool:
+        return self.points is not None
+
+
+@dataclass
+class GroupScore:
+    code: str
+    name: str
+    maximum: Decimal
+    components: list[ComponentScore] = field(default_factory=list)
+
+    @property
+    def points(self) -> Decimal:
+        return sum((c.points for c in self.components if c.has_data), Decimal(0))
+
+
+@dataclass
+class IndexScore:
+    definition_version: str
+    groups: list[GroupScore]
+    grade_code: str
+    grade_label: str
+
+    @property
+    def total(self) -> Decimal:
+        return sum((g.points for g in self.groups), Decimal(0))
+
+
+def round2(value: Decimal) -> Decimal:
+    return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def load_definition(version: str = "portal-2026") -> dict:
+    return json.loads((DEFINITIONS_DIR / f"{version}.json").read_text(encoding="utf-8"))
+
+
+def grade(definition: dict, total: Decimal) -> tuple[str, str]:
+    for band in sorted(definition["grades"], key=lambda b: b["min"], reverse=True):
+        if total >= Decimal(str(band["min"])):
+            return band["code"], band["label"]
+    raise ValueError("grade bands must start at 0")
+
+
+def score(definition: dict, counts: dict[str, tuple[Ratio, ...] | None]) -> IndexScore:
+    """Score every component from its ratios; a missing or None entry means "no data"."""
+    groups = []
+    for g in definition["groups"]:
+        group = GroupScore(g["code"], g["name"], Decimal(str(g["max"])))
+        for c in g["components"]:
+            ratios = counts.get(c["code"])
+            maximum = Decimal(str(c["max"]))
+            options = {k: v for k, v in c.items() if k not in {"code", "name", "max", "kind"}}
+            points = None if ratios is None else round2(KINDS[c["kind"]](maximum, *ratios,
+                                                                         **options))
+            group.components.append(ComponentScore(c["code"], c["name"], maximum, points,
+                                                   tuple(ratios or ())))
+        groups.append(group)
+    result = IndexScore(definition["version"], groups, "", "")
+    result.grade_code, result.grade_label = grade(definition, result.total)
+    return result
