@@ -207,6 +207,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "UnitLevelEnum": "tinhso.core.models.AdministrativeUnit.Level",
+        "AgencyLevelEnum": "tinhso.core.models.Agency.Level",
+        "DossierStatusEnum": "tinhso.dossiers.models.Status",
+        "VersionStatusEnum": "tinhso.catalog.models.ProcedureVersion.Status",
+    },
 }
 
 # --- Logs: readable in development, one JSON object a line in production.

@@ -1,22 +1,25 @@
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
 
+from tinhso.catalog import api_urls as catalog_api
+from tinhso.core import api_urls as core_api
 from tinhso.core.health import healthz
+from tinhso.dossiers import api_urls as dossiers_api
 
 admin.site.site_header = admin.site.site_title = "Quản trị Tỉnh số"
 admin.site.index_title = "Quản trị hệ thống"
 
-api_v1 = [
-    path("", include("tinhso.core.api_urls")),
-    path("", include("tinhso.catalog.api_urls")),
-    path("", include("tinhso.dossiers.api_urls")),
-]
+# One router gathers every app's routes so that /api/v1/ lists them all.
+api_router = DefaultRouter()
+for app_urls in (core_api, catalog_api, dossiers_api):
+    api_router.registry.extend(app_urls.router.registry)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("api/v1/", include(api_v1)),
+    path("api/v1/", include(api_router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("i18n/", include("django.conf.urls.i18n")),

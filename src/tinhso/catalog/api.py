@@ -141,13 +141,13 @@ class ProcedureFilter(django_filters.FilterSet):
     online_level = django_filters.ChoiceFilter(
         field_name="current_version__online_level", choices=OnlineLevel.choices,
         help_text="Mức độ trực tuyến.")
-    q = django_filters.CharFilter(method="filter_search",
-                                  help_text="Tìm theo tên hoặc mã, không phân biệt dấu và hoa "
-                                            "thường.")
+    search = django_filters.CharFilter(
+        method="filter_search",
+        help_text="Tìm theo tên hoặc mã, không phân biệt dấu và hoa thường.")
 
     class Meta:
         model = Procedure
-        fields = ["sector", "agency", "level", "online_level", "q"]
+        fields = ["sector", "agency", "level", "online_level", "search"]
 
     def filter_level(self, qs, name, value):
         field = "at_province" if value == Agency.Level.PROVINCE else "at_commune"

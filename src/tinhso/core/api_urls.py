@@ -1,8 +1,8 @@
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 from .api import AgencyViewSet, UnitViewSet
 
-router = DefaultRouter()
+router = SimpleRouter()
 router.register("units", UnitViewSet, basename="unit")
 router.register("agencies", AgencyViewSet, basename="agency")
 urlpatterns = router.urls

@@ -1,7 +1,7 @@
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 from .api.views import DossierViewSet
 
-router = DefaultRouter()
+router = SimpleRouter()
 router.register("dossiers", DossierViewSet, basename="dossier")
 urlpatterns = router.urls

@@ -76,12 +76,12 @@ def test_administrators_also_see_drafts(client, catalogue):
         ("online_level=partial", ["1.009994"]),
         ("agency=H44.7", ["2.000123"]),
         ("agency=H44.101", ["1.000894", "1.001193", "1.009994"]),
-        ("q=KHAI SINH", ["1.001193"]),
-        ("q=đăng ký", ["1.000894", "1.001193"]),
-        ("q=giay phep  xay dung", ["1.009994"]),
-        ("q=Nhà Ở riêng lẻ", ["1.009994"]),
-        ("q=2.000", ["2.000123"]),
-        ("q=ket hon&sector=XAY_DUNG", []),
+        ("search=KHAI SINH", ["1.001193"]),
+        ("search=đăng ký", ["1.000894", "1.001193"]),
+        ("search=giay phep  xay dung", ["1.009994"]),
+        ("search=Nhà Ở riêng lẻ", ["1.009994"]),
+        ("search=2.000", ["2.000123"]),
+        ("search=ket hon&sector=XAY_DUNG", []),
     ],
 )
 def test_filters_and_search_ignoring_diacritics_and_case(client, catalogue, query, expected):
@@ -202,6 +202,6 @@ def test_openapi_schema_describes_the_catalogue_in_vietnamese(client, catalogue)
     listing = paths["/api/v1/procedures/"]["get"]
     assert listing["summary"] == "Tra cứu thủ tục hành chính"
     assert {p["name"] for p in listing["parameters"]} >= {
-        "sector", "agency", "level", "online_level", "q"}
+        "sector", "agency", "level", "online_level", "search"}
     publish = paths["/api/v1/procedure-versions/{id}/publish/"]["post"]
     assert publish["summary"] == "Công bố phiên bản (quản trị)"

@@ -223,3 +223,16 @@ def test_schema_documents_the_registers_and_their_filters(client):
     assert {"level", "province", "parent", "unit", "code", "search"} <= set(agency_params)
     assert "invalid_agency_code" in agency_params["code"]["description"]
     assert "không phân biệt dấu" in agency_params["search"]["description"]
+
+
+def test_whole_schema_validates_without_warnings(tmp_path, capsys):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yml"))
+    assert "/api/v1/dossiers/" in (tmp_path / "s.yml").read_text()
+
+
+def test_api_root_lists_every_resource(client):
+    root = client.get("/api/v1/").json()
+    assert {"units", "agencies", "sectors", "procedures",
+            "dossiers"} <= set(root)
