@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "tinhso.catalog",
     "tinhso.dossiers",
     "tinhso.notify",
+    "tinhso.metrics",
+    "tinhso.portal",
+    "tinhso.backoffice",
 ]
 
 MIDDLEWARE = [

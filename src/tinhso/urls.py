@@ -24,5 +24,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("django_prometheus.urls")),
+    path("procedures/", include("tinhso.portal.urls")),
+    path("office/", include("tinhso.backoffice.urls")),
+    path("dashboard/", include("tinhso.metrics.urls")),
     path("", include("tinhso.core.urls")),
 ]
