@@ -7,13 +7,14 @@ from tinhso.catalog import api_urls as catalog_api
 from tinhso.core import api_urls as core_api
 from tinhso.core.health import healthz
 from tinhso.dossiers import api_urls as dossiers_api
+from tinhso.metrics import api_urls as metrics_api
 
 admin.site.site_header = admin.site.site_title = "Quản trị Tỉnh số"
 admin.site.index_title = "Quản trị hệ thống"
 
 # One router gathers every app's routes so that /api/v1/ lists them all.
 api_router = DefaultRouter()
-for app_urls in (core_api, catalog_api, dossiers_api):
+for app_urls in (core_api, catalog_api, dossiers_api, metrics_api):
     api_router.registry.extend(app_urls.router.registry)
 
 urlpatterns = [
