@@ -1,9 +1,18 @@
 from django.urls import path
 
-from . import views
+from .views import dossier, intake, work
 
 app_name = "backoffice"
 
 urlpatterns = [
-    path("", views.index, name="index"),
+    path("", work.index, name="index"),
+    path("dossiers/", work.dossier_list, name="dossiers"),
+    path("dossiers/export.xlsx", work.dossier_export, name="export"),
+    path("intake/", intake.choose_procedure, name="intake"),
+    path("intake/<str:procedure_code>/", intake.intake, name="intake_form"),
+    path("dossiers/<str:code>/", dossier.detail, name="dossier"),
+    path("dossiers/<str:code>/receipt.pdf", dossier.receipt_pdf, name="receipt"),
+    path("dossiers/<str:code>/actions/<str:action>/", dossier.act, name="act"),
+    path("dossiers/<str:code>/papers/<int:pk>/", dossier.component_file, name="paper"),
+    path("dossiers/<str:code>/results/<int:pk>/", dossier.result_file, name="result"),
 ]

@@ -143,3 +143,66 @@ def filter_dossiers(qs: QuerySet[Dossier], *, status: int | None = None,
         qs = qs.filter(Q(code__iexact=q) | Q(applicant_id_number=q)
                        | Q(applicant_name__icontains=q))
     return qs
+
+
+# --- The back office's dashboard and desk (added for tinhso.backoffice).
+
+
+def worklist_counts(actor, *, now: datetime | None = None) -> dict[str, int]:
+    """How many dossiers each of the official's queues holds, one query per queue."""
+    now = now or timezone.now()
+    return {bucket: worklist(actor, bucket, now=now).order_by().count() for bucket in BUCKETS}
+
+
+def status_counts(actor) -> dict[int, int]:
+    """Dossiers the official's agency received or is handling, by status (every status)."""
+    from django.db.models import Count
+
+    rows = (dossiers_for(actor).order_by().values("status")
+            .annotate(n=Count("pk")).values_list("status", "n"))
+    counts = dict.fromkeys(Status.values, 0)
+    counts.update(rows)
+    return counts
+
+
+def known_applicant(actor, id_number: str) -> dict | None:
+    """Contact details of an applicant from the newest dossier the actor may see, if any."""
+    id_number = (id_number or "").strip()
+    if not id_number:
+        return None
+    row = (dossiers_for(actor).filter(applicant_id_number=id_number)
+           .order_by("-submitted_at", "-pk")
+           .values("applicant_kind", "applicant_name", "applicant_id_number",
+                   "applicant_phone", "applicant_email", "applicant_address").first())
+    if row is None:
+        return None
+    return {key.removeprefix("applicant_"): value for key, value in row.items()}
+
+
+def intake_procedures(actor, text: str = ""):
+    """Published procedures the official's agency takes at its desk, optionally searched."""
+    from tinhso.catalog import selectors as catalog
+    from tinhso.catalog.models import Procedure, ProcedureVersion
+
+    if not getattr(actor, "agency_id", None):
+        return Procedure.objects.none()
+    qs = Procedure.objects.filter(
+        current_version__status=ProcedureVersion.Status.PUBLISHED,
+        current_version__agencies=actor.agency_id,
+    ).select_related("sector", "current_version").order_by("code")
+    return catalog.search(qs, text) if text.strip() else qs
+
+
+def transfer_targets(dossier: Dossier):
+    """Agencies a dossier may be transferred to: any active one but the one handling it."""
+    from tinhso.core.models import Agency
+
+    return Agency.objects.filter(is_active=True).exclude(pk=dossier.current_agency_id)
+
+
+def offered_actions(actor, dossier: Dossier) -> list[str]:
+    """actions_for without the ones the dossier's own state would refuse anyway (buttons)."""
+    actions = actions_for(actor, dossier)
+    if dossier.current_agency_id == dossier.agency_id:  # nothing to transfer back
+        actions = [a for a in actions if a != Action.TRANSFER_BACK]
+    return actions

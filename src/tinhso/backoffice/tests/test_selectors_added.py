@@ -1,0 +1,58 @@
+"""The queries added to dossiers.selectors for the back office."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from tinhso.dossiers import selectors
+from tinhso.dossiers.models import Dossier, Status
+from tinhso.dossiers.tests.conftest import CITIZEN_ID, make_procedure
+
+
+def test_worklist_counts_match_the_worklists(province, make_dossier):
+    make_dossier()
+    late = make_dossier(Status.PROCESSING)
+    soon = make_dossier(Status.RECEIVED)
+    now = timezone.now()
+    Dossier.objects.filter(pk=soon.pk).update(due_at=now + timedelta(minutes=1))
+    counts = selectors.worklist_counts(province.officer, now=now)
+    for bucket, n in counts.items():
+        assert n == selectors.worklist(province.officer, bucket, now=now).count(), bucket
+    assert counts["to_receive"] == 1 and counts["overdue"] == 1 and counts["due_soon"] == 1
+    assert late.code in {d.code for d in selectors.worklist(province.officer, "overdue",
+                                                            now=now)}
+
+
+def test_status_counts_cover_every_status_in_scope(province, make_dossier):
+    make_dossier()
+    make_dossier(Status.RECEIVED)
+    counts = selectors.status_counts(province.officer)
+    assert set(counts) == set(Status.values)
+    assert counts[Status.SUBMITTED] == 1 and counts[Status.RECEIVED] == 1
+    assert sum(selectors.status_counts(province.other_officer).values()) == 0
+    assert sum(selectors.status_counts(province.supervisor).values()) == 2
+
+
+def test_known_applicant_is_scoped(province, make_dossier):
+    make_dossier()
+    found = selectors.known_applicant(province.officer, CITIZEN_ID)
+    assert found["name"] == "Trần Văn Dân" and found["kind"] == "citizen"
+    assert selectors.known_applicant(province.other_officer, CITIZEN_ID) is None
+    assert selectors.known_applicant(province.officer, "") is None
+
+
+def test_intake_procedures_are_the_agencys_published_ones(province):
+    make_procedure([province.other_agency], code="1.009999", name="Cấp giấy phép xây dựng")
+    codes = set(selectors.intake_procedures(province.officer).values_list("code", flat=True))
+    assert codes == {province.procedure.code}
+    assert not selectors.intake_procedures(province.officer, "xay dung").exists()
+    assert selectors.intake_procedures(province.other_officer, "xay dung").count() == 1
+    assert not selectors.intake_procedures(province.supervisor).exists()
+
+
+def test_offered_actions_leave_out_a_pointless_transfer_back(province, make_dossier):
+    dossier = make_dossier(Status.PROCESSING)
+    assert "transfer_back" in selectors.actions_for(province.specialist, dossier)
+    assert "transfer_back" not in selectors.offered_actions(province.specialist, dossier)
+    dossier.current_agency = province.other_agency
+    assert "transfer_back" in selectors.offered_actions(province.other_specialist, dossier)

@@ -1,0 +1,1 @@
+"""Pages for officials; thin wrappers over dossiers.selectors and dossiers.lifecycle."""

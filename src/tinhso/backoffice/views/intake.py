@@ -1,0 +1,95 @@
+"""Desk intake of a walk-in applicant: choose the procedure, enter the applicant, check the
+papers, submit (lifecycle.intake receives it at once), print the receipt."""
+
+import secrets
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from tinhso.core.errors import DomainError, ValidationFailed
+from tinhso.dossiers import lifecycle, selectors
+
+from ..access import official_required
+from ..forms import IntakeForm
+from .common import may_intake, render_page
+
+SESSION_KEY = "backoffice_intake_tokens"
+KEEP_TOKENS = 50
+MAX_CHOICES = 50
+
+
+@official_required
+def choose_procedure(request):
+    if not may_intake(request.user):
+        messages.error(request, _("Chỉ cán bộ một cửa được tiếp nhận hồ sơ trực tiếp."))
+        return redirect("backoffice:index")
+    text = request.GET.get("q", "").strip()
+    procedures = selectors.intake_procedures(request.user, text)
+    total = procedures.count()
+    return render_page(request, "backoffice/intake_choose.html", {
+        "q": text, "procedures": procedures[:MAX_CHOICES], "total": total,
+        "limited": total > MAX_CHOICES,
+    })
+
+
+def _prefill(request) -> dict:
+    """Applicant fields from the newest dossier of the same id number (the "find" button)."""
+    id_number = request.GET.get("lookup", "").strip()
+    if not id_number:
+        return {}
+    found = selectors.known_applicant(request.user, id_number)
+    if found is None:
+        messages.info(request, _("Chưa có hồ sơ nào của số định danh / mã số thuế %(id)s; "
+                                 "vui lòng nhập thông tin chủ hồ sơ.") % {"id": id_number})
+        return {"applicant_id_number": id_number}
+    return {f"applicant_{key}": value for key, value in found.items()}
+
+
+@official_required
+def intake(request, procedure_code):
+    if not may_intake(request.user):
+        messages.error(request, _("Chỉ cán bộ một cửa được tiếp nhận hồ sơ trực tiếp."))
+        return redirect("backoffice:index")
+    procedure = selectors.intake_procedures(request.user).filter(code=procedure_code).first()
+    if procedure is None:
+        raise Http404
+    version = procedure.current_version
+    components = list(version.components.order_by("order", "pk"))
+    tokens = request.session.get(SESSION_KEY, {})
+
+    if request.method == "POST":
+        form = IntakeForm(request.POST, request.FILES, components=components)
+        token = request.POST.get("submission_token", "")
+        if token in tokens:  # the same form sent twice: show the dossier it made
+            messages.info(request, _("Hồ sơ này đã được tiếp nhận."))
+            return redirect("backoffice:dossier", tokens[token])
+        if form.is_valid():
+            try:
+                dossier = lifecycle.intake(
+                    request.user, procedure=procedure, agency=request.user.agency,
+                    applicant=form.applicant(), components=form.component_inputs(),
+                    idempotency_key=f"desk-{token}" if token else None)
+            except ValidationFailed as exc:
+                details = exc.details if isinstance(exc.details, list) else []
+                form.add_error(None, " ".join([str(exc.message), *map(str, details)]))
+            except DomainError as exc:
+                form.add_error(None, str(exc.message))
+            else:
+                tokens[token] = dossier.code
+                request.session[SESSION_KEY] = dict(list(tokens.items())[-KEEP_TOKENS:])
+                messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s. In giấy tiếp nhận "
+                                            "và hẹn trả kết quả cho công dân.")
+                                 % {"code": dossier.code})
+                return redirect("backoffice:dossier", dossier.code)
+        status = 400
+    else:
+        initial = {"submission_token": secrets.token_hex(16), **_prefill(request)}
+        form = IntakeForm(initial=initial, components=components)
+        status = 200
+    fees = list(version.fees.order_by("order"))
+    return render_page(request, "backoffice/intake_form.html", {
+        "procedure": procedure, "version": version, "form": form, "fees": fees,
+        "lookup": request.GET.get("lookup", ""),
+    }, status=status)
