@@ -1,4 +1,7 @@
 from rest_framework.routers import SimpleRouter
 
+from .api import MetricsViewSet
+
 router = SimpleRouter()
+router.register("metrics", MetricsViewSet, basename="metrics")
 urlpatterns = router.urls

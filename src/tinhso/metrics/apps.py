@@ -6,3 +6,6 @@ class MetricsConfig(AppConfig):
     name = "tinhso.metrics"
     label = "metrics"
     verbose_name = _("Chỉ số phục vụ người dân, doanh nghiệp")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401

@@ -108,26 +108,69 @@ def load_definition(version: str = "portal-2026") -> dict:
 
 
 def grade(definition: dict, total: Decimal) -> tuple[str, str]:
-    for band in sorted(definition["grades"], key=lambda b: b["min"], reverse=True):
-        if total >= Decimal(str(band["min"])):
-            return band["code"], band["label"]
+    return _grade(_prepared(definition).grades, total)
+
+
+def _grade(bands, total: Decimal) -> tuple[str, str]:
+    for minimum, code, label in bands:
+        if total >= minimum:
+            return code, label
     raise ValueError("grade bands must start at 0")
+
+
+@dataclass(frozen=True)
+class _Component:
+    code: str
+    name: str
+    maximum: Decimal
+    formula: object
+    options: dict
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    version: str
+    groups: tuple  # (code, name, maximum, (components...))
+    grades: tuple  # (min, code, label), highest first
+
+
+_PREPARED: dict[int, tuple[dict, _Prepared]] = {}
+
+
+def _prepared(definition: dict) -> _Prepared:
+    """The definition with numbers parsed, kept while the same dict is in use (a ranking
+    scores hundreds of agencies with it). Definitions are treated as immutable."""
+    hit = _PREPARED.get(id(definition))
+    if hit is not None and hit[0] is definition:
+        return hit[1]
+    groups = tuple(
+        (g["code"], g["name"], Decimal(str(g["max"])), tuple(
+            _Component(c["code"], c["name"], Decimal(str(c["max"])), KINDS[c["kind"]],
+                       {k: v for k, v in c.items() if k not in {"code", "name", "max", "kind"}})
+            for c in g["components"]))
+        for g in definition["groups"])
+    grades = tuple((Decimal(str(b["min"])), b["code"], b["label"])
+                   for b in sorted(definition["grades"], key=lambda b: b["min"], reverse=True))
+    prepared = _Prepared(definition["version"], groups, grades)
+    if len(_PREPARED) > 16:
+        _PREPARED.clear()
+    _PREPARED[id(definition)] = (definition, prepared)
+    return prepared
 
 
 def score(definition: dict, counts: dict[str, tuple[Ratio, ...] | None]) -> IndexScore:
     """Score every component from its ratios; a missing or None entry means "no data"."""
+    prepared = _prepared(definition)
     groups = []
-    for g in definition["groups"]:
-        group = GroupScore(g["code"], g["name"], Decimal(str(g["max"])))
-        for c in g["components"]:
-            ratios = counts.get(c["code"])
-            maximum = Decimal(str(c["max"]))
-            options = {k: v for k, v in c.items() if k not in {"code", "name", "max", "kind"}}
-            points = None if ratios is None else round2(KINDS[c["kind"]](maximum, *ratios,
-                                                                         **options))
-            group.components.append(ComponentScore(c["code"], c["name"], maximum, points,
+    for code, name, maximum, components in prepared.groups:
+        group = GroupScore(code, name, maximum)
+        for c in components:
+            ratios = counts.get(c.code)
+            points = None if ratios is None else round2(c.formula(c.maximum, *ratios,
+                                                                  **c.options))
+            group.components.append(ComponentScore(c.code, c.name, c.maximum, points,
                                                    tuple(ratios or ())))
         groups.append(group)
-    result = IndexScore(definition["version"], groups, "", "")
-    result.grade_code, result.grade_label = grade(definition, result.total)
+    result = IndexScore(prepared.version, groups, "", "")
+    result.grade_code, result.grade_label = _grade(prepared.grades, result.total)
     return result

@@ -6,4 +6,8 @@ app_name = "metrics"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("agency/<str:code>/", views.agency, name="agency"),
+    path("dossiers/<str:component>/", views.dossiers, name="province_dossiers"),
+    path("agency/<str:code>/dossiers/<str:component>/", views.dossiers, name="dossiers"),
+    path("export/<slug:table>.xlsx", views.export, name="export"),
 ]

@@ -1,0 +1,53 @@
+// Charts of the operations dashboard (Apache ECharts served locally). The tables on the page
+// carry the same numbers and work without JavaScript.
+(function () {
+  "use strict";
+  function draw() {
+    var source = document.getElementById("metrics-chart-data");
+    if (!source || typeof echarts === "undefined") { return; }
+    var data = JSON.parse(source.textContent);
+    var groupsEl = document.getElementById("chart-groups");
+    if (groupsEl) {
+      var groups = echarts.init(groupsEl, null, {renderer: "svg"});
+      groups.setOption({
+        aria: {enabled: true},
+        grid: {left: 8, right: 24, top: 8, bottom: 8, containLabel: true},
+        xAxis: {type: "value", max: function (v) { return Math.max(v.max, 22); }},
+        yAxis: {type: "category", inverse: true,
+                data: data.groups.map(function (g) { return g.name; }),
+                axisLabel: {width: 150, overflow: "truncate"}},
+        tooltip: {trigger: "axis", axisPointer: {type: "shadow"}},
+        series: [
+          {name: groupsEl.dataset.maxLabel, type: "bar", barGap: "-100%",
+           itemStyle: {color: "#e9ecef"}, data: data.groups.map(function (g) { return g.max; })},
+          {name: groupsEl.dataset.pointsLabel, type: "bar", itemStyle: {color: "#0d6efd"},
+           label: {show: true, position: "right"},
+           data: data.groups.map(function (g) { return g.points; })}
+        ]
+      });
+      window.addEventListener("resize", function () { groups.resize(); });
+    }
+    var trendEl = document.getElementById("chart-trend");
+    if (trendEl) {
+      var trend = echarts.init(trendEl, null, {renderer: "svg"});
+      trend.setOption({
+        aria: {enabled: true},
+        grid: {left: 8, right: 8, top: 32, bottom: 8, containLabel: true},
+        legend: {top: 0},
+        tooltip: {trigger: "axis"},
+        xAxis: {type: "category", data: data.trend.map(function (p) { return p.label; })},
+        yAxis: {type: "value", min: 0, max: 100},
+        series: [
+          {name: trendEl.dataset.totalLabel, type: "line",
+           data: data.trend.map(function (p) { return p.total; })},
+          {name: trendEl.dataset.timelinessLabel, type: "line",
+           data: data.trend.map(function (p) { return p.timeliness; })}
+        ]
+      });
+      window.addEventListener("resize", function () { trend.resize(); });
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", draw);
+  } else { draw(); }
+})();

@@ -1,0 +1,151 @@
+"""Dashboard pages, drill-down access, Excel export and the ECharts finder."""
+
+import sys
+from io import BytesIO
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tinhso.core.models import Agency
+from tinhso.core.roles import Role
+from tinhso.dossiers.tests.conftest import make_user
+from tinhso.metrics import periods, selectors
+from tinhso.metrics.aggregation import refresh
+from tinhso.metrics.staticfinders import STATIC_PATH
+from tinhso.metrics.views import dossier_url
+
+from .conftest import NOW, TODAY
+
+PERIOD = "2026-02"  # fully before NOW: aggregates and classify agree on every day of it
+LONG = "2025-10-01..2026-02-28"
+FINDERS = ["django.contrib.staticfiles.finders.FileSystemFinder",
+           "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+           "tinhso.metrics.staticfinders.EChartsFinder"]
+
+
+@pytest.fixture
+def built(seeded):
+    refresh(full=True, now=NOW)
+    return seeded
+
+
+def test_province_page_is_public_with_groups_trend_and_rankings(client, built):
+    response = client.get(reverse("metrics:index"), {"period": PERIOD})
+    assert response.status_code == 200
+    html = response.content.decode()
+    result = selectors.index_for(periods.parse(PERIOD), today=TODAY)
+    for marker in ('id="metrics-province"', 'id="groups-table"', 'id="trend-table"',
+                   'id="ranking-department-table"', 'id="ranking-commune-table"',
+                   'id="no-data"', "portal-2026.1", "UBND xã Hy Cương", "Sở Xây dựng"):
+        assert marker in html
+    assert result.score.grade_label in html
+    # Anonymous visitors see scores but no links to lists of dossiers.
+    assert "/dashboard/dossiers/" not in html
+    # "No data" components are listed apart, e.g. the personal e-data store (5.5).
+    no_data = html.split('id="no-data"')[1]
+    assert "Đồng bộ kho dữ liệu điện tử" in no_data
+
+
+def test_rankings_sort_without_javascript(client, built):
+    url = reverse("metrics:index")
+    html = client.get(url, {"period": PERIOD, "commune_sort": "name"}).content.decode()
+    table = html.split('id="ranking-commune-table"')[1].split("</table>")[0]
+    names = [n for n in ("UBND phường Việt Trì", "UBND xã Hy Cương", "UBND xã Không Có Thủ Tục")
+             if n in table]
+    assert sorted(names, key=table.index) == sorted(names)
+    assert 'aria-sort="ascending"' in table
+
+
+def test_agency_page_and_unknown_agency(client, built):
+    ward = built["ward"]
+    response = client.get(reverse("metrics:agency", args=[ward.code]), {"period": PERIOD})
+    assert response.status_code == 200
+    assert 'id="metrics-agency"' in response.content.decode()
+    assert client.get(reverse("metrics:agency", args=["H99.999"])).status_code == 404
+
+
+def test_bad_period_is_explained_in_vietnamese(client, built):
+    response = client.get(reverse("metrics:index"), {"period": "2026-13"})
+    assert response.status_code == 400
+    assert "Kỳ không hợp lệ" in response.content.decode()
+
+
+def test_drilldown_needs_login_and_is_scoped_to_the_agency(client, built):
+    period = periods.parse(LONG)
+    lates = {a: selectors.index_for(period, a, today=TODAY).counters.late
+             for a in built.values()}
+    agency = max(lates, key=lates.get)
+    other = next(a for a in built.values() if a != agency)
+    late = lates[agency]
+    assert late > 0
+    url = reverse("metrics:dossiers", args=[agency.code, "2.1"])
+    assert client.get(url, {"period": LONG}).status_code == 302  # to the log-in page
+    client.force_login(make_user("can-bo-khac", agency=other, roles=[Role.SPECIALIST]))
+    assert client.get(url, {"period": LONG}).status_code == 404
+    client.force_login(make_user("can-bo", agency=agency, roles=[Role.SPECIALIST]))
+    response = client.get(url, {"period": LONG})
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == late
+    first = response.context["page"][0]
+    assert f'href="{dossier_url(first.code)}"' in response.content.decode()
+
+
+def test_province_supervisor_drills_down_everywhere(client, built):
+    client.force_login(make_user("giam-sat", roles=[Role.PROVINCE_SUPERVISOR]))
+    html = client.get(reverse("metrics:index"), {"period": PERIOD}).content.decode()
+    assert "/dashboard/dossiers/2.1/" in html
+    response = client.get(reverse("metrics:province_dossiers", args=["5.2"]), {"period": PERIOD})
+    assert response.status_code == 200
+    c = selectors.index_for(periods.parse(PERIOD), today=TODAY).counters
+    assert response.context["page"].paginator.count == c.received - c.digitized
+
+
+def test_every_table_exports_to_excel(client, built):
+    communes = Agency.objects.filter(level=Agency.Level.COMMUNE).count()
+    url = reverse("metrics:export", args=["commune"])
+    response = client.get(url, {"period": PERIOD})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = list(sheet.values)
+    header = rows.index(next(r for r in rows if r[0] == "Hạng"))
+    assert len(rows) - header - 1 == communes
+    for table in ("groups", "components", "no_data", "trend", "department"):
+        assert client.get(reverse("metrics:export", args=[table]),
+                          {"period": PERIOD}).status_code == 200
+    dossiers = reverse("metrics:export", args=["dossiers"])
+    assert client.get(dossiers, {"period": PERIOD, "component": "2.1"}).status_code == 404
+    client.force_login(make_user("giam-sat", roles=[Role.PROVINCE_SUPERVISOR]))
+    sheet = load_workbook(BytesIO(client.get(dossiers, {"period": LONG, "component": "2.1"})
+                                  .content)).active
+    late = selectors.index_for(periods.parse(LONG), today=TODAY).counters.late
+    assert sheet.max_row == late + 4  # three lines of notes, one header
+
+
+def test_echarts_is_served_from_panel_without_importing_it(client, built, settings):
+    settings.STATICFILES_FINDERS = FINDERS
+    finders.get_finder.cache_clear()
+    try:
+        path = finders.find(STATIC_PATH)
+        assert path and path.endswith("echarts.min.js")
+        assert "panel" not in sys.modules
+        html = client.get(reverse("metrics:index"), {"period": PERIOD}).content.decode()
+        assert 'id="chart-groups"' in html and "echarts/echarts.min.js" in html
+    finally:
+        finders.get_finder.cache_clear()
+
+
+def test_page_without_the_finder_keeps_its_tables(client, built):
+    html = client.get(reverse("metrics:index"), {"period": PERIOD}).content.decode()
+    assert "echarts.min.js" not in html and 'id="groups-table"' in html
+
+
+def test_before_the_first_build_the_page_says_so_and_queues_it(client, db):
+    from django_tasks_db.models import DBTaskResult
+
+    html = client.get(reverse("metrics:index")).content.decode()
+    assert 'id="metrics-not-built"' in html
+    assert DBTaskResult.objects.count() == 1
+    client.get(reverse("metrics:index"))
+    assert DBTaskResult.objects.count() == 1  # folded into the queued one

@@ -1,0 +1,53 @@
+"""A dossier event reaches the index without anyone running a command."""
+
+from tinhso.dossiers.models import Status
+from tinhso.metrics import periods
+from tinhso.metrics.aggregation import refresh
+from tinhso.metrics.models import DossierFact, RefreshState
+from tinhso.metrics.tasks import request_refresh
+from tinhso.metrics.verify import verify
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def test_lifecycle_changes_refresh_the_index(province, make_dossier, settings,
+                                             django_capture_on_commit_callbacks):
+    settings.TASKS = IMMEDIATE
+    refresh(full=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = make_dossier(Status.PROCESSING)
+    fact = DossierFact.objects.get(dossier_id=dossier.pk)
+    assert fact.open_from is not None and fact.end_day is None
+    with django_capture_on_commit_callbacks(execute=True):
+        finished = make_dossier(Status.RETURNED)
+    assert DossierFact.objects.get(dossier_id=finished.pk).end_day is not None
+    checks = verify([periods.parse("2026-02"), periods.parse("2026-03")])
+    assert all(c.ok for c in checks) and checks[0].judged == 2
+
+
+def test_refresh_requests_are_folded_together(db):
+    """With the database queue, one refresh is queued however many changes arrive."""
+    from django_tasks_db.models import DBTaskResult
+
+    assert request_refresh() is True
+    assert request_refresh() is False
+    assert DBTaskResult.objects.count() == 1
+    refresh()  # the worker's run clears the request
+    assert RefreshState.objects.get().requested_at is None
+    assert request_refresh() is True
+
+
+def test_a_new_day_queues_a_refresh(db):
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from tinhso.metrics.tasks import refresh_if_stale
+
+    assert refresh_if_stale(date.today()) is True  # never built
+    refresh()
+    today = timezone.localdate(RefreshState.objects.get().last_run_at)
+    assert refresh_if_stale(today) is False
+    assert refresh_if_stale(today + timedelta(days=1)) is True
+    assert DBTaskResult.objects.count() == 2
