@@ -169,6 +169,11 @@ TINHSO_OFFICE_HOURS = os.environ.get("TINHSO_OFFICE_HOURS", "07:30-11:30,13:30-1
 # --- Static and uploaded files.
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "tinhso.metrics.staticfinders.EChartsFinder",  # ECharts from the panel wheel, served here
+]
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every request when it is missing
 MEDIA_URL = "media/"

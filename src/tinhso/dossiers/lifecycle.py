@@ -38,6 +38,7 @@ from .models import (
     DossierEvent,
     Payment,
     Result,
+    Status,
     SupplementRequest,
 )
 from .transitions import Action
@@ -64,14 +65,20 @@ def submit(actor, *, procedure, agency, applicant: ApplicantInput, channel,
 
 
 def intake(actor, *, procedure, agency, applicant: ApplicantInput,
-           components: Iterable[ComponentInput] = (), at=None) -> Dossier:
-    """The desk's submit and receive in one transaction (channel DESK)."""
+           components: Iterable[ComponentInput] = (), idempotency_key=None,
+           at=None) -> Dossier:
+    """The desk's submit and receive in one transaction (channel DESK).
+
+    A repeated `idempotency_key` (the desk form's one-time token) returns the first dossier.
+    """
     at = at or timezone.now()
     with transaction.atomic():
         dossier = _create(actor, procedure=procedure, agency=agency, applicant=applicant,
                           channel=Channel.DESK, components=list(components),
-                          is_full_online=False, idempotency_key=None,
+                          is_full_online=False, idempotency_key=idempotency_key or None,
                           used_population_db=False, vneid_verified=False, at=at)
+        if dossier.status != Status.SUBMITTED:  # a replay: already received
+            return dossier
         return receive(actor, dossier, at=at)
 
 

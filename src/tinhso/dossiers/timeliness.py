@@ -57,7 +57,7 @@ def classify(facts, period_start, period_end, cal=None) -> Timeliness:
             return Timeliness.NOT_COUNTED
         if facts.supplement_count > 1:
             return Timeliness.LATE
-        due = _due(facts, start, cal)
+        due = statutory_due(facts, start, cal)
         if due is None:
             return Timeliness.NOT_COUNTED
         return Timeliness.LATE if end > due else Timeliness.ON_TIME
@@ -65,7 +65,7 @@ def classify(facts, period_start, period_end, cal=None) -> Timeliness:
     # Still open at the end of the period.
     if facts.supplement_count > 1:
         return Timeliness.OPEN_LATE
-    due = _due(facts, start, cal)
+    due = statutory_due(facts, start, cal)
     if due is None:
         return Timeliness.NOT_COUNTED
     if facts.paused_since is not None and facts.paused_since < p_end:
@@ -87,7 +87,7 @@ def counting_end(facts) -> datetime | None:
     return None
 
 
-def _due(facts, start: datetime, cal) -> datetime | None:
+def statutory_due(facts, start: datetime, cal) -> datetime | None:
     """The due instant; without one, start + statutory time + paused working time."""
     if facts.due_at is not None:
         return facts.due_at  # supplement pauses are already added by the lifecycle

@@ -14,19 +14,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.core.calendar import get_calendar
 
-from ..models import Channel
+from ..models import Channel, CodeCounter, Dossier, DossierComponent, DossierEvent
 from ..timeliness import Timeliness, classify
 from .catalogue import NothingToSeed, load_province
 from .journey import Journey, Simulator
 from .schedule import Clock, daily_counts
 from .writer import Writer
 
-__all__ = ["NothingToSeed", "SeedReport", "judge", "seed"]
+__all__ = ["NothingToSeed", "SeedReport", "analyze", "judge", "seed"]
 
 
 @dataclass
@@ -109,6 +110,15 @@ def seed(count: int, months: int = 12, seed: int = 42, *, agency: str | None = N
         flush()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def analyze() -> None:
+    """Refresh the planner's statistics after a bulk load, or PostgreSQL plans as if empty."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in (Dossier, DossierEvent, DossierComponent, CodeCounter):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _tally(report: SeedReport, j: Journey, first: date, now: datetime, cal) -> None:

@@ -166,6 +166,20 @@ def test_intake_is_submit_and_receive_at_the_desk(province):
         ("submit", None, 1, p.officer.pk), ("receive", 1, 2, p.officer.pk)]
 
 
+def test_intake_sent_twice_with_the_same_key_makes_one_dossier(province):
+    p = province
+
+    def send():
+        return lifecycle.intake(p.officer, procedure=p.procedure, agency=p.agency,
+                                applicant=citizen_applicant(), components=full_components(p),
+                                idempotency_key="desk-token-1", at=RECEIVED_AT)
+
+    first, again = send(), send()
+    assert again.pk == first.pk and again.status == Status.RECEIVED
+    assert Dossier.objects.count() == 1
+    assert first.events.count() == 2  # submit and receive, not repeated
+
+
 def test_intake_failure_leaves_no_dossier_and_no_code_used(province):
     p = province
     with pytest.raises(ValidationFailed):

@@ -28,6 +28,7 @@ class Command(BaseCommand):
                            progress=self._progress(count))
         except DomainError as exc:
             raise CommandError(str(exc)) from exc
+        seeding.analyze()
         self._summary(report)
 
     def _progress(self, total):
