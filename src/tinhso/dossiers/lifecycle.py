@@ -346,6 +346,12 @@ def _locked(dossier) -> Dossier:
     return found
 
 
+def at_last_step(d: Dossier) -> bool:
+    """Nothing left to forward to: the next move is to finish."""
+    steps = _steps(d)
+    return bool(steps) and d.current_step_id == steps[-1].id
+
+
 def _steps(d: Dossier) -> list[transitions.Step]:
     """Steps of the process the receiving agency runs (its own, else the generic one)."""
     rows = ProcessStep.objects.filter(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from tinhso.core.calendar import get_calendar
 from tinhso.core.errors import NotFound, ValidationFailed
 
+from . import lifecycle
 from .models import Dossier, DossierEvent, Status
 from .policy import is_applicant, may
 from .transitions import OPEN, Action, allowed_actions
@@ -205,4 +206,6 @@ def offered_actions(actor, dossier: Dossier) -> list[str]:
     actions = actions_for(actor, dossier)
     if dossier.current_agency_id == dossier.agency_id:  # nothing to transfer back
         actions = [a for a in actions if a != Action.TRANSFER_BACK]
+    if Action.FORWARD in actions and lifecycle.at_last_step(dossier):
+        actions = [a for a in actions if a != Action.FORWARD]
     return actions

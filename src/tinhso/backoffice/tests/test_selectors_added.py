@@ -56,3 +56,15 @@ def test_offered_actions_leave_out_a_pointless_transfer_back(province, make_doss
     assert "transfer_back" not in selectors.offered_actions(province.specialist, dossier)
     dossier.current_agency = province.other_agency
     assert "transfer_back" in selectors.offered_actions(province.other_specialist, dossier)
+
+
+def test_offered_actions_leave_out_forward_at_the_last_step(province, make_dossier):
+    dossier = make_dossier(Status.PROCESSING)
+    dossier.current_step = province.steps[-1]
+    last = province.staff_for(province.steps[-1].role)
+    assert "forward" in selectors.actions_for(last, dossier)  # the role may, the process can't
+    assert "forward" not in selectors.offered_actions(last, dossier)
+    assert "finish" in selectors.offered_actions(last, dossier)
+    dossier.current_step = province.steps[0]
+    first = province.staff_for(province.steps[0].role)
+    assert "forward" in selectors.offered_actions(first, dossier)
