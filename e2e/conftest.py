@@ -36,7 +36,8 @@ def browser():
 
 
 def _page(browser, viewport, **options):
-    context = browser.new_context(viewport=viewport, locale="vi-VN",
+    # Reduced motion: charts draw at once, so screenshots show them finished.
+    context = browser.new_context(viewport=viewport, locale="vi-VN", reduced_motion="reduce",
                                   timezone_id="Asia/Ho_Chi_Minh", **options)
     context.set_default_timeout(15_000)
     page = context.new_page()
@@ -59,12 +60,14 @@ def shot(request):
     """Save a full-page screenshot under test-output/screenshots/<test>/<n>-<name>.png."""
     folder = OUTPUT / request.node.name
     folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.png"):  # a previous run's pictures would mislead
+        old.unlink()
     taken = []
 
-    def take(page, name: str) -> Path:
+    def take(page, name: str, *, full_page: bool = True) -> Path:
         taken.append(name)
         path = folder / f"{len(taken):02d}-{name}.png"
-        page.screenshot(path=path, full_page=True)
+        page.screenshot(path=path, full_page=full_page)
         return path
 
     return take

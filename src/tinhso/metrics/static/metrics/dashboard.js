@@ -6,11 +6,13 @@
     var source = document.getElementById("metrics-chart-data");
     if (!source || typeof echarts === "undefined") { return; }
     var data = JSON.parse(source.textContent);
+    // People who asked their system for less motion get the charts without animation.
+    var animate = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     var groupsEl = document.getElementById("chart-groups");
     if (groupsEl) {
       var groups = echarts.init(groupsEl, null, {renderer: "svg"});
       groups.setOption({
-        aria: {enabled: true},
+        aria: {enabled: true}, animation: animate,
         grid: {left: 8, right: 24, top: 8, bottom: 8, containLabel: true},
         xAxis: {type: "value", max: function (v) { return Math.max(v.max, 22); }},
         yAxis: {type: "category", inverse: true,
@@ -31,7 +33,7 @@
     if (trendEl) {
       var trend = echarts.init(trendEl, null, {renderer: "svg"});
       trend.setOption({
-        aria: {enabled: true},
+        aria: {enabled: true}, animation: animate,
         grid: {left: 8, right: 8, top: 32, bottom: 8, containLabel: true},
         legend: {top: 0},
         tooltip: {trigger: "axis"},
