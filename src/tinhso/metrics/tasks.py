@@ -2,9 +2,12 @@
 
 from datetime import timedelta
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
+
+from tinhso.dossiers.models import DossierEvent
 
 from .aggregation import refresh
 from .models import RefreshState
@@ -17,16 +20,27 @@ STALE_REQUEST = timedelta(seconds=60)
 
 @task()
 def refresh_index() -> int:
-    return refresh().dossiers
+    report = refresh()
+    if DossierEvent.objects.filter(pk__gt=report.last_event_id).exists():
+        request_refresh()  # changes that came while it ran were not allowed to wait for it
+    return report.dossiers
 
 
 def request_refresh() -> bool:
-    """Queue one refresh unless one is queued already; True when this call queued it."""
+    """Queue one refresh unless one is queued already; True when this call queued it.
+
+    A running refresh holds the state row for its whole transaction. A dossier change never
+    waits for it (that would stall every submission): it skips the locked row, and the
+    refresh queues itself again when events arrived meanwhile."""
     now = timezone.now()
     RefreshState.objects.get_or_create(pk=1)
     queued = Q(requested_at__gt=now - STALE_REQUEST)
-    if not RefreshState.objects.filter(pk=1).exclude(queued).update(requested_at=now):
-        return False
+    with transaction.atomic():
+        free = (RefreshState.objects.select_for_update(skip_locked=True)
+                .filter(pk=1).exclude(queued).values_list("pk", flat=True))
+        if not free or not RefreshState.objects.filter(pk__in=list(free)).update(
+                requested_at=now):
+            return False
     job = refresh_index
     if job.get_backend().supports_defer:
         job = job.using(run_after=now + DEBOUNCE)

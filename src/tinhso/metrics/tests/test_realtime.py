@@ -1,5 +1,10 @@
 """A dossier event reaches the index without anyone running a command."""
 
+import threading
+
+import pytest
+from django.db import connection, connections, transaction
+
 from tinhso.dossiers.models import Status
 from tinhso.metrics import periods
 from tinhso.metrics.aggregation import refresh
@@ -51,3 +56,31 @@ def test_a_new_day_queues_a_refresh(db):
     assert refresh_if_stale(today) is False
     assert refresh_if_stale(today + timedelta(days=1)) is True
     assert DBTaskResult.objects.count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+def test_a_change_never_waits_for_a_running_refresh():
+    """The refresh holds the state row; a request made meanwhile must not block on it."""
+    RefreshState.objects.get_or_create(pk=1)
+    locked, release = threading.Event(), threading.Event()
+
+    def running_refresh():
+        with transaction.atomic():
+            RefreshState.objects.select_for_update().get(pk=1)
+            locked.set()
+            release.wait(10)
+        connections.close_all()
+
+    thread = threading.Thread(target=running_refresh)
+    thread.start()
+    try:
+        assert locked.wait(10)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")  # blocking would raise, not hang
+        assert request_refresh() is False
+    finally:
+        release.set()
+        thread.join()
+    assert request_refresh() is True  # once it is done, requests queue again
