@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint serve clean
+.PHONY: demo test lint serve clean bench
 
 # The environment is rebuilt only when pyproject.toml changes, so a second `make demo` is quick.
 $(BIN)/.installed: pyproject.toml
@@ -18,20 +18,30 @@ $(BIN)/.installed: pyproject.toml
 demo: $(BIN)/.installed
 	$(BIN)/tinhso migrate --noinput
 	$(BIN)/tinhso load_demo
+	$(BIN)/tinhso refresh_metrics --full
 	$(MAKE) --no-print-directory serve
 
-# The background worker (notifications) runs beside the web server and stops with it.
+# The background worker (notifications) and the index refresher (for data written in bulk,
+# without events) run beside the web server and stop with it.
 serve: $(BIN)/.installed
 	@echo "tinhso: http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	@$(BIN)/tinhso db_worker --queue-name '*' >var/worker.log 2>&1 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/tinhso refresh_metrics --every 60 >var/metrics.log 2>&1 & metrics=$$!; \
+	trap 'kill $$worker $$metrics 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/tinhso runserver --noreload $(HOST):$(PORT)
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check src
+	$(BIN)/ruff check src tests bench e2e
 
 test: $(BIN)/.installed lint
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Load bench on PostgreSQL (see bench/README.md), e.g. `make bench DOSSIERS=1000000 DURATION=5m`.
+# Options: DOSSIERS DURATION USERS WORKERS SCENARIOS PG OUT.
+bench: $(BIN)/.installed
+	$(BIN)/pip install --quiet -e '.[bench]'
+	DOSSIERS=$(DOSSIERS) DURATION=$(DURATION) USERS=$(USERS) WORKERS=$(WORKERS) \
+	SCENARIOS="$(SCENARIOS)" PG=$(PG) OUT=$(OUT) bench/run.sh
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

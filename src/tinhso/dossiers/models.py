@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.catalog.models import Component, Procedure, ProcedureVersion, ProcessStep
@@ -105,6 +106,9 @@ class Dossier(models.Model):
             models.Index(fields=["status", "due_at"]),
             models.Index(fields=["procedure", "received_at"]),
             models.Index(fields=["applicant_user", "-submitted_at"]),
+            # Search (selectors.filter_dossiers q=) matches code iexact, the applicant's id
+            # (db_index) or the name icontains (PostgreSQL trigram index, migration 0002).
+            models.Index(Upper("code"), name="dossier_code_upper_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,7 +1,9 @@
 """Background work of the dossiers app (django-tasks; `tinhso db_worker` runs the queue)."""
 
-from datetime import datetime
+import time
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
@@ -10,10 +12,27 @@ from tinhso.notify.models import MAX_ATTEMPTS, Notification
 
 from .notifications import deliver
 
+# A send claimed by a worker that was killed stays "running" in the task table and is never
+# run again, while its outbox row stays pending. So each worker process, at its first send and
+# then every SWEEP_EVERY seconds, queues again the rows pending for longer than
+# TINHSO_NOTIFY_STALE_SECONDS (the `retry_notifications` command does the same from cron).
+SWEEP_EVERY = 300
+_last_sweep: list[float] = []
+
+
+def _requeue_lost_sends() -> None:
+    now = time.monotonic()
+    if _last_sweep and now - _last_sweep[0] < SWEEP_EVERY:
+        return
+    _last_sweep[:] = [now]
+    stale = timedelta(seconds=getattr(settings, "TINHSO_NOTIFY_STALE_SECONDS", 900))
+    requeue_notifications(stale_before=timezone.now() - stale)
+
 
 @task()
 def send_notification(notification_id: int) -> str:
     """Send one outbox row; on failure schedule the next attempt with backoff."""
+    _requeue_lost_sends()
     row = deliver(notification_id)
     if row is None:
         return "skipped"

@@ -1,0 +1,143 @@
+"""Load scenarios of the one-stop engine's API (locust, headless; see bench/README.md).
+
+Each class is one scenario; `bench/run.sh` runs them one after another. Users authenticate
+with Django sessions made by bench/prepare.py (the portal's own log-in), so no request pays
+for Argon2. Fixtures come from the JSON file named by BENCH_FIXTURES.
+"""
+
+# ruff: noqa: S311  (random picks load data, not secrets)
+
+import json
+import os
+import random
+import uuid
+
+from locust import FastHttpUser, between, constant, task
+
+with open(os.environ.get("BENCH_FIXTURES", "var/bench/fixtures.json"), encoding="utf-8") as fh:
+    FIXTURES = json.load(fh)
+
+API = "/api/v1/dossiers/"
+THINK = float(os.environ.get("BENCH_THINK", "0"))  # seconds between a user's requests
+
+
+def _headers(session: str) -> dict:
+    csrf = FIXTURES["csrf"]
+    return {"Cookie": f"sessionid={session}; csrftoken={csrf}", "X-CSRFToken": csrf,
+            "Accept": "application/json"}
+
+
+def _applicant() -> dict:
+    # A syntactically valid 12-digit personal id: province code 025 (Phú Thọ), century/sex 0.
+    return {"kind": "citizen", "name": random.choice(["Nguyễn Văn An", "Trần Thị Bình",
+                                                      "Lê Hoàng Cường", "Phạm Thu Dung"]),
+            "id_number": f"0250{random.randint(0, 99_999_999):08d}",
+            "phone": f"09{random.randint(0, 99_999_999):08d}",
+            "email": "", "address": "Phường Tiên Cát, Việt Trì"}
+
+
+class _Base(FastHttpUser):
+    abstract = True
+    wait_time = constant(THINK) if THINK else between(0, 0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The session cookie is sent by hand; locust's cookie jar would replace the header.
+        self.client.client.cookiejar = None
+
+
+class Submission(_Base):
+    """Online submission by an applicant, with component metadata and an Idempotency-Key."""
+
+    def on_start(self):
+        self.session = random.choice(FIXTURES["applicants"])["session"]
+
+    @task
+    def submit(self):
+        target = random.choice(FIXTURES["submittable"])
+        body = {"procedure": target["procedure"], "agency": target["agency"],
+                "applicant": _applicant(), "components": target["components"]}
+        headers = {**_headers(self.session), "Idempotency-Key": uuid.uuid4().hex}
+        with self.client.post(API, json=body, headers=headers, name="submit",
+                              catch_response=True) as resp:
+            if resp.status_code != 201:
+                resp.failure(f"{resp.status_code}: {resp.text[:200]}")
+
+
+class _Official(_Base):
+    abstract = True
+
+    def on_start(self):
+        self.official = random.choice(FIXTURES["officials"])
+        self.headers = _headers(self.official["session"])
+
+    def _get(self, path: str, name: str):
+        with self.client.get(path, headers=self.headers, name=name,
+                             catch_response=True) as resp:
+            if resp.status_code != 200:
+                resp.failure(f"{resp.status_code}: {resp.text[:200]}")
+
+    def lookup(self):
+        self._get(f"{API}{random.choice(self.official['codes'])}/", "lookup by code")
+
+    def worklist(self):
+        bucket = random.choice(["due_soon", "overdue"])
+        self._get(f"{API}worklist/?bucket={bucket}", f"worklist {bucket}")
+
+    def search_id(self):
+        self._get(f"{API}?q={random.choice(self.official['id_numbers'])}",
+                  "search by applicant id")
+
+    def search_name(self):
+        self._get(f"{API}?q={random.choice(self.official['names'])}",
+                  "search by applicant name")
+
+
+class Lookup(_Official):
+    @task
+    def by_code(self):
+        self.lookup()
+
+
+class Worklist(_Official):
+    @task
+    def mine(self):
+        self.worklist()
+
+
+class Search(_Official):
+    @task(3)
+    def by_id(self):
+        self.search_id()
+
+    @task(1)
+    def by_name(self):
+        self.search_name()
+
+
+class MixedOfficial(_Official):
+    """A desk's day: look dossiers up, check the queues, search applicants."""
+
+    weight = 3
+
+    @task(5)
+    def by_code(self):
+        self.lookup()
+
+    @task(3)
+    def queues(self):
+        self.worklist()
+
+    @task(2)
+    def search(self):
+        self.search_id()
+
+    @task(1)
+    def search_by_name(self):
+        self.search_name()
+
+
+class MixedApplicant(Submission):
+    """Applicants filing while officials work (weight: one in four users)."""
+
+    weight = 1

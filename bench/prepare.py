@@ -1,0 +1,117 @@
+"""Make the bench's fixtures in the bench database: applicant accounts with live sessions,
+officials' sessions, submittable (procedure, agency, components) and sample codes and names.
+
+Sessions, not basic auth: Argon2 on every request would measure the hasher, not the engine.
+Run with DJANGO_SETTINGS_MODULE=tinhso.settings and DATABASE_URL of the bench database.
+"""
+
+import json
+import random
+import secrets
+import sys
+
+import django
+
+django.setup()
+
+from django.contrib.auth import (  # noqa: E402
+    BACKEND_SESSION_KEY,
+    HASH_SESSION_KEY,
+    SESSION_KEY,
+    get_user_model,
+)
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from tinhso.catalog.models import OnlineLevel, Procedure, ProcedureVersion  # noqa: E402
+from tinhso.dossiers.models import Dossier  # noqa: E402
+
+APPLICANTS = 200
+SAMPLE = 5000
+
+
+def session_for(user) -> str:
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.set_expiry(24 * 3600)
+    store.create()
+    return store.session_key
+
+
+def applicants() -> list[dict]:
+    User = get_user_model()
+    out = []
+    for i in range(APPLICANTS):
+        user, created = User.objects.get_or_create(username=f"bench.congdan.{i:04d}")
+        if created:
+            user.set_unusable_password()
+            user.save()
+        out.append({"username": user.username, "session": session_for(user)})
+    return out
+
+
+def submittables() -> list[dict]:
+    """(procedure, agency, components) that an applicant may file online, as API payload."""
+    out = []
+    versions = [p.current_version for p in Procedure.objects.select_related("current_version")
+                .prefetch_related("current_version__agencies", "current_version__components")
+                if p.current_version
+                and p.current_version.status == ProcedureVersion.Status.PUBLISHED
+                and p.current_version.online_level != OnlineLevel.NONE]
+    for version in versions:
+        components = [{"component_id": c.pk, "name": c.name, "is_digitized": True,
+                       "reused_from": f"KDL-{c.pk:06d}"} for c in version.components.all()]
+        for agency in version.agencies.all():
+            if agency.is_active:
+                out.append({"procedure": version.procedure.code, "agency": agency.code,
+                            "components": components})
+    return out
+
+
+def officials() -> list[dict]:
+    """Officials of agencies that hold dossiers, with sample codes, ids and names they see."""
+    User = get_user_model()
+    out = []
+    for user in User.objects.filter(agency__isnull=False, is_active=True,
+                                    username__startswith="chuyenvien."):
+        qs = Dossier.objects.filter(agency_id=user.agency_id)
+        n = qs.count()
+        if n == 0:
+            continue
+        # Random rows without ORDER BY random() over a million: sample by primary key.
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT code, applicant_id_number, applicant_name FROM dossiers_dossier "
+                "TABLESAMPLE SYSTEM (5) WHERE agency_id = %s LIMIT %s",
+                [user.agency_id, SAMPLE])
+            rows = cur.fetchall()
+        random.shuffle(rows)
+        out.append({"username": user.username, "agency_id": user.agency_id, "dossiers": n,
+                    "session": session_for(user),
+                    "codes": [r[0] for r in rows],
+                    "id_numbers": [r[1] for r in rows],
+                    "names": sorted({r[2].split()[-1] for r in rows if r[2]})})
+    return out
+
+
+def main(path: str) -> None:
+    fixtures = {
+        "csrf": secrets.token_hex(16),  # 32 characters: a valid unmasked CSRF secret
+        "applicants": applicants(),
+        "officials": officials(),
+        "submittable": submittables(),
+        "dossiers": Dossier.objects.count(),
+    }
+    if not fixtures["submittable"] or not fixtures["officials"]:
+        sys.exit("Không tìm thấy thủ tục nộp trực tuyến hoặc cán bộ có hồ sơ.")
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(fixtures, fh, ensure_ascii=False)
+    print(f"fixtures: {len(fixtures['applicants'])} applicants, "
+          f"{len(fixtures['officials'])} officials, {len(fixtures['submittable'])} "
+          f"submittable pairs, {fixtures['dossiers']:,} dossiers -> {path}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
