@@ -1,10 +1,12 @@
 """The index through the API (/api/v1/metrics/...): the same selectors as the dashboard."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -188,13 +190,30 @@ class DrilldownPagination(PageNumberPagination):
 
 
 ERRORS = {400: OpenApiResponse(ErrorSerializer, description="Tham số không hợp lệ."),
-          404: OpenApiResponse(ErrorSerializer, description="Không tìm thấy cơ quan.")}
+          404: OpenApiResponse(ErrorSerializer, description="Không tìm thấy cơ quan."),
+          503: OpenApiResponse(ErrorSerializer, description="Chỉ số đang được tính lần đầu.")}
+
+
+class NotBuilt(APIException):
+    """Aggregates never built would read as zeros: an invented index. Say so instead."""
+
+    status_code = 503
+    default_code = "metrics_not_built"
+    default_detail = gettext_lazy("Chỉ số đang được tính lần đầu từ dữ liệu hồ sơ; vui lòng "
+                                  "thử lại sau ít phút.")
 
 
 class MetricsViewSet(viewsets.ViewSet):
     """Bộ chỉ số phục vụ người dân, doanh nghiệp (QĐ 766/QĐ-TTg), tính theo thời gian thực."""
 
     permission_classes = [AllowAny]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if self.action in ("list", "ranking", "trend"):
+            refresh_if_stale(local_today())  # queues the first build, or a new day's refresh
+            if not selectors.is_built():
+                raise NotBuilt()
 
     def _agency(self, request):
         code = request.query_params.get("agency")
@@ -205,7 +224,6 @@ class MetricsViewSet(viewsets.ViewSet):
                    tags=["metrics"])
     def list(self, request):
         period = periods.parse(request.query_params.get("period"), local_today())
-        refresh_if_stale(local_today())
         result = selectors.index_for(period, self._agency(request))
         return Response(IndexSerializer(index_data(result)).data)
 

@@ -23,7 +23,7 @@ from tinhso.dossiers.models import Dossier
 from . import counts
 from .aggregation import local_today
 from .definitions import active_definition
-from .models import DailyFact, DossierFact, PausedVerdict, ProcedureMonthFact
+from .models import DailyFact, DossierFact, PausedVerdict, ProcedureMonthFact, RefreshState
 from .periods import Period, months_back
 from .scoring import IndexScore, round2, score
 
@@ -43,6 +43,10 @@ class IndexResult:
     def timeliness_rate(self) -> Decimal | None:
         c = self.counters
         return round2(Decimal(100) * c.on_time / c.judged) if c.judged else None
+
+
+def is_built() -> bool:
+    return RefreshState.objects.filter(pk=1, last_full_at__isnull=False).exists()
 
 
 def index_for(period: Period, agency: Agency | None = None, *, today: date | None = None,

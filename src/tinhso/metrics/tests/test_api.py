@@ -83,3 +83,14 @@ def test_dossier_lists_need_staff(client, built):
 def test_definition_is_published(client, built):
     body = client.get("/api/v1/metrics/definition/").json()
     assert body["version"] == "portal-2026.1" and len(body["data"]["groups"]) == 6
+
+
+def test_no_index_before_the_aggregates_are_built(client, seeded):
+    """Zeros from empty aggregates would be an invented index: 503 until the first build."""
+    for url in ("/api/v1/metrics/", "/api/v1/metrics/ranking/", "/api/v1/metrics/trend/"):
+        response = client.get(url, {"period": PERIOD})
+        assert response.status_code == 503, url
+        assert response.json()["code"] == "metrics_not_built"
+        assert "đang được tính lần đầu" in response.json()["message"]
+    refresh(full=True, now=NOW)
+    assert client.get("/api/v1/metrics/", {"period": PERIOD}).status_code == 200
