@@ -135,3 +135,13 @@ def test_messages_land_in_the_live_region(client, province):
     region = html[html.index('id="messages"'):html.index("</div>", html.index('id="messages"'))]
     assert "Bạn đã đăng xuất." in html
     assert 'aria-live="polite"' in region
+
+
+@pytest.mark.django_db
+def test_english_is_available_as_the_second_language(client, province):
+    client.cookies["django_language"] = "en"
+    html = client.get("/").content.decode()
+    assert 'lang="en"' in html
+    assert "Skip to main content" in html and "Official sign-in" in html
+    client.cookies["django_language"] = "vi"
+    assert "Bỏ qua, đến nội dung chính" in client.get("/").content.decode()
