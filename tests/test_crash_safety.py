@@ -90,6 +90,10 @@ class Proc:
         self.popen = subprocess.Popen(args, env=env, cwd=ROOT, stdout=self.log,
                                       stderr=subprocess.STDOUT, start_new_session=True)
 
+    def signal(self, sig) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.popen.pid, sig)
+
     def kill(self) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.popen.pid, signal.SIGKILL)
@@ -238,11 +242,15 @@ def test_killed_worker_loses_no_notification(province, tmp_path):
     worker = _worker(tmp_path)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if (sms_log.exists() and len(sms_log.read_text().splitlines()) >= 5
-                and running.exists()):
-            break
+        if sms_log.exists() and len(sms_log.read_text().splitlines()) >= 5:
+            # Freeze the worker before looking, so the send seen running is still claimed
+            # when the kill lands (each send takes 0.1 s; between two sends none is).
+            worker.signal(signal.SIGSTOP)
+            if running.exists():
+                break
+            worker.signal(signal.SIGCONT)
         time.sleep(0.01)
-    worker.kill()  # mid-queue and mid-send (each send takes 0.1 s)
+    worker.kill()  # mid-queue and mid-send
     sent_before = len(sms_log.read_text().splitlines())
     assert 5 <= sent_before < count, "the worker should be stopped in the middle of the queue"
 
