@@ -10,8 +10,7 @@ from tinhso.dossiers.identifiers import validate_applicant
 from tinhso.dossiers.inputs import ApplicantInput, ComponentInput, ResultInput
 from tinhso.dossiers.models import ApplicantKind, Payment, Status
 from tinhso.dossiers.selectors import BUCKETS
-
-from .uploads import ACCEPT, validate_paper
+from tinhso.dossiers.uploads import ACCEPT, validate_paper
 
 REQUIRED = {"required": _("Trường này là bắt buộc.")}
 PHONE = RegexValidator(r"^(\+84|0)\d{9,10}$",

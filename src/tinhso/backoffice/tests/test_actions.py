@@ -182,7 +182,7 @@ def test_a_wrong_file_type_is_refused(login, province, make_dossier):
     fake = SimpleUploadedFile("ket-qua.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
     response = post(client, dossier, "finish", result_name="Trích lục", result_file=fake)
     assert response.status_code == 400
-    assert "không đúng định dạng PDF" in response.content.decode()
+    assert "không phải là tệp PDF hợp lệ" in response.content.decode()
     exe = SimpleUploadedFile("virus.exe", b"MZ\x90\x00", "application/octet-stream")
     response = post(client, dossier, "finish", result_name="Trích lục", result_file=exe)
     assert response.status_code == 400

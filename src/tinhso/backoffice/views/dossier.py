@@ -9,10 +9,10 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 
 from tinhso.core.errors import Conflict, DomainError, ValidationFailed
-from tinhso.dossiers import lifecycle, selectors
+from tinhso.dossiers import lifecycle, selectors, uploads
 from tinhso.dossiers.transitions import Action
 
-from .. import receipt, uploads
+from .. import receipt
 from ..access import official_required
 from ..actions import PAGES, label
 from .common import render_page
