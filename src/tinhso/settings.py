@@ -69,6 +69,10 @@ INSTALLED_APPS = [
     "tinhso.metrics",
     "tinhso.portal",
     "tinhso.backoffice",
+    "oauth2_provider",
+    "mozilla_django_oidc",
+    "tinhso.idp",
+    "tinhso.petitions",
 ]
 
 MIDDLEWARE = [
@@ -140,6 +144,7 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "tinhso.integrations.identity.CitizenOIDCBackend",  # citizens: VNeID over OpenID Connect
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("TINHSO_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("TINHSO_LOGIN_COOLOFF_HOURS", "0.25"))
@@ -151,8 +156,8 @@ AXES_VERBOSE = False
 TINHSO_REQUIRE_OTP_FOR_PRIVILEGED = env_bool("TINHSO_REQUIRE_OTP", PRODUCTION)
 OTP_TOTP_ISSUER = "tinhso"
 LOGIN_URL = "core:login"
-LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "portal:home"
 
 # --- Language and time: Vietnamese first, English second; stored in UTC, shown in Hanoi time.
 LANGUAGE_CODE = "vi"
@@ -260,3 +265,90 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("TINHSO_FROM_EMAIL", "tinhso@localhost")
+
+# --- The citizens' portal: uploads, public lookup throttle, VNeID sign-in, payments.
+TINHSO_UPLOAD_MAX_MB = float(os.environ.get("TINHSO_UPLOAD_MAX_MB", "10"))
+# Public lookups by dossier or petition code: attempts per client address per window.
+TINHSO_LOOKUP_LIMIT = int(os.environ.get("TINHSO_LOOKUP_LIMIT", "10"))
+TINHSO_LOOKUP_WINDOW_SECONDS = int(os.environ.get("TINHSO_LOOKUP_WINDOW_SECONDS", "900"))
+
+
+def _derived_secret(name: str) -> str:
+    """A stable secret for the demo's own parts, derived from SECRET_KEY (never shipped)."""
+    import hashlib
+    import hmac
+
+    return hmac.new(SECRET_KEY.encode(), name.encode(), hashlib.sha256).hexdigest()
+
+
+def _oidc_private_key() -> str:
+    """The local provider's RS256 key: from the environment, else generated under var/."""
+    key = os.environ.get("TINHSO_IDP_RSA_PRIVATE_KEY")
+    if key:
+        return key
+    path = VAR_DIR / "idp_rsa_private.pem"
+    if not path.exists():
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption())
+        path.write_bytes(pem)
+        path.chmod(0o600)
+    return path.read_text()
+
+
+# Citizens sign in with OpenID Connect. TINHSO_OIDC_ISSUER names the provider (VNeID in
+# production; its endpoints are under it unless given one by one); empty means the demo's
+# own provider at /idp/ on this very server, reached at the host the browser used.
+TINHSO_OIDC_ISSUER = os.environ.get("TINHSO_OIDC_ISSUER", "").rstrip("/")
+# Claim names of the provider (VNeID's own names go here).
+TINHSO_OIDC_CLAIMS = {
+    "personal_id": os.environ.get("TINHSO_OIDC_CLAIM_PERSONAL_ID", "personal_id"),
+    "full_name": os.environ.get("TINHSO_OIDC_CLAIM_NAME", "name"),
+    "phone": os.environ.get("TINHSO_OIDC_CLAIM_PHONE", "phone_number"),
+    "email": os.environ.get("TINHSO_OIDC_CLAIM_EMAIL", "email"),
+}
+OIDC_RP_CLIENT_ID = os.environ.get("TINHSO_OIDC_CLIENT_ID", "tinhso-portal")
+OIDC_RP_CLIENT_SECRET = (os.environ.get("TINHSO_OIDC_CLIENT_SECRET")
+                         or _derived_secret("oidc-client-secret"))
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = os.environ.get("TINHSO_OIDC_SCOPES", "openid profile email phone")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = float(os.environ.get("TINHSO_OIDC_TIMEOUT", "10"))
+OIDC_AUTHENTICATE_CLASS = "tinhso.integrations.identity.CitizenAuthenticationRequestView"
+OIDC_CALLBACK_CLASS = "tinhso.integrations.identity.CitizenAuthenticationCallbackView"
+# Empty endpoints mean this server's /idp/ (integrations.identity fills them per request).
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("TINHSO_OIDC_AUTHORIZATION_ENDPOINT") or (
+    f"{TINHSO_OIDC_ISSUER}/authorize/" if TINHSO_OIDC_ISSUER else "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("TINHSO_OIDC_TOKEN_ENDPOINT") or (
+    f"{TINHSO_OIDC_ISSUER}/token/" if TINHSO_OIDC_ISSUER else "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("TINHSO_OIDC_USERINFO_ENDPOINT") or (
+    f"{TINHSO_OIDC_ISSUER}/userinfo/" if TINHSO_OIDC_ISSUER else "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("TINHSO_OIDC_JWKS_ENDPOINT") or (
+    f"{TINHSO_OIDC_ISSUER}/.well-known/jwks.json" if TINHSO_OIDC_ISSUER else "")
+LOGIN_REDIRECT_URL_FAILURE = "portal:signin_failed"
+
+# The demo's OpenID Connect provider (/idp/), a stand-in for VNeID.
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": _oidc_private_key(),
+    "OAUTH2_VALIDATOR_CLASS": "tinhso.idp.validator.CitizenClaimsValidator",
+    "SCOPES": {
+        "openid": "OpenID Connect",
+        "profile": "Họ tên, số định danh cá nhân",
+        "email": "Thư điện tử",
+        "phone": "Số điện thoại",
+    },
+    "PKCE_REQUIRED": True,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 600,
+}
+
+# Fees paid online through the province's gateway (a VNPay-like redirect and callback).
+# `tinhso payment_gateway --port 8100` runs the simulator the demo and tests use.
+TINHSO_PAYMENT_GATEWAY_URL = os.environ.get("TINHSO_PAYMENT_GATEWAY_URL",
+                                            "http://127.0.0.1:8100/pay")
+TINHSO_PAYMENT_MERCHANT = os.environ.get("TINHSO_PAYMENT_MERCHANT", "TINHSO")
+TINHSO_PAYMENT_SECRET = (os.environ.get("TINHSO_PAYMENT_SECRET")
+                         or _derived_secret("payment-gateway"))

@@ -1,0 +1,1 @@
+from tinhso.dossiers.tests.conftest import make_dossier, province  # noqa: F401

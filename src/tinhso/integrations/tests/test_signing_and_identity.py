@@ -1,0 +1,44 @@
+"""Signed query strings of the payment gateway and the mapping of identity claims."""
+
+import pytest
+from django.test import RequestFactory
+
+from tinhso.integrations import identity
+from tinhso.integrations.payments import signing
+from tinhso.integrations.payments.hmac_gateway import HmacGateway
+from tinhso.integrations.payments.port import InvalidNotice
+
+
+def test_a_signature_covers_every_field_and_only_the_secret_makes_it():
+    params = signing.signed({"amount": "70000", "reference": "H44.07-260213-0001.ab"}, "k")
+    assert signing.verify(params, "k")
+    assert not signing.verify({**params, "amount": "7000"}, "k")
+    assert not signing.verify(params, "other")
+    assert not signing.verify({k: v for k, v in params.items() if k != "signature"}, "k")
+
+
+def test_the_gateway_reads_only_its_own_merchants_notices():
+    gw = HmacGateway(url="http://gw/pay", merchant="TINHSO", secret="k")
+    good = signing.signed({"merchant": "TINHSO", "reference": "r", "amount": "5",
+                           "response_code": "00", "transaction_no": "9"}, "k")
+    assert gw.read_notice(good).succeeded and gw.read_notice(good).amount == 5
+    other = signing.signed({**good, "merchant": "KHAC"}, "k")
+    with pytest.raises(InvalidNotice):
+        gw.read_notice(other)
+
+
+def test_without_a_configured_provider_the_endpoints_are_this_servers_idp(settings):
+    settings.OIDC_OP_TOKEN_ENDPOINT = ""
+    request = RequestFactory().get("/oidc/authenticate/", HTTP_HOST="127.0.0.1:8000")
+    found = identity.endpoints(request)
+    assert found["authorization"] == "http://127.0.0.1:8000/idp/authorize/"
+    assert found["token"] == "http://127.0.0.1:8000/idp/token/"
+    settings.OIDC_OP_TOKEN_ENDPOINT = "https://vneid.example/token"
+    assert identity.endpoints(request)["token"] == "https://vneid.example/token"
+
+
+def test_claims_need_a_valid_personal_id(settings):
+    assert identity.personal_id_from({"personal_id": "025090001001"}) == "025090001001"
+    assert identity.personal_id_from({"personal_id": "12345"}) is None
+    settings.TINHSO_OIDC_CLAIMS = {**settings.TINHSO_OIDC_CLAIMS, "personal_id": "so_dinh_danh"}
+    assert identity.personal_id_from({"so_dinh_danh": "025090001001"}) == "025090001001"

@@ -1,0 +1,1 @@
+from tinhso.dossiers.tests.conftest import province  # noqa: F401
