@@ -21,13 +21,16 @@ demo: $(BIN)/.installed
 	$(BIN)/tinhso refresh_metrics --full
 	$(MAKE) --no-print-directory serve
 
-# The background worker (notifications) and the index refresher (for data written in bulk,
-# without events) run beside the web server and stop with it.
+# The background worker (notifications), the index refresher (for data written in bulk,
+# without events) and the payment gateway simulator run beside the web server and stop with it.
+PAYMENT_PORT ?= 8100
 serve: $(BIN)/.installed
 	@echo "tinhso: http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	@$(BIN)/tinhso db_worker --queue-name '*' >var/worker.log 2>&1 & worker=$$!; \
 	$(BIN)/tinhso refresh_metrics --every 60 >var/metrics.log 2>&1 & metrics=$$!; \
-	trap 'kill $$worker $$metrics 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/tinhso payment_gateway --host $(HOST) --port $(PAYMENT_PORT) >var/payment.log 2>&1 & payment=$$!; \
+	trap 'kill $$worker $$metrics $$payment 2>/dev/null' EXIT INT TERM; \
+	TINHSO_PAYMENT_GATEWAY_URL=$${TINHSO_PAYMENT_GATEWAY_URL:-http://$(HOST):$(PAYMENT_PORT)/pay} \
 	$(BIN)/tinhso runserver --noreload $(HOST):$(PORT)
 
 lint: $(BIN)/.installed

@@ -5,7 +5,6 @@ from . import views
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("login/", views.StaffLoginView.as_view(), name="login"),
     path("login/otp/", views.otp, name="otp"),
     path("logout/", views.StaffLogoutView.as_view(), name="logout"),

@@ -14,10 +14,6 @@ from .errors import DomainError
 from .forms import StaffAuthenticationForm, TokenForm
 
 
-def home(request):
-    return render(request, "core/home.html")
-
-
 class StaffLoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = StaffAuthenticationForm

@@ -78,7 +78,7 @@ def test_log_in_and_out(client):
     assert client.get(STAFF).status_code == 200
 
     response = client.post(reverse("core:logout"))
-    assert response.status_code == 302 and response["Location"] == reverse("core:home")
+    assert response.status_code == 302 and response["Location"] == reverse("portal:home")
     assert logged_in_id(client) is None
     assert client.get(STAFF).status_code == 302
 
@@ -96,7 +96,7 @@ def test_wrong_password_shows_a_vietnamese_error(client):
 def test_log_in_refuses_a_redirect_to_another_host(client):
     StaffFactory(username="motcua")
     response = log_in(client, "motcua", next_url="https://evil.example/")
-    assert response.status_code == 302 and response["Location"] == reverse("core:home")
+    assert response.status_code == 302 and response["Location"] == reverse("portal:home")
 
 
 @pytest.mark.django_db

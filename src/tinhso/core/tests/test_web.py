@@ -27,7 +27,7 @@ def urls_in(html: str) -> list[str]:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["core:home", "core:login"])
+@pytest.mark.parametrize("name", ["portal:home", "core:login"])
 def test_pages_are_vietnamese_with_the_province_and_only_local_assets(client, province, name):
     response = client.get(reverse(name))
     assert response.status_code == 200

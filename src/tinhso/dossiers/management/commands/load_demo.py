@@ -19,3 +19,5 @@ class Command(BaseCommand):
             self.stdout.write("Đã có hồ sơ mẫu, không tạo thêm.")
         else:
             call_command("seed_dossiers", count=dossiers, months=12, stdout=self.stdout)
+        # The citizens' portal: demo citizens at /idp/ and their own earlier dossiers.
+        call_command("load_demo_portal", stdout=self.stdout)

@@ -1,0 +1,77 @@
+"""The portal's demo: citizens at the demo provider, and two earlier dossiers of the first
+citizen (one returned with an electronic result, one waiting for a supplement), so that
+reuse from the e-data store, rating and supplements can be tried at once. Safe to rerun."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.files.base import ContentFile
+from django.db.models import Q
+from django.utils import timezone
+
+from tinhso.catalog.models import OnlineLevel, Procedure, ProcedureVersion
+from tinhso.catalog.services import SYSTEM
+from tinhso.dossiers import lifecycle
+from tinhso.dossiers.inputs import ApplicantInput, ComponentInput, ResultInput
+from tinhso.dossiers.models import ApplicantKind, Channel, Dossier
+from tinhso.idp import demo as idp_demo
+
+# A one-page PDF, enough for a viewer to open.
+PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+       b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+       b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+       b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def _procedure():
+    """A full-online procedure with a reusable paper (the citizen id) and a process."""
+    return (Procedure.objects.filter(
+        current_version__status=ProcedureVersion.Status.PUBLISHED,
+        current_version__online_level=OnlineLevel.FULL,
+        current_version__components__reusable_kind__gt="",
+        current_version__processes__isnull=False,
+    ).filter(~Q(current_version__agencies=None)).select_related("current_version")
+        .order_by("code").first())
+
+
+def _file(procedure, citizen, *, at) -> Dossier:
+    version = procedure.current_version
+    papers = [ComponentInput(c.name, c.pk, file=ContentFile(PDF, name=f"giay-to-{c.pk}.pdf"),
+                             is_digitized=True)
+              for c in version.components.all() if c.is_required]
+    return lifecycle.submit(
+        SYSTEM, procedure=procedure, agency=version.agencies.order_by("code").first(),
+        applicant=ApplicantInput(ApplicantKind.CITIZEN, citizen.full_name, citizen.personal_id,
+                                 phone=citizen.phone, email=citizen.email),
+        channel=Channel.ONLINE, components=papers, is_full_online=True, at=at)
+
+
+def earlier_dossiers(citizen) -> list[Dossier]:
+    if Dossier.objects.filter(applicant_user__personal_id=citizen.personal_id).exists():
+        return []
+    procedure = _procedure()
+    if procedure is None:
+        return []
+    start = timezone.now() - timedelta(days=20)
+    returned = _file(procedure, citizen, at=start)
+    for step, action in enumerate((lifecycle.receive, lifecycle.start), 1):
+        returned = action(SYSTEM, returned, at=start + timedelta(hours=step))
+    result = ResultInput(procedure.current_version.resulttypes.values_list(
+        "name", flat=True).first() or procedure.name, number="01/KQ", is_electronic=True,
+        file=ContentFile(PDF, name="ket-qua.pdf"))
+    returned = lifecycle.finish(SYSTEM, returned, results=[result],
+                                at=start + timedelta(days=3))
+    returned = lifecycle.return_result(SYSTEM, returned, at=start + timedelta(days=4))
+    waiting = _file(procedure, citizen, at=start + timedelta(days=10))
+    waiting = lifecycle.receive(SYSTEM, waiting, at=start + timedelta(days=10, hours=1))
+    waiting = lifecycle.request_supplement(
+        SYSTEM, waiting, at=start + timedelta(days=11),
+        reasons="Bản chụp căn cước bị mờ, đề nghị nộp lại bản rõ nét.")
+    return [returned, waiting]
+
+
+def load() -> tuple[list, list[Dossier]]:
+    citizens = idp_demo.load()
+    first = citizens[0][0].user
+    return citizens, earlier_dossiers(first)

@@ -1,0 +1,132 @@
+"""Forms of the citizens' portal (labels and messages in Vietnamese)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tinhso.catalog.models import Sector
+from tinhso.core.models import Agency
+from tinhso.dossiers import uploads
+from tinhso.petitions.models import Petition
+
+LEVELS = [("", _("Tất cả các cấp")), ("province", _("Cấp tỉnh")), ("commune", _("Cấp xã"))]
+
+
+def _control(widget, **attrs):
+    widget.attrs.update({"class": "form-control", **attrs})
+    return widget
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Tìm thủ tục"), required=False, max_length=200,
+                        widget=_control(forms.TextInput(), type="search",
+                                        placeholder=_("Ví dụ: cấp giấy phép xây dựng")))
+    sector = forms.ModelChoiceField(label=_("Lĩnh vực"), required=False,
+                                    queryset=Sector.objects.order_by("name"),
+                                    to_field_name="code", empty_label=_("Tất cả lĩnh vực"))
+    agency = forms.ModelChoiceField(label=_("Cơ quan thực hiện"), required=False,
+                                    queryset=Agency.objects.filter(is_active=True)
+                                    .order_by("code"),
+                                    to_field_name="code", empty_label=_("Tất cả cơ quan"))
+    level = forms.ChoiceField(label=_("Cấp thực hiện"), required=False, choices=LEVELS)
+    online = forms.BooleanField(label=_("Chỉ thủ tục nộp trực tuyến"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("sector", "agency", "level"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+        self.fields["online"].widget.attrs["class"] = "form-check-input"
+
+
+class ApplicantForm(forms.Form):
+    agency = forms.ModelChoiceField(
+        label=_("Cơ quan tiếp nhận hồ sơ"), queryset=Agency.objects.none(),
+        empty_label=_("— Chọn cơ quan —"),
+        error_messages={"required": _("Vui lòng chọn cơ quan tiếp nhận hồ sơ."),
+                        "invalid_choice": _("Cơ quan đã chọn không thực hiện thủ tục này.")})
+    phone = forms.RegexField(
+        label=_("Số điện thoại"), regex=r"^\+?[0-9 .]{9,15}$", max_length=20,
+        error_messages={"required": _("Vui lòng nhập số điện thoại để nhận thông báo."),
+                        "invalid": _("Số điện thoại không hợp lệ.")},
+        widget=_control(forms.TextInput(), inputmode="tel", autocomplete="tel"))
+    email = forms.EmailField(label=_("Thư điện tử"), required=False,
+                             error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ.")},
+                             widget=_control(forms.EmailInput(), autocomplete="email"))
+    address = forms.CharField(label=_("Địa chỉ liên hệ"), required=False, max_length=255,
+                              widget=_control(forms.TextInput(),
+                                              autocomplete="street-address"))
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+        self.fields["agency"].widget.attrs["class"] = "form-select"
+
+
+class RateForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Mức độ hài lòng"), coerce=int, widget=forms.RadioSelect,
+        choices=[(5, _("5 – Rất hài lòng")), (4, _("4 – Hài lòng")), (3, _("3 – Bình thường")),
+                 (2, _("2 – Chưa hài lòng")), (1, _("1 – Không hài lòng"))],
+        error_messages={"required": _("Vui lòng chọn mức độ hài lòng.")})
+
+
+class LookupForm(forms.Form):
+    code = forms.CharField(label=_("Mã hồ sơ"), max_length=40,
+                           error_messages={"required": _("Vui lòng nhập mã hồ sơ.")},
+                           widget=_control(forms.TextInput(), autocomplete="off",
+                                           placeholder="H44.07-261123-0001"))
+    fact = forms.CharField(
+        label=_("Số định danh cá nhân (hoặc mã số thuế) hoặc số điện thoại của người nộp"),
+        max_length=20, error_messages={"required": _("Vui lòng nhập thông tin xác minh.")},
+        widget=_control(forms.TextInput(), autocomplete="off"))
+
+
+class PetitionLookupForm(LookupForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = _("Mã phản ánh, kiến nghị")
+        self.fields["code"].error_messages["required"] = _("Vui lòng nhập mã phản ánh.")
+        self.fields["code"].widget.attrs["placeholder"] = "PA-261123-ABC234"
+        self.fields["fact"].label = _("Số điện thoại hoặc số định danh cá nhân đã khai")
+
+
+class PetitionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Loại"), choices=Petition.Kind.choices,
+                             widget=forms.RadioSelect)
+    title = forms.CharField(label=_("Tiêu đề"), max_length=255,
+                            error_messages={"required": _("Vui lòng nhập tiêu đề.")},
+                            widget=_control(forms.TextInput()))
+    content = forms.CharField(label=_("Nội dung"), max_length=5000,
+                              error_messages={"required": _("Vui lòng nhập nội dung.")},
+                              widget=_control(forms.Textarea(), rows=6))
+    agency = forms.ModelChoiceField(label=_("Cơ quan liên quan (nếu biết)"), required=False,
+                                    queryset=Agency.objects.filter(is_active=True)
+                                    .order_by("code"), empty_label=_("— Không rõ —"))
+    dossier_code = forms.CharField(label=_("Mã hồ sơ liên quan (nếu có)"), required=False,
+                                   max_length=40, widget=_control(forms.TextInput()))
+    name = forms.CharField(label=_("Họ và tên"), max_length=255,
+                           error_messages={"required": _("Vui lòng nhập họ và tên.")},
+                           widget=_control(forms.TextInput(), autocomplete="name"))
+    phone = forms.CharField(label=_("Số điện thoại"), required=False, max_length=20,
+                            widget=_control(forms.TextInput(), inputmode="tel",
+                                            autocomplete="tel"))
+    id_number = forms.CharField(label=_("Số định danh cá nhân"), required=False,
+                                max_length=12, widget=_control(forms.TextInput(),
+                                                               inputmode="numeric"))
+    email = forms.EmailField(label=_("Thư điện tử"), required=False,
+                             error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ.")},
+                             widget=_control(forms.EmailInput(), autocomplete="email"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].widget.attrs["class"] = "form-select"
+
+
+class PaperUploadField(forms.FileField):
+    """A paper upload checked by uploads.validate_paper (type by content, size by setting)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("validators", [uploads.validate_paper])
+        kwargs.setdefault("widget", forms.ClearableFileInput(
+            attrs={"class": "form-control", "accept": uploads.ACCEPT}))
+        super().__init__(**kwargs)

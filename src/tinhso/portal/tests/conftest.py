@@ -1,0 +1,41 @@
+import threading
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+
+from tinhso.dossiers.tests.conftest import make_dossier, province  # noqa: F401
+from tinhso.integrations.payments.simulator import make_server
+
+PDF = b"%PDF-1.4\n% test paper\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def pdf(name="giay-to.pdf", content=PDF):
+    return ContentFile(content, name=name)
+
+
+@pytest.fixture
+def login():
+    """login(user) -> a test client signed in as that user."""
+
+    def make(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def payment_gateway(settings):
+    """The payment gateway simulator on a free port, as its own HTTP server."""
+    server = make_server("127.0.0.1", 0, {settings.TINHSO_PAYMENT_MERCHANT:
+                                          settings.TINHSO_PAYMENT_SECRET})
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    host, port = server.server_address
+    settings.TINHSO_PAYMENT_GATEWAY_URL = f"http://{host}:{port}/pay"
+    yield server
+    server.shutdown()
+    server.server_close()

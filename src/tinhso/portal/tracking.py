@@ -1,0 +1,133 @@
+"""Following a dossier: the public lookup by code and a second fact, and the timeline in
+plain Vietnamese.
+
+The lookup answers the same "not found" whether the code or the fact is wrong, so that
+codes cannot be probed; the view throttles it per client address on top.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+
+from tinhso.core.calendar import get_calendar
+from tinhso.core.models import Agency
+from tinhso.core.timeunits import TimeUnit
+from tinhso.dossiers.models import Channel, Dossier, DossierEvent
+from tinhso.dossiers.transitions import OPEN, Action, statutory_time
+
+from .templatetags.portal_tags import money
+
+_NON_DIGITS = re.compile(r"\D")
+
+
+def _phone(value: str) -> str:
+    digits = _NON_DIGITS.sub("", value or "")
+    return "0" + digits[2:] if digits.startswith("84") and len(digits) > 9 else digits
+
+
+def _same(a: str, b: str) -> bool:
+    return bool(a) and bool(b) and hmac.compare_digest(a.encode(), b.encode())
+
+
+def matches_fact(id_number: str, phone: str, fact: str) -> bool:
+    """The fact is the applicant's id number (or tax code) or their phone number."""
+    fact = (fact or "").strip()
+    return _same(fact, id_number or "") or _same(_phone(fact), _phone(phone))
+
+
+def lookup(code: str, fact: str) -> Dossier | None:
+    code = (code or "").strip()
+    if not code or not (fact or "").strip():
+        return None
+    dossier = (Dossier.objects.select_related("procedure", "agency", "current_agency")
+               .filter(code__iexact=code).first())
+    if dossier is None or not matches_fact(dossier.applicant_id_number,
+                                           dossier.applicant_phone, fact):
+        return None
+    return dossier
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime
+    title: str
+    detail: str = ""
+
+
+# Notes officials write are shown to the applicant only where they are the reason asked.
+REASON_ACTIONS = frozenset({Action.REFUSE, Action.REQUEST_SUPPLEMENT, Action.STOP,
+                            Action.WITHDRAW})
+
+
+def _money(amount) -> str:
+    return money(amount)
+
+
+def _sentence(event: DossierEvent, agencies: dict[int, str], dossier: Dossier) -> str:
+    a, agency = event.action, event.agency.name if event.agency_id else ""
+    step = event.step.name if event.step_id else ""
+    data = event.data or {}
+    if a == Action.SUBMIT:
+        how = {Channel.ONLINE: _("trực tuyến trên Cổng dịch vụ công"),
+               Channel.DESK: _("trực tiếp tại bộ phận một cửa"),
+               Channel.POSTAL: _("qua dịch vụ bưu chính công ích")}.get(dossier.channel, "")
+        return _("Hồ sơ đã được nộp %(how)s.") % {"how": how}
+    if a == Action.RECEIVE:
+        return _("%(agency)s đã tiếp nhận hồ sơ.") % {"agency": agency}
+    if a == Action.REFUSE:
+        return _("%(agency)s không tiếp nhận hồ sơ.") % {"agency": agency}
+    if a == Action.START:
+        return _("Hồ sơ được chuyển đến bộ phận chuyên môn để giải quyết (%(step)s).") % {
+            "step": step} if step else _("Hồ sơ được chuyển đến bộ phận chuyên môn.")
+    if a == Action.FORWARD:
+        return _("Hồ sơ chuyển sang bước tiếp theo: %(step)s.") % {"step": step}
+    if a == Action.TRANSFER:
+        return _("Hồ sơ được chuyển liên thông đến %(agency)s.") % {
+            "agency": agencies.get(data.get("to_agency_id"), _("cơ quan khác"))}
+    if a == Action.TRANSFER_BACK:
+        return _("Hồ sơ được chuyển trả về cơ quan tiếp nhận.")
+    if a == Action.REQUEST_SUPPLEMENT:
+        return _("Cơ quan giải quyết yêu cầu bổ sung giấy tờ. Thời hạn giải quyết tạm dừng "
+                 "cho đến khi nhận được giấy tờ bổ sung.")
+    if a == Action.SUPPLEMENT:
+        return _("Đã nhận giấy tờ bổ sung; hồ sơ tiếp tục được giải quyết.")
+    if a == Action.REQUEST_PAYMENT:
+        return _("Yêu cầu nộp phí, lệ phí: %(amount)s.") % {"amount": _money(data.get("amount"))}
+    if a == Action.RECORD_PAYMENT:
+        how = _("trực tuyến") if data.get("online") else _("tại bộ phận một cửa")
+        return _("Đã ghi nhận khoản thanh toán %(amount)s (%(how)s).") % {
+            "amount": _money(data.get("amount")), "how": how}
+    if a == Action.FINISH:
+        return _("Hồ sơ đã được giải quyết xong; kết quả sẵn sàng để trả.")
+    if a == Action.RETURN_RESULT:
+        return _("Đã trả kết quả giải quyết.")
+    if a == Action.WITHDRAW:
+        return _("Hồ sơ đã được rút theo đề nghị của người nộp.")
+    if a == Action.STOP:
+        return _("Hồ sơ bị dừng xử lý.")
+    if a == Action.RATE:
+        return _("Người nộp đã đánh giá mức độ hài lòng: %(n)s/5.") % {"n": data.get("rating")}
+    return str(Action(a).label) if a in Action.values else a
+
+
+def timeline(dossier: Dossier) -> list[Entry]:
+    events = list(DossierEvent.objects.filter(dossier=dossier)
+                  .select_related("agency", "step").order_by("at", "pk"))
+    targets = {e.data.get("to_agency_id") for e in events if e.action == Action.TRANSFER}
+    agencies = dict(Agency.objects.filter(pk__in=targets - {None}).values_list("pk", "name"))
+    return [Entry(e.at, _sentence(e, agencies, dossier),
+                  e.note if e.action in REASON_ACTIONS else "")
+            for e in events]
+
+
+def expected_due(dossier: Dossier):
+    """The due date once received; before that, what it would be if received on submission."""
+    if dossier.due_at or dossier.status not in OPEN:
+        return dossier.due_at
+    amount, unit = statutory_time(dossier.procedure_version)
+    return get_calendar().due_at(dossier.submitted_at, amount, TimeUnit(unit))

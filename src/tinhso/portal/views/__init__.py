@@ -1,0 +1,1 @@
+"""Pages for citizens; thin wrappers over the domain apps' services and selectors."""

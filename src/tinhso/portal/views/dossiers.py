@@ -1,0 +1,198 @@
+"""The citizen's own dossiers: list, detail with timeline, receipt, supplement, rating, fees."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tinhso.core.errors import DomainError
+from tinhso.dossiers import lifecycle, selectors, uploads
+from tinhso.dossiers.inputs import ComponentInput
+from tinhso.dossiers.models import Dossier, Status
+from tinhso.dossiers.transitions import Action
+from tinhso.integrations.payments import gateway, settlement
+from tinhso.integrations.payments.port import InvalidNotice
+
+from .. import tracking
+from ..forms import PaperUploadField, RateForm
+from .common import citizen_required, show_error
+
+PAGE_SIZE = 20
+
+
+def _mine(request, code) -> Dossier:
+    try:
+        return selectors.get_dossier_for(request.user, code, details=True)
+    except DomainError as exc:
+        raise Http404 from exc
+
+
+@citizen_required
+def my_dossiers(request):
+    from django.core.paginator import Paginator
+
+    qs = selectors.listing(selectors.dossiers_for(request.user))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "portal/my_dossiers.html", {"page": page})
+
+
+def _context(request, dossier):
+    actions = selectors.actions_for(request.user, dossier)
+    open_request = next((r for r in dossier.supplement_requests.all() if not r.resolved_at),
+                        None)
+    return {
+        "dossier": dossier, "timeline": tracking.timeline(dossier),
+        "expected_due": tracking.expected_due(dossier),
+        "can_supplement": Action.SUPPLEMENT in actions, "supplement_request": open_request,
+        "can_rate": Action.RATE in actions, "rate_form": RateForm(),
+        "can_pay": settlement.can_pay_online(dossier),
+        "outstanding": settlement.outstanding(dossier),
+        "results": [r for r in dossier.results.all()],
+        "returned": dossier.status == Status.RETURNED,
+    }
+
+
+@citizen_required
+def my_dossier(request, code):
+    dossier = _mine(request, code)
+    return render(request, "portal/my_dossier.html", _context(request, dossier))
+
+
+@citizen_required
+def receipt(request, code):
+    dossier = _mine(request, code)
+    return render(request, "portal/receipt.html", _context(request, dossier))
+
+
+@citizen_required
+def result_file(request, code, pk):
+    dossier = _mine(request, code)
+    result = next((r for r in dossier.results.all() if r.pk == pk and r.file), None)
+    if result is None:
+        raise Http404
+    return FileResponse(result.file.open("rb"), as_attachment=True,
+                        filename=result.file.name.rsplit("/", 1)[-1])
+
+
+@citizen_required
+def paper_file(request, code, pk):
+    dossier = _mine(request, code)
+    paper = next((c for c in dossier.components.all() if c.pk == pk and c.file), None)
+    if paper is None:
+        raise Http404
+    return FileResponse(paper.file.open("rb"), as_attachment=True,
+                        filename=paper.file.name.rsplit("/", 1)[-1])
+
+
+@citizen_required
+def supplement(request, code):
+    """Upload the papers asked for; lifecycle.supplement resumes the clock."""
+    dossier = _mine(request, code)
+    if dossier.status != Status.SUPPLEMENT_REQUESTED:
+        messages.info(request, _("Hồ sơ hiện không cần bổ sung giấy tờ."))
+        return redirect("portal:my_dossier", code=code)
+    components = sorted(dossier.procedure_version.components.all(), key=lambda c: c.order)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        items = []
+        for component in components:
+            upload = request.FILES.get(f"file-{component.pk}")
+            if upload is None:
+                continue
+            try:
+                uploads.validate_paper(upload)
+            except ValidationError as exc:
+                errors[str(component.pk)] = " ".join(exc.messages)
+                continue
+            items.append(ComponentInput(component.name, component.pk, file=upload,
+                                        is_digitized=True))
+        other, other_name = request.FILES.get("file-other"), request.POST.get("other-name", "")
+        if other is not None:
+            try:
+                uploads.validate_paper(other)
+                if not other_name.strip():
+                    raise ValidationError(_("Vui lòng nhập tên giấy tờ bổ sung."))
+                items.append(ComponentInput(other_name.strip()[:500], None, file=other,
+                                            is_digitized=True))
+            except ValidationError as exc:
+                errors["other"] = " ".join(exc.messages)
+        if not errors:
+            try:
+                lifecycle.supplement(request.user, dossier, components=items)
+            except DomainError as exc:
+                show_error(request, exc)
+            else:
+                messages.success(request, _("Đã nộp giấy tờ bổ sung. Hồ sơ tiếp tục được "
+                                            "giải quyết."))
+                return redirect("portal:my_dossier", code=code)
+    open_request = next((r for r in dossier.supplement_requests.all() if not r.resolved_at),
+                        None)
+    return render(request, "portal/supplement.html", {
+        "dossier": dossier, "supplement_request": open_request, "errors": errors,
+        "components": components, "field": PaperUploadField(), "accept": uploads.ACCEPT,
+        "max_mb": uploads.max_mb_label(),
+    }, status=400 if errors else 200)
+
+
+@require_POST
+@citizen_required
+def rate(request, code):
+    dossier = _mine(request, code)
+    form = RateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Vui lòng chọn mức độ hài lòng."))
+    else:
+        try:
+            lifecycle.rate(request.user, dossier, rating=form.cleaned_data["rating"])
+        except DomainError as exc:
+            show_error(request, exc)
+        else:
+            messages.success(request, _("Cảm ơn bạn đã đánh giá."))
+    return redirect("portal:my_dossier", code=code)
+
+
+@require_POST
+@citizen_required
+def pay(request, code):
+    dossier = _mine(request, code)
+    try:
+        url = settlement.start(
+            request.user, dossier,
+            return_url=request.build_absolute_uri(reverse("portal:payment_return")),
+            ipn_url=request.build_absolute_uri(reverse("portal:payment_ipn")))
+    except DomainError as exc:
+        show_error(request, exc)
+        return redirect("portal:my_dossier", code=code)
+    return redirect(url)
+
+
+def payment_return(request):
+    """The browser back from the gateway: says what happened; the IPN records the payment."""
+    try:
+        notice = gateway().read_notice(request.GET)
+    except InvalidNotice:
+        messages.error(request, _("Kết quả thanh toán không hợp lệ (sai chữ ký)."))
+        return redirect("portal:home")
+    code = notice.reference.rsplit(".", 1)[0]
+    if not notice.succeeded:
+        messages.warning(request, _("Giao dịch đã bị hủy; chưa có khoản nào được thanh toán."))
+    elif settlement.paid_by(notice.reference):
+        messages.success(request, _("Thanh toán thành công. Cảm ơn bạn."))
+    else:
+        messages.info(request, _("Cổng thanh toán báo đã trả tiền; hệ thống đang chờ xác nhận "
+                                 "từ ngân hàng. Vui lòng tải lại trang sau ít phút."))
+    if request.user.is_authenticated:
+        return redirect("portal:my_dossier", code=code)
+    return redirect("portal:track")
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def payment_ipn(request):
+    """The gateway's server-to-server notice (signed); answers in the gateway's codes."""
+    params = request.POST if request.method == "POST" else request.GET
+    return JsonResponse(settlement.settle(params).as_dict())
