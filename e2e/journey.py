@@ -49,3 +49,41 @@ def sign_in(page, base_url: str, username: str, password: str = DEFAULT_DEMO_PAS
 
 def sign_out(page):
     page.context.clear_cookies()
+
+
+CONFIRM = {
+    "receive": "Xác nhận tiếp nhận", "start": "Xác nhận chuyển xử lý",
+    "forward": "Xác nhận chuyển bước", "finish": "Xác nhận hoàn thành",
+    "return_result": "Xác nhận trả kết quả",
+}
+
+
+def work_to_return(page, base_url: str, dossier: Dossier, shot, result_file) -> list:
+    """The officials take the dossier from receipt to return in the back office, each step by
+    whoever the process names; returns the (username, action) pairs in order."""
+    done = []
+    while (move := next_move(dossier)) is not None:
+        user, action = move
+        sign_in(page, base_url, user.username)
+        page.goto(f"{base_url}/office/")
+        if not done:
+            shot(page, "office-my-work")
+            assert page.locator("#queue-to_receive, #count-to_receive").first.is_visible()
+        page.goto(f"{base_url}/office/dossiers/{dossier.code}/")
+        assert page.locator("#dossier-code").inner_text().strip() == dossier.code
+        page.locator(f"#action-{action}").click()
+        if action == "finish":
+            page.locator("[name=result_name]").fill("Giấy chứng nhận (bản điện tử)")
+            page.locator("[name=is_electronic]").check()
+            page.locator("[name=result_file]").set_input_files(str(result_file))
+        shot(page, f"office-{len(done) + 1}-{action}-confirm")
+        page.get_by_role("button", name=CONFIRM[action]).click()
+        page.wait_for_url(f"**/office/dossiers/{dossier.code}/")
+        shot(page, f"office-{len(done) + 1}-{action}-done")
+        assert page.locator("#messages .alert-success").is_visible(), page.locator(
+            "#messages").inner_text()
+        sign_out(page)
+        done.append((user.username, action))
+        dossier.refresh_from_db()
+        assert len(done) < 12, done
+    return done

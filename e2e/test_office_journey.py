@@ -10,16 +10,11 @@ from tinhso.dossiers import lifecycle
 from tinhso.dossiers.inputs import ApplicantInput, ComponentInput
 from tinhso.dossiers.models import Channel, Dossier, Status
 
-from .journey import full_online_version, load_demo, next_move, officials, sign_in, sign_out
+from .journey import full_online_version, load_demo, officials, work_to_return
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CITIZEN_ID = "025095001234"  # Phú Thọ (025), male born 1995: valid under the national rule
-CONFIRM = {
-    "receive": "Xác nhận tiếp nhận", "start": "Xác nhận chuyển xử lý",
-    "forward": "Xác nhận chuyển bước", "finish": "Xác nhận hoàn thành",
-    "return_result": "Xác nhận trả kết quả",
-}
 
 
 def submitted_online() -> Dossier:
@@ -40,32 +35,7 @@ def test_officials_receive_process_finish_and_return(live_server, desktop, shot,
     dossier = submitted_online()
     result_file = tmp_path / "ket-qua.pdf"
     result_file.write_bytes(b"%PDF-1.4 ket qua e2e")
-    page, base = desktop, live_server.url
-    done = []
-    while (move := next_move(dossier)) is not None:
-        user, action = move
-        sign_in(page, base, user.username)
-        page.goto(f"{base}/office/")
-        if not done:
-            shot(page, "my-work")
-            assert page.locator("#queue-to_receive, #count-to_receive").first.is_visible()
-        page.goto(f"{base}/office/dossiers/{dossier.code}/")
-        assert page.locator("#dossier-code").inner_text().strip() == dossier.code
-        page.locator(f"#action-{action}").click()
-        if action == "finish":
-            page.locator("[name=result_name]").fill("Giấy chứng nhận (bản điện tử)")
-            page.locator("[name=is_electronic]").check()
-            page.locator("[name=result_file]").set_input_files(str(result_file))
-        shot(page, f"{len(done) + 1}-{action}-confirm")
-        page.get_by_role("button", name=CONFIRM[action]).click()
-        page.wait_for_url(f"**/office/dossiers/{dossier.code}/")
-        shot(page, f"{len(done) + 1}-{action}-done")
-        assert page.locator("#messages .alert-success").is_visible(), page.locator(
-            "#messages").inner_text()
-        sign_out(page)
-        done.append((user.username, action))
-        dossier.refresh_from_db()
-        assert len(done) < 12, done
+    done = work_to_return(desktop, live_server.url, dossier, shot, result_file)
 
     assert dossier.status == Status.RETURNED
     assert [a for _u, a in done][:2] == ["receive", "start"] and done[-1][1] == "return_result"
