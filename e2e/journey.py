@@ -51,6 +51,11 @@ def sign_out(page):
     page.context.clear_cookies()
 
 
+def fits(page) -> bool:
+    """Nothing wider than the window: no sideways scrolling."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
 CONFIRM = {
     "receive": "Xác nhận tiếp nhận", "start": "Xác nhận chuyển xử lý",
     "forward": "Xác nhận chuyển bước", "finish": "Xác nhận hoàn thành",
@@ -68,6 +73,7 @@ def work_to_return(page, base_url: str, dossier: Dossier, shot, result_file) -> 
         page.goto(f"{base_url}/office/")
         if not done:
             shot(page, "office-my-work")
+            assert fits(page)
             assert page.locator("#queue-to_receive, #count-to_receive").first.is_visible()
         page.goto(f"{base_url}/office/dossiers/{dossier.code}/")
         assert page.locator("#dossier-code").inner_text().strip() == dossier.code

@@ -10,7 +10,7 @@ import pytest
 from tinhso.dossiers.models import Dossier, Status
 from tinhso.idp import demo as idp_demo
 
-from .journey import full_online_version, load_demo, officials, work_to_return
+from .journey import fits, full_online_version, load_demo, officials, work_to_return
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,21 +35,31 @@ def test_citizen_files_online_officials_return_and_the_citizen_rates(
     assert components, "the demo procedure asks for papers"
     page, base = phone, live_server.url
 
+    # The same public pages at desktop width, for the record.
+    for name, path in (("home", "/"), ("procedure", f"/procedures/{procedure.code}/")):
+        desktop.goto(base + path)
+        shot(desktop, f"desktop-{name}")
+        assert fits(desktop)
+
     # Find the procedure from the home page, typed without diacritics.
     page.goto(base + "/")
     shot(page, "citizen-home")
+    assert fits(page)
     page.locator("#home-q").fill(plain(procedure.name))
     page.locator("#home-search-submit").click()
     page.wait_for_url("**/procedures/?*")
     shot(page, "citizen-search")
+    assert fits(page)
     page.locator("#procedure-results").get_by_role("link", name=procedure.name, exact=True).click()
     page.wait_for_url(f"**/procedures/{procedure.code}/")
     shot(page, "citizen-procedure")
+    assert fits(page)
 
     # Filing needs an identity: the portal sends the citizen to the provider and back.
     page.locator("#file-online").click()
     page.wait_for_url("**/idp/login/**")
     shot(page, "citizen-idp-login")
+    assert fits(page)
     page.get_by_label("Số định danh cá nhân").fill(identity.personal_id)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.locator("#idp-login-submit").click()
@@ -59,6 +69,7 @@ def test_citizen_files_online_officials_return_and_the_citizen_rates(
     assert page.get_by_label("Số điện thoại").input_value() == identity.phone  # from the claims
     page.get_by_label("Cơ quan tiếp nhận hồ sơ").select_option(str(agency.pk))
     shot(page, "citizen-applicant")
+    assert fits(page)
     page.locator("#applicant-next").click()
     page.wait_for_url("**/filing/*/papers/")
 
@@ -78,16 +89,19 @@ def test_citizen_files_online_officials_return_and_the_citizen_rates(
     if last.pk != first.pk:
         assert "ban-chup.pdf" in page.locator(f"#paper-{last.pk}").inner_text()
     shot(page, "citizen-papers-refused")
+    assert fits(page)
     for component in components:
         if not page.locator(f"#paper-{component.pk}").count():
             page.locator(f"#file-{component.pk}").set_input_files(str(scan))
     page.locator("#papers-next").click()
     page.wait_for_url("**/filing/*/review/")
     shot(page, "citizen-review")
+    assert fits(page)
     page.locator("#submit-dossier").click()
     page.wait_for_url("**/my/dossiers/*/receipt/")
     code = page.locator("#dossier-code").inner_text().strip()
     shot(page, "citizen-receipt")
+    assert fits(page)
 
     dossier = Dossier.objects.get(code=code)
     assert dossier.applicant_user.personal_id == identity.personal_id
@@ -108,9 +122,11 @@ def test_citizen_files_online_officials_return_and_the_citizen_rates(
     assert page.locator("#h-results").is_visible()
     page.get_by_label("5 – Rất hài lòng").check()
     shot(page, "citizen-result-and-rating")
+    assert fits(page)
     page.locator("#rate-submit").click()
     page.wait_for_url(f"**/my/dossiers/{code}/")
     assert "5/5" in page.locator("#rating").inner_text()
     shot(page, "citizen-rated")
+    assert fits(page)
     dossier.refresh_from_db()
     assert (dossier.status, dossier.rating) == (Status.RETURNED, 5)
