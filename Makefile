@@ -17,6 +17,8 @@ $(BIN)/.installed: pyproject.toml
 
 demo: $(BIN)/.installed
 	$(BIN)/tinhso migrate --noinput
+	@# The demo provider accepts the portal's callback at the address the browser will use.
+	TINHSO_OIDC_REDIRECT_URIS="$${TINHSO_OIDC_REDIRECT_URIS:+$$TINHSO_OIDC_REDIRECT_URIS,}http://localhost:$(PORT)/oidc/callback/,http://$(HOST):$(PORT)/oidc/callback/" \
 	$(BIN)/tinhso load_demo
 	$(BIN)/tinhso refresh_metrics --full
 	$(MAKE) --no-print-directory serve
