@@ -120,3 +120,13 @@ def test_the_menu_shows_each_account_only_its_own_pages(login, client, province,
     assert (reverse("backoffice:index") in html) is staff_links
     assert (reverse("core:staff") in html) is staff_links
     assert ('id="nav-my-dossiers"' in html) is my_dossiers
+
+
+@pytest.mark.django_db
+def test_the_portal_speaks_english_when_asked(client, catalogue):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    home = client.get(reverse("portal:home")).content.decode()
+    assert "Public service portal" in home and "Cổng dịch vụ công" not in home
+    page = client.get(reverse("portal:procedure", args=[catalogue["civil"].code]))
+    assert 'id="file-online"' in page.content.decode()
+    assert "File a dossier online" in page.content.decode()
