@@ -2,7 +2,6 @@ import threading
 
 import pytest
 from django.core.files.base import ContentFile
-from django.test import Client
 
 from tinhso.dossiers.tests.conftest import make_dossier, province  # noqa: F401
 from tinhso.integrations.payments.simulator import make_server
@@ -13,18 +12,6 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 def pdf(name="giay-to.pdf", content=PDF):
     return ContentFile(content, name=name)
-
-
-@pytest.fixture
-def login():
-    """login(user) -> a test client signed in as that user."""
-
-    def make(user):
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return make
 
 
 @pytest.fixture

@@ -121,3 +121,25 @@ def test_rating_after_the_result_is_returned_once(login, province, make_dossier)
                         follow=True)
     dossier.refresh_from_db()
     assert dossier.rating == 4 and "đã được đánh giá" in again.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_applicant_downloads_own_papers_and_results_and_no_one_else_can(
+        login, province, make_dossier):
+    dossier = make_dossier(Status.RETURNED)
+    paper = dossier.components.first()
+    paper.file.save("to-khai.pdf", SimpleUploadedFile("to-khai.pdf", PDF))
+    result = dossier.results.get()
+    result.file.save("trich-luc.pdf", SimpleUploadedFile("trich-luc.pdf", PDF))
+    urls = [reverse("portal:paper_file", args=[dossier.code, paper.pk]),
+            reverse("portal:result_file", args=[dossier.code, result.pk])]
+    mine, theirs = login(province.citizen), login(province.other_citizen)
+    for url in urls:
+        response = mine.get(url)
+        assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+        assert "attachment" in response["Content-Disposition"]
+        assert theirs.get(url).status_code == 404
+    # A paper without a file, or a number that is not this dossier's, is not found.
+    bare = dossier.components.exclude(pk=paper.pk).first()
+    assert mine.get(reverse("portal:paper_file", args=[dossier.code, bare.pk])).status_code == 404
+    assert mine.get(reverse("portal:result_file", args=[dossier.code, 999999])).status_code == 404

@@ -1,7 +1,7 @@
 """Home, procedure search and the procedure page."""
 
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 
 from tinhso.catalog import selectors as catalog
@@ -9,6 +9,7 @@ from tinhso.catalog.models import OnlineLevel, ProcedureVersion
 
 from .. import filing
 from ..forms import SearchForm
+from .common import download
 
 PAGE_SIZE = 20
 
@@ -69,11 +70,8 @@ def procedure(request, code):
 
 def component_template(request, code, pk):
     proc = _procedure(code)
-    component = next((c for c in proc.current_version.components.all() if c.pk == pk), None)
-    if component is None or not component.template:
-        raise Http404
-    return FileResponse(component.template.open("rb"), as_attachment=True,
-                        filename=component.template.name.rsplit("/", 1)[-1])
+    return download(next((c.template for c in proc.current_version.components.all()
+                          if c.pk == pk), None))
 
 
 def home(request):

@@ -4,6 +4,7 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -39,3 +40,11 @@ def show_error(request, exc) -> None:
 def not_found(request, exc=None):
     return render(request, "portal/not_found.html",
                   {"message": str(exc.message) if exc else _("Không tìm thấy.")}, status=404)
+
+
+def download(fieldfile):
+    """A stored file as an attachment under its own name; 404 when there is none."""
+    if not fieldfile:
+        raise Http404
+    return FileResponse(fieldfile.open("rb"), as_attachment=True,
+                        filename=fieldfile.name.rsplit("/", 1)[-1])

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from tinhso.integrations.payments.port import InvalidNotice
 
 from .. import tracking
 from ..forms import PaperUploadField, RateForm
-from .common import citizen_required, show_error
+from .common import citizen_required, download, show_error
 
 PAGE_SIZE = 20
 
@@ -71,21 +71,13 @@ def receipt(request, code):
 @citizen_required
 def result_file(request, code, pk):
     dossier = _mine(request, code)
-    result = next((r for r in dossier.results.all() if r.pk == pk and r.file), None)
-    if result is None:
-        raise Http404
-    return FileResponse(result.file.open("rb"), as_attachment=True,
-                        filename=result.file.name.rsplit("/", 1)[-1])
+    return download(next((r.file for r in dossier.results.all() if r.pk == pk), None))
 
 
 @citizen_required
 def paper_file(request, code, pk):
     dossier = _mine(request, code)
-    paper = next((c for c in dossier.components.all() if c.pk == pk and c.file), None)
-    if paper is None:
-        raise Http404
-    return FileResponse(paper.file.open("rb"), as_attachment=True,
-                        filename=paper.file.name.rsplit("/", 1)[-1])
+    return download(next((c.file for c in dossier.components.all() if c.pk == pk), None))
 
 
 @citizen_required
