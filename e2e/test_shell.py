@@ -5,17 +5,15 @@ import pytest
 from tinhso.core.roles import Role
 from tinhso.core.tests.factories import DEFAULT_PASSWORD, StaffFactory
 
+from .journey import fits
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def fits_width(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_home_fits_a_phone_and_the_skip_link_comes_first(live_server, phone, shot):
     phone.goto(live_server.url + "/")
     assert phone.locator("html").get_attribute("lang") == "vi"
-    assert fits_width(phone)
+    assert fits(phone)
     phone.keyboard.press("Tab")
     assert phone.evaluate("document.activeElement.className") == "skip-link"
     shot(phone, "home-phone")
