@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,21 +34,23 @@ def _mine(request, code) -> Dossier:
 
 @citizen_required
 def my_dossiers(request):
-    from django.core.paginator import Paginator
-
     qs = selectors.listing(selectors.dossiers_for(request.user))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "portal/my_dossiers.html", {"page": page})
 
 
+def _open_request(dossier):
+    """The supplement request still waiting for papers, if any (prefetched with details)."""
+    return next((r for r in dossier.supplement_requests.all() if not r.resolved_at), None)
+
+
 def _context(request, dossier):
     actions = selectors.actions_for(request.user, dossier)
-    open_request = next((r for r in dossier.supplement_requests.all() if not r.resolved_at),
-                        None)
     return {
         "dossier": dossier, "timeline": tracking.timeline(dossier),
         "expected_due": tracking.expected_due(dossier),
-        "can_supplement": Action.SUPPLEMENT in actions, "supplement_request": open_request,
+        "can_supplement": Action.SUPPLEMENT in actions,
+        "supplement_request": _open_request(dossier),
         "can_rate": Action.RATE in actions, "rate_form": RateForm(),
         "can_pay": settlement.can_pay_online(dossier),
         "outstanding": settlement.outstanding(dossier),
@@ -121,10 +124,8 @@ def supplement(request, code):
                 messages.success(request, _("Đã nộp giấy tờ bổ sung. Hồ sơ tiếp tục được "
                                             "giải quyết."))
                 return redirect("portal:my_dossier", code=code)
-    open_request = next((r for r in dossier.supplement_requests.all() if not r.resolved_at),
-                        None)
     return render(request, "portal/supplement.html", {
-        "dossier": dossier, "supplement_request": open_request, "errors": errors,
+        "dossier": dossier, "supplement_request": _open_request(dossier), "errors": errors,
         "components": components, "field": PaperUploadField(), "accept": uploads.ACCEPT,
         "max_mb": uploads.max_mb_label(),
     }, status=400 if errors else 200)
