@@ -4,9 +4,12 @@ and their checks against the catalogue."""
 from dataclasses import dataclass
 
 from django.core.files import File
+from django.db import models
+from django.db.models import Exists, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from tinhso.catalog.models import OnlineLevel, Procedure, ProcedureVersion
+from tinhso.catalog.models import Fee, OnlineLevel, Procedure, ProcedureVersion
 from tinhso.core.errors import NotFound, ValidationFailed
 
 from .models import Channel
@@ -40,16 +43,31 @@ class ResultInput:
 
 
 def submittable_version(procedure, agency, channel, is_full_online) -> ProcedureVersion:
-    """The procedure's current version, if this agency takes it through this channel."""
+    """The procedure's current version, if this agency takes it through this channel.
+
+    One query: the version with its procedure, whether the agency implements it
+    (`takes_agency`) and the sum of its fees (`fees_total`, what a new dossier owes).
+    """
     pk = getattr(procedure, "pk", procedure)
-    proc = Procedure.objects.select_related("current_version").filter(pk=pk).first()
-    if proc is None:
-        raise NotFound(_("Không tìm thấy thủ tục hành chính."))
-    version = proc.current_version
-    if version is None or version.status != ProcedureVersion.Status.PUBLISHED:
+    takes = ProcedureVersion.agencies.through.objects.filter(
+        procedureversion_id=OuterRef("pk"), agency_id=agency.pk)
+    fees = (Fee.objects.filter(version_id=OuterRef("pk")).order_by().values("version_id")
+            .annotate(s=Sum("amount")).values("s"))
+    version = (ProcedureVersion.objects.select_related("procedure")
+               .annotate(takes_agency=Exists(takes),
+                         fees_total=Coalesce(Subquery(fees), 0,
+                                             output_field=models.BigIntegerField()))
+               .filter(pk=Subquery(Procedure.objects.filter(pk=pk).values("current_version_id")))
+               .order_by().first())
+    if version is None:
+        if not Procedure.objects.filter(pk=pk).exists():
+            raise NotFound(_("Không tìm thấy thủ tục hành chính."))
         raise ValidationFailed(_("Thủ tục chưa được công bố hoặc đã hết hiệu lực."),
                                code="procedure_not_published")
-    if not version.agencies.filter(pk=agency.pk).exists():
+    if version.status != ProcedureVersion.Status.PUBLISHED:
+        raise ValidationFailed(_("Thủ tục chưa được công bố hoặc đã hết hiệu lực."),
+                               code="procedure_not_published")
+    if not version.takes_agency:
         raise ValidationFailed(_("Cơ quan đã chọn không thực hiện thủ tục này."),
                                code="agency_not_implementing")
     if channel == Channel.ONLINE and version.online_level == OnlineLevel.NONE:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -54,14 +54,21 @@ def submit(actor, *, procedure, agency, applicant: ApplicantInput, channel,
            components: Iterable[ComponentInput] = (), is_full_online=False,
            idempotency_key=None, used_population_db=False, vneid_verified=False,
            at=None) -> Dossier:
-    """File a dossier (status 1). A repeated `idempotency_key` returns the first dossier."""
+    """File a dossier (status 1). A repeated `idempotency_key` returns the first dossier.
+
+    The dossier comes back with its papers and its one event loaded (see `_as_filed`).
+    """
     at = at or timezone.now()
-    with transaction.atomic():
-        return _create(actor, procedure=procedure, agency=agency, applicant=applicant,
-                       channel=channel, components=list(components),
-                       is_full_online=is_full_online, idempotency_key=idempotency_key or None,
-                       used_population_db=used_population_db, vneid_verified=vneid_verified,
-                       at=at)
+    try:
+        with transaction.atomic():
+            return _create(actor, procedure=procedure, agency=agency, applicant=applicant,
+                           channel=channel, components=list(components),
+                           is_full_online=is_full_online,
+                           idempotency_key=idempotency_key or None,
+                           used_population_db=used_population_db,
+                           vneid_verified=vneid_verified, at=at)
+    except _KeyTaken as taken:
+        return _replay(taken, actor)
 
 
 def intake(actor, *, procedure, agency, applicant: ApplicantInput,
@@ -72,14 +79,26 @@ def intake(actor, *, procedure, agency, applicant: ApplicantInput,
     A repeated `idempotency_key` (the desk form's one-time token) returns the first dossier.
     """
     at = at or timezone.now()
-    with transaction.atomic():
-        dossier = _create(actor, procedure=procedure, agency=agency, applicant=applicant,
-                          channel=Channel.DESK, components=list(components),
-                          is_full_online=False, idempotency_key=idempotency_key or None,
-                          used_population_db=False, vneid_verified=False, at=at)
-        if dossier.status != Status.SUBMITTED:  # a replay: already received
-            return dossier
-        return receive(actor, dossier, at=at)
+    try:
+        with transaction.atomic():
+            dossier = _create(actor, procedure=procedure, agency=agency, applicant=applicant,
+                              channel=Channel.DESK, components=list(components),
+                              is_full_online=False, idempotency_key=idempotency_key or None,
+                              used_population_db=False, vneid_verified=False, at=at)
+            return receive(actor, dossier, at=at)
+    except _KeyTaken as taken:
+        dossier = _replay(taken, actor)
+    if dossier.status != Status.SUBMITTED:  # a replay: already received
+        return dossier
+    return receive(actor, dossier, at=at)
+
+
+class _KeyTaken(Exception):
+    """The idempotency key is another dossier's: leave the transaction, then replay."""
+
+    def __init__(self, key, fingerprint):
+        super().__init__(key)
+        self.key, self.fingerprint = key, fingerprint
 
 
 def _create(actor, *, procedure, agency, applicant, channel, components, is_full_online,
@@ -94,54 +113,73 @@ def _create(actor, *, procedure, agency, applicant, channel, components, is_full
     names = [c.name.strip() or catalogue[c.component_id].name for c in components]
     fingerprint = (version.procedure_id, agency.pk, applicant.kind, id_number, int(channel),
                    sorted(names))
-    if idempotency_key:
-        existing = Dossier.objects.filter(idempotency_key=idempotency_key).first()
-        if existing:
-            return _replay(existing, actor, fingerprint)
+    dossier = Dossier(
+        code=codes.next_code(agency, at), procedure=version.procedure,
+        procedure_version=version, agency=agency, current_agency=agency,
+        applicant_kind=applicant.kind, applicant_name=applicant.name.strip(),
+        applicant_id_number=id_number, applicant_phone=applicant.phone,
+        applicant_email=applicant.email, applicant_address=applicant.address,
+        applicant_user=(actor if policy.is_applicant(actor)
+                        else _linked_user(applicant.kind, id_number)),
+        channel=channel, is_full_online=is_full_online,
+        idempotency_key=idempotency_key, submitted_at=at,
+        used_population_db=used_population_db, vneid_verified=vneid_verified,
+        fees_owed=version.fees_total,
+    )
+    _mark_papers(dossier, components)
+    # No look-up of the key first: the unique key decides, also between concurrent
+    # requests (the loser's insert waits for the winner's commit). The caller's transaction
+    # then rolls back, giving the code number back.
     try:
-        with transaction.atomic():  # a savepoint: a lost race gives its code number back
-            dossier = Dossier(
-                code=codes.next_code(agency, at), procedure_id=version.procedure_id,
-                procedure_version=version, agency=agency, current_agency=agency,
-                applicant_kind=applicant.kind, applicant_name=applicant.name.strip(),
-                applicant_id_number=id_number, applicant_phone=applicant.phone,
-                applicant_email=applicant.email, applicant_address=applicant.address,
-                applicant_user=(actor if policy.is_applicant(actor)
-                                else _linked_user(applicant.kind, id_number)),
-                channel=channel, is_full_online=is_full_online,
-                idempotency_key=idempotency_key, submitted_at=at,
-                used_population_db=used_population_db, vneid_verified=vneid_verified,
-                fees_owed=version.fees.aggregate(s=Sum("amount"))["s"] or 0,
-            )
-            _mark_papers(dossier, components)
-            dossier.save()
-            _add_components(dossier, components, names, at, is_supplement=False)
-            change = transitions.Change(Action.SUBMIT, at, None, dossier.status, agency.pk)
-            _record(actor, dossier, change, note="", step_id=None)
-    except IntegrityError:
-        winner = (Dossier.objects.filter(idempotency_key=idempotency_key).first()
-                  if idempotency_key else None)
-        if winner is None:
-            raise
-        return _replay(winner, actor, fingerprint)
+        dossier.save()
+    except IntegrityError as exc:
+        if idempotency_key:
+            raise _KeyTaken(idempotency_key, fingerprint) from exc
+        raise
+    papers = _add_components(dossier, components, names, at, is_supplement=False)
+    change = transitions.Change(Action.SUBMIT, at, None, dossier.status, agency.pk)
+    event = _record(actor, dossier, change, note="", step_id=None)
+    event.agency = agency  # the body shows the event's agency: no lazy read
+    _as_filed(dossier, papers, event)
     return dossier
 
 
-def _replay(existing: Dossier, actor, fingerprint) -> Dossier:
+def _as_filed(dossier: Dossier, papers, event) -> None:
+    """Mark the related rows of a just-filed dossier as loaded: its papers, its one event
+    and no results, payments or supplement requests, so that the caller can show it without
+    reading it back (what prefetch_related would have stored)."""
+    if any(p.pk is None for p in papers):  # a database that does not return bulk ids
+        return
+    rows = {"components": papers, "events": [event], "results": [], "payments": [],
+            "supplement_requests": []}
+    cache = {}
+    for name, items in rows.items():
+        qs = getattr(dossier, name).all()
+        qs._result_cache, qs._prefetch_done = list(items), True
+        cache[name] = qs
+    dossier._prefetched_objects_cache = cache
+
+
+def _replay(taken: _KeyTaken, actor) -> Dossier:
     """The same request again returns its dossier; anything else under the key is refused."""
+    existing = Dossier.objects.filter(idempotency_key=taken.key).first()
+    if existing is None:  # the unique key that failed was not the idempotency key
+        raise taken.__cause__
     submitter = existing.events.filter(action=Action.SUBMIT).values_list(
         "actor_id", flat=True).first()
     names = sorted(existing.components.filter(is_supplement=False).values_list("name",
                                                                               flat=True))
     stored = (existing.procedure_id, existing.agency_id, existing.applicant_kind,
               existing.applicant_id_number, existing.channel, names)
-    if submitter != getattr(actor, "pk", None) or stored != fingerprint:
+    if submitter != getattr(actor, "pk", None) or stored != taken.fingerprint:
         raise Conflict(_("Mã yêu cầu (idempotency key) đã được dùng cho một hồ sơ khác."),
                        code="idempotency_conflict")
     return existing
 
 
 def _agency(agency) -> Agency:
+    if isinstance(agency, Agency) and agency.is_active:  # loaded by the caller's form
+        return agency
     found = Agency.objects.filter(pk=_pk(agency), is_active=True).first()
     if found is None:
         raise NotFound(_("Không tìm thấy cơ quan."))
@@ -156,8 +194,8 @@ def _mark_papers(dossier: Dossier, components) -> None:
         dossier.reused_papers = True
 
 
-def _add_components(dossier, components, names, at, *, is_supplement) -> None:
-    DossierComponent.objects.bulk_create([
+def _add_components(dossier, components, names, at, *, is_supplement) -> list:
+    return DossierComponent.objects.bulk_create([
         DossierComponent(dossier=dossier, component_id=c.component_id, name=name,
                          file=c.file or "", is_digitized=c.is_digitized,
                          reused_from=c.reused_from, is_supplement=is_supplement, added_at=at)
@@ -362,8 +400,9 @@ def _steps(d: Dossier) -> list[transitions.Step]:
     return [transitions.Step(*r[:4]) for r in sorted(own or rows, key=lambda r: r[1])]
 
 
-def _record(actor, d: Dossier, change: transitions.Change, note: str, step_id) -> None:
-    DossierEvent.objects.create(
+def _record(actor, d: Dossier, change: transitions.Change, note: str,
+            step_id) -> DossierEvent:
+    event = DossierEvent.objects.create(
         dossier=d, at=change.at, actor=actor if isinstance(actor, User) else None,
         actor_name=_actor_name(actor), action=str(change.action),
         from_status=change.from_status, to_status=change.to_status,
@@ -373,6 +412,7 @@ def _record(actor, d: Dossier, change: transitions.Change, note: str, step_id) -
                "from_status": change.from_status, "to_status": change.to_status,
                "at": change.at}
     transaction.on_commit(lambda: signals.dossier_changed.send(sender=Dossier, **payload))
+    return event
 
 
 def _actor_name(actor) -> str:

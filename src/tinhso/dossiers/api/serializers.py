@@ -1,5 +1,7 @@
 """What the API shows of a dossier (read side only)."""
 
+import copy
+
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -29,7 +31,24 @@ class RefSerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True)
 
 
-class DossierListSerializer(serializers.ModelSerializer):
+class ShownModelSerializer(serializers.ModelSerializer):
+    """A read-only ModelSerializer that introspects its model once per class, not per use.
+
+    ModelSerializer builds its fields from the model's metadata every time it is
+    instantiated (a few milliseconds per detail response); the fields of a class never
+    change, so they are built once and copied, as DRF copies declared fields anyway.
+    """
+
+    def get_fields(self):
+        cls = type(self)
+        built = cls.__dict__.get("_built_fields")
+        if built is None:
+            built = super().get_fields()
+            cls._built_fields = built
+        return copy.deepcopy(built)
+
+
+class DossierListSerializer(ShownModelSerializer):
     procedure = RefSerializer(read_only=True, help_text="Thủ tục hành chính.")
     agency = RefSerializer(read_only=True, help_text="Cơ quan tiếp nhận.")
     current_agency = RefSerializer(read_only=True, help_text="Cơ quan đang xử lý.")
@@ -56,7 +75,7 @@ class DossierListSerializer(serializers.ModelSerializer):
         return bool(dossier.status in CLOCK_RUNNING and dossier.due_at and dossier.due_at < now)
 
 
-class ComponentOutSerializer(serializers.ModelSerializer):
+class ComponentOutSerializer(ShownModelSerializer):
     has_file = serializers.SerializerMethodField(help_text="Đã đính kèm tệp.")
 
     class Meta:
@@ -69,7 +88,7 @@ class ComponentOutSerializer(serializers.ModelSerializer):
         return bool(component.file)
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(ShownModelSerializer):
     action_label = serializers.SerializerMethodField()
     agency = RefSerializer(read_only=True)
     # Plain numbers: the status enum is documented once, on the dossier's `status`.
@@ -90,14 +109,14 @@ class EventSerializer(serializers.ModelSerializer):
             return event.action
 
 
-class ResultOutSerializer(serializers.ModelSerializer):
+class ResultOutSerializer(ShownModelSerializer):
     class Meta:
         model = Result
         fields = ["id", "name", "number", "is_electronic", "issued_at"]
         read_only_fields = fields
 
 
-class PaymentOutSerializer(serializers.ModelSerializer):
+class PaymentOutSerializer(ShownModelSerializer):
     method_label = serializers.CharField(source="get_method_display", read_only=True)
 
     class Meta:
@@ -106,7 +125,7 @@ class PaymentOutSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SupplementRequestOutSerializer(serializers.ModelSerializer):
+class SupplementRequestOutSerializer(ShownModelSerializer):
     class Meta:
         model = SupplementRequest
         fields = ["id", "requested_at", "reasons", "resolved_at", "paused_seconds"]

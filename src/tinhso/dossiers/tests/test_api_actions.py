@@ -218,3 +218,25 @@ def test_rate_out_of_range_is_400(province, make_dossier):
     dossier = make_dossier(Status.RETURNED)
     body = act(client_for(province.citizen), dossier.code, "rate", status=400, rating=6)
     assert body["details"]["rating"] == ["Mức đánh giá phải từ 1 đến 5."]
+
+
+def test_submission_round_trips(province):
+    """An online submission: the form's procedure and agency, the version (with the agency
+    check and the fees), its components, the code, the dossier, its papers and its event;
+    the 201 body comes from memory. Not counted: what runs after commit (other apps)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(province.citizen)
+    client.post(URL, submission(province), format="json")  # warm the user's roles
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(URL, submission(province), format="json",
+                               headers={"Idempotency-Key": "count-1"})
+    assert response.status_code == 201, response.content
+    statements = [q["sql"] for q in ctx.captured_queries
+                  if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+    assert len(statements) <= 8, "\n".join(statements)  # 24 before issue 6
+    body = response.json()
+    stored = client.get(f"{URL}{body['code']}/").json()
+    assert body == {**stored, "allowed_actions": body["allowed_actions"]}
+    assert body["fees_owed"] == 70_000 and len(body["components"]) == 2
