@@ -48,7 +48,7 @@ def _filtered(request):
         bucket = form.cleaned_data.get("bucket") or ""
         if bucket:
             qs = selectors.worklist(request.user, bucket)
-        qs = selectors.filter_dossiers(qs, **form.filters())
+        qs = selectors.filter_dossiers(qs, actor=request.user, **form.filters())
     elif form.is_bound:
         qs = qs.none()
     if not bucket:

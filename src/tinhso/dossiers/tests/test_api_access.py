@@ -158,3 +158,56 @@ def test_admin_shows_dossiers_read_only(client, make_dossier):
                        {"status": 9}).status_code == 403
     dossier.refresh_from_db()
     assert dossier.status == Status.RECEIVED
+
+
+def test_lookup_reads_the_dossier_once(province, make_dossier):
+    from tinhso.dossiers import lifecycle
+
+    dossier = make_dossier(Status.PROCESSING)
+    lifecycle.request_payment(province.specialist, dossier, amount=10_000)
+    client = client_for(province.officer)
+    client.get(f"{URL}{dossier.code}/")  # the user's roles are read once and cached
+    with CaptureQueriesContext(connection) as ctx:
+        body = client.get(f"{URL}{dossier.code}/").json()
+    assert [e["action"] for e in body["events"]] == [
+        "submit", "receive", "start", "request_payment"]
+    assert len(body["components"]) == 2
+    # The dossier with its agencies, procedure and step in one query, then its papers,
+    # events (with their agencies), results, payments and supplement requests.
+    dossier_reads = [q for q in ctx.captured_queries
+                     if 'FROM "dossiers_dossier"' in q["sql"]]
+    assert len(dossier_reads) == 1
+    assert len(ctx) <= 7
+
+
+def test_search_by_name_needs_three_characters(province, make_dossier):
+    short = make_dossier(applicant=citizen_applicant(name="Vũ Thị Hà"))
+    client = client_for(province.officer)
+    assert codes(client.get(URL, {"q": "Hà"})) == set()  # too short for a name
+    assert codes(client.get(URL, {"q": "ị Hà"})) == {short.code}
+    assert codes(client.get(URL, {"q": short.code.lower()})) == {short.code}
+
+
+def test_officials_name_search_covers_received_and_handled_dossiers(province, make_dossier):
+    from tinhso.dossiers import lifecycle
+
+    p = province
+    here = make_dossier(applicant=citizen_applicant(name="Đỗ Minh Khoa"))
+    sent = lifecycle.transfer(p.specialist, make_dossier(
+        Status.PROCESSING, applicant=citizen_applicant(name="Phan Minh Khoa")),
+        to_agency=p.other_agency)
+    make_dossier(agency=p.commune, applicant=citizen_applicant(name="Hồ Minh Khoa"))
+    assert codes(client_for(p.officer).get(URL, {"q": "minh khoa"})) == {here.code, sent.code}
+    assert codes(client_for(p.other_officer).get(URL, {"q": "minh khoa"})) == {sent.code}
+    assert len(codes(client_for(p.supervisor).get(URL, {"q": "minh khoa"}))) == 3
+
+
+def test_list_count_is_capped(province, make_dossier, monkeypatch):
+    from tinhso.dossiers.api import views
+
+    for _ in range(3):
+        make_dossier()
+    monkeypatch.setattr(views, "COUNT_CAP", 2)
+    body = client_for(province.officer).get(URL, {"page_size": 1}).json()
+    assert body["count"] == 2
+    assert len(body["results"]) == 1 and body["next"]
