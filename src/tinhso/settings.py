@@ -267,6 +267,9 @@ EMAIL_BACKEND = os.environ.get(
 DEFAULT_FROM_EMAIL = os.environ.get("TINHSO_FROM_EMAIL", "tinhso@localhost")
 
 # --- The citizens' portal: uploads, public lookup throttle, VNeID sign-in, payments.
+# The service index follows the dossiers with a background refresh, at most this often.
+TINHSO_METRICS_MIN_INTERVAL_SECONDS = float(
+    os.environ.get("TINHSO_METRICS_MIN_INTERVAL_SECONDS", "30"))
 TINHSO_UPLOAD_MAX_MB = float(os.environ.get("TINHSO_UPLOAD_MAX_MB", "10"))
 # Public lookups by dossier or petition code: attempts per client address per window.
 TINHSO_LOOKUP_LIMIT = int(os.environ.get("TINHSO_LOOKUP_LIMIT", "10"))

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -14,8 +15,17 @@ from .models import RefreshState
 
 # Changes arriving together are folded into one refresh a few seconds later.
 DEBOUNCE = timedelta(seconds=5)
-# A queued request older than this is taken as lost (worker restarted) and made again.
-STALE_REQUEST = timedelta(seconds=60)
+
+
+def min_interval() -> timedelta:
+    """Under steady load a refresh starts at most this often after the previous one: the
+    index stays within half a minute of the facts without a core spent aggregating."""
+    return timedelta(seconds=settings.TINHSO_METRICS_MIN_INTERVAL_SECONDS)
+
+
+def stale_request() -> timedelta:
+    """A queued request older than this is taken as lost (worker restarted) and made again."""
+    return min_interval() + timedelta(seconds=60)
 
 
 @task()
@@ -34,16 +44,17 @@ def request_refresh() -> bool:
     refresh queues itself again when events arrived meanwhile."""
     now = timezone.now()
     RefreshState.objects.get_or_create(pk=1)
-    queued = Q(requested_at__gt=now - STALE_REQUEST)
+    queued = Q(requested_at__gt=now - stale_request())
     with transaction.atomic():
-        free = (RefreshState.objects.select_for_update(skip_locked=True)
-                .filter(pk=1).exclude(queued).values_list("pk", flat=True))
-        if not free or not RefreshState.objects.filter(pk__in=list(free)).update(
-                requested_at=now):
+        free = list(RefreshState.objects.select_for_update(skip_locked=True)
+                    .filter(pk=1).exclude(queued).values_list("pk", "last_run_at"))
+        if not free or not RefreshState.objects.filter(pk=1).update(requested_at=now):
             return False
+    last_run = free[0][1]
+    run_after = max(now + DEBOUNCE, last_run + min_interval() if last_run else now)
     job = refresh_index
     if job.get_backend().supports_defer:
-        job = job.using(run_after=now + DEBOUNCE)
+        job = job.using(run_after=run_after)
     job.enqueue()
     return True
 

@@ -84,3 +84,25 @@ def test_a_change_never_waits_for_a_running_refresh():
         release.set()
         thread.join()
     assert request_refresh() is True  # once it is done, requests queue again
+
+
+def test_under_steady_load_a_refresh_waits_for_the_minimum_interval(db, settings):
+    """Right after a refresh, the next one is queued for last run + the interval, not 5 s."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TINHSO_METRICS_MIN_INTERVAL_SECONDS = 30
+    refresh()
+    last_run = RefreshState.objects.get().last_run_at
+    assert request_refresh() is True
+    run_after = DBTaskResult.objects.get().run_after
+    assert run_after >= last_run + timedelta(seconds=30)
+    # Long after the last refresh, a change is folded in after the short debounce only.
+    RefreshState.objects.update(last_run_at=timezone.now() - timedelta(hours=1),
+                                requested_at=None)
+    DBTaskResult.objects.all().delete()
+    before = timezone.now()
+    assert request_refresh() is True
+    assert DBTaskResult.objects.get().run_after <= before + timedelta(seconds=10)
