@@ -27,11 +27,11 @@ def main(path: str) -> None:
         "worklist overdue": selectors.worklist(user, "overdue")[:50],
         "worklist due_soon": selectors.worklist(user, "due_soon")[:50],
         "search by applicant id": selectors.filter_dossiers(
-            scoped, q=official["id_numbers"][0])[:50],
+            scoped, q=official["id_numbers"][0], actor=user)[:50],
         "search by applicant name": selectors.filter_dossiers(
-            scoped, q=official["names"][0])[:50],
+            scoped, q=official["names"][0], actor=user)[:50],
         "search count (paginator)": selectors.filter_dossiers(
-            scoped, q=official["names"][0]).order_by(),
+            scoped, q=official["names"][0], actor=user).order_by(),
     }
     for name, qs in queries.items():
         if name.startswith("search count"):

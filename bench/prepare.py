@@ -52,6 +52,13 @@ def applicants() -> list[dict]:
     return out
 
 
+def _name_fragment(name: str) -> str:
+    """What an official types: the given name, with the middle name when it is shorter than
+    the 3 characters a name search needs (selectors.NAME_SEARCH_MIN), e.g. "Thị Hà"."""
+    words = name.split()
+    return words[-1] if len(words[-1]) >= 3 or len(words) < 2 else " ".join(words[-2:])
+
+
 def submittables() -> list[dict]:
     """(procedure, agency, components) that an applicant may file online, as API payload."""
     out = []
@@ -92,7 +99,7 @@ def officials() -> list[dict]:
                     "session": session_for(user),
                     "codes": [r[0] for r in rows],
                     "id_numbers": [r[1] for r in rows],
-                    "names": sorted({r[2].split()[-1] for r in rows if r[2]})})
+                    "names": sorted({_name_fragment(r[2]) for r in rows if r[2]})})
     return out
 
 

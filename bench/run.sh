@@ -109,7 +109,7 @@ SUFFIX=$([ "${BENCH_WORKER:-1}" = 0 ] && echo "-noworker" || true)
 # Where the time goes: one request of each kind in-process (SQL count, cProfile), and plans.
 {
   echo; echo "## Một yêu cầu mỗi loại, đo trong tiến trình (sau khi tải đã dừng)"; echo
-  PYTHONPATH=bench "$BIN/python" bench/profile_requests.py "$BENCH_FIXTURES" 3
+  PYTHONPATH=bench${PYTHONPATH:+:$PYTHONPATH} "$BIN/python" bench/profile_requests.py "$BENCH_FIXTURES" 3
   echo; echo "## EXPLAIN ANALYZE của các truy vấn đọc"; echo
   "$BIN/python" bench/explain.py "$BENCH_FIXTURES"
 } >> "$OUT/bench-$LABEL$SUFFIX.md" 2>"$WORK/profile.err" || echo "profile failed: $WORK/profile.err"
