@@ -19,6 +19,7 @@ from tinhso.core.calendar import get_calendar
 from tinhso.core.errors import NotFound, ValidationFailed
 
 from . import lifecycle
+from .identifiers import matches_fact
 from .models import Dossier, DossierEvent, Status
 from .policy import is_applicant, may
 from .transitions import OPEN, Action, allowed_actions
@@ -244,3 +245,16 @@ def offered_actions(actor, dossier: Dossier) -> list[str]:
     if Action.FORWARD in actions and lifecycle.at_last_step(dossier):
         actions = [a for a in actions if a != Action.FORWARD]
     return actions
+
+
+def find_by_code_and_fact(code: str, fact: str) -> Dossier | None:
+    """Anyone's lookup: the code and a second fact of the applicant. A wrong code and a
+    wrong fact give the same None, so codes cannot be probed (the portal throttles too)."""
+    code = (code or "").strip()
+    if not code or not (fact or "").strip():
+        return None
+    dossier = Dossier.objects.select_related(*LIST_RELATED).filter(code__iexact=code).first()
+    if dossier is None or not matches_fact(dossier.applicant_id_number,
+                                           dossier.applicant_phone, fact):
+        return None
+    return dossier

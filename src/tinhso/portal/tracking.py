@@ -1,14 +1,7 @@
-"""Following a dossier: the public lookup by code and a second fact, and the timeline in
-plain Vietnamese.
-
-The lookup answers the same "not found" whether the code or the fact is wrong, so that
-codes cannot be probed; the view throttles it per client address on top.
-"""
+"""Following a dossier: the timeline in plain Vietnamese and the expected due date."""
 
 from __future__ import annotations
 
-import hmac
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,35 +14,6 @@ from tinhso.dossiers.models import Channel, Dossier, DossierEvent
 from tinhso.dossiers.transitions import OPEN, Action, statutory_time
 
 from .templatetags.portal_tags import money
-
-_NON_DIGITS = re.compile(r"\D")
-
-
-def _phone(value: str) -> str:
-    digits = _NON_DIGITS.sub("", value or "")
-    return "0" + digits[2:] if digits.startswith("84") and len(digits) > 9 else digits
-
-
-def _same(a: str, b: str) -> bool:
-    return bool(a) and bool(b) and hmac.compare_digest(a.encode(), b.encode())
-
-
-def matches_fact(id_number: str, phone: str, fact: str) -> bool:
-    """The fact is the applicant's id number (or tax code) or their phone number."""
-    fact = (fact or "").strip()
-    return _same(fact, id_number or "") or _same(_phone(fact), _phone(phone))
-
-
-def lookup(code: str, fact: str) -> Dossier | None:
-    code = (code or "").strip()
-    if not code or not (fact or "").strip():
-        return None
-    dossier = (Dossier.objects.select_related("procedure", "agency", "current_agency")
-               .filter(code__iexact=code).first())
-    if dossier is None or not matches_fact(dossier.applicant_id_number,
-                                           dossier.applicant_phone, fact):
-        return None
-    return dossier
 
 
 @dataclass(frozen=True)

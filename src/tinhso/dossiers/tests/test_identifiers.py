@@ -8,6 +8,7 @@ from tinhso.core.errors import ValidationFailed
 from tinhso.dossiers.identifiers import (
     PROVINCE_CODES,
     decode_personal_id,
+    matches_fact,
     tax_check_digit,
     validate_personal_id,
     validate_tax_code,
@@ -80,3 +81,17 @@ def _valid(code):
     except ValidationFailed:
         return False
     return True
+
+
+@pytest.mark.parametrize("fact, ok", [
+    ("025095001234", True), (" 025095001234 ", True), ("+84 912 345 678", True),
+    ("0912.345.678", True), ("84912345678", True), ("025095001235", False),
+    ("0912345679", False), ("", False), ("   ", False),
+])
+def test_a_lookup_fact_is_the_id_number_or_the_phone_as_people_write_it(fact, ok):
+    assert matches_fact("025095001234", "0912345678", fact) is ok
+
+
+def test_an_applicant_without_a_phone_is_found_by_id_only():
+    assert matches_fact("025095001234", "", "") is False
+    assert matches_fact("025095001234", "", "0") is False

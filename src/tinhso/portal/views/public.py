@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tinhso.core.errors import DomainError
+from tinhso.dossiers import selectors
+from tinhso.dossiers.identifiers import matches_fact
 from tinhso.petitions import selectors as petitions
 from tinhso.petitions import services as petition_services
 
@@ -27,7 +29,8 @@ def track(request):
             form.add_error(None, TOO_MANY)
             status = 429
         else:
-            dossier = tracking.lookup(form.cleaned_data["code"], form.cleaned_data["fact"])
+            dossier = selectors.find_by_code_and_fact(form.cleaned_data["code"],
+                                                       form.cleaned_data["fact"])
             if dossier is None:
                 form.add_error(None, NOT_FOUND)
                 status = 404
@@ -82,7 +85,7 @@ def petition_track(request):
             status = 429
         else:
             found = petitions.by_code(form.cleaned_data["code"])
-            if found and tracking.matches_fact(found.submitter_id_number,
+            if found and matches_fact(found.submitter_id_number,
                                                found.submitter_phone, form.cleaned_data["fact"]):
                 petition = found
             else:
