@@ -28,6 +28,16 @@ def upload(name, content, ctype="application/pdf"):
     return SimpleUploadedFile(name, content, content_type=ctype)
 
 
+def ready_draft(client, p):
+    """A draft with the applicant filled in and both required papers uploaded."""
+    draft = start(client, p)
+    fill_applicant(client, p, draft)
+    client.post(reverse("portal:draft_papers", args=[draft.pk]), {
+        f"file-{p.form.pk}": upload("a.pdf", PDF),
+        f"file-{p.id_copy.pk}": upload("b.pdf", PDF)})
+    return draft
+
+
 @pytest.mark.django_db
 def test_visitors_are_sent_to_sign_in_first(client, province):
     url = reverse("portal:file", args=[province.procedure.code])
@@ -92,11 +102,7 @@ def test_full_journey_from_draft_to_receipt(login, province):
 @pytest.mark.django_db
 def test_a_double_click_files_one_dossier(login, province):
     client = login(province.citizen)
-    draft = start(client, province)
-    fill_applicant(client, province, draft)
-    client.post(reverse("portal:draft_papers", args=[draft.pk]), {
-        f"file-{province.form.pk}": upload("a.pdf", PDF),
-        f"file-{province.id_copy.pk}": upload("b.pdf", PDF)})
+    draft = ready_draft(client, province)
     url = reverse("portal:draft_submit", args=[draft.pk])
     first, second = client.post(url), client.post(url)
     assert first["Location"] == second["Location"]
@@ -109,11 +115,7 @@ def test_the_same_draft_key_twice_reaches_lifecycle_as_one_dossier(login, provin
     from tinhso.portal import filing
 
     client = login(province.citizen)
-    draft = start(client, province)
-    fill_applicant(client, province, draft)
-    client.post(reverse("portal:draft_papers", args=[draft.pk]), {
-        f"file-{province.form.pk}": upload("a.pdf", PDF),
-        f"file-{province.id_copy.pk}": upload("b.pdf", PDF)})
+    draft = ready_draft(client, province)
     stale = Draft.objects.get(pk=draft.pk)
     first = filing.submit(Draft.objects.get(pk=draft.pk))
     assert filing.submit(stale).pk == first.pk  # stale copy, dossier unset: replayed
