@@ -42,6 +42,12 @@ class ResultInput:
     file: File | None = None
 
 
+def offers_online(version: ProcedureVersion | None) -> bool:
+    """Citizens may file this version online (fully or in part)."""
+    return (version is not None and version.status == ProcedureVersion.Status.PUBLISHED
+            and version.online_level != OnlineLevel.NONE)
+
+
 def submittable_version(procedure, agency, channel, is_full_online) -> ProcedureVersion:
     """The procedure's current version, if this agency takes it through this channel.
 
@@ -70,7 +76,7 @@ def submittable_version(procedure, agency, channel, is_full_online) -> Procedure
     if not version.takes_agency:
         raise ValidationFailed(_("Cơ quan đã chọn không thực hiện thủ tục này."),
                                code="agency_not_implementing")
-    if channel == Channel.ONLINE and version.online_level == OnlineLevel.NONE:
+    if channel == Channel.ONLINE and not offers_online(version):
         raise ValidationFailed(_("Thủ tục này không cung cấp dịch vụ công trực tuyến."),
                                code="online_not_allowed")
     if is_full_online and (channel != Channel.ONLINE or version.online_level != OnlineLevel.FULL):

@@ -17,12 +17,13 @@ from django.utils.translation import gettext_lazy as _
 
 from tinhso.core.calendar import get_calendar
 from tinhso.core.errors import NotFound, ValidationFailed
+from tinhso.core.timeunits import TimeUnit
 
 from . import lifecycle
 from .identifiers import matches_fact
 from .models import Dossier, DossierEvent, Status
 from .policy import is_applicant, may
-from .transitions import OPEN, Action, allowed_actions
+from .transitions import OPEN, Action, allowed_actions, statutory_time
 
 # Open statuses whose deadline clock runs (it is paused while a supplement is awaited).
 CLOCK_RUNNING = frozenset(OPEN - {Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED})
@@ -258,3 +259,11 @@ def find_by_code_and_fact(code: str, fact: str) -> Dossier | None:
                                            dossier.applicant_phone, fact):
         return None
     return dossier
+
+
+def expected_due(dossier: Dossier) -> datetime | None:
+    """The due date once received; before that, what it would be if received on submission."""
+    if dossier.due_at or dossier.status not in OPEN:
+        return dossier.due_at
+    amount, unit = statutory_time(dossier.procedure_version)
+    return get_calendar().due_at(dossier.submitted_at, amount, TimeUnit(unit))

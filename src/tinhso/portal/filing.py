@@ -10,11 +10,11 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from tinhso.catalog.models import OnlineLevel, ProcedureVersion
+from tinhso.catalog.models import OnlineLevel
 from tinhso.core.errors import NotFound, PermissionDenied, ValidationFailed
 from tinhso.dossiers import lifecycle
 from tinhso.dossiers.identifiers import validate_applicant
-from tinhso.dossiers.inputs import ApplicantInput, ComponentInput
+from tinhso.dossiers.inputs import ApplicantInput, ComponentInput, offers_online
 from tinhso.dossiers.models import ApplicantKind, Channel, Dossier
 from tinhso.dossiers.policy import is_applicant
 from tinhso.integrations import datastore
@@ -22,11 +22,6 @@ from tinhso.integrations import datastore
 from .models import Draft, DraftPaper
 
 OFFERED_PER_COMPONENT = 5
-
-
-def offers_online(version: ProcedureVersion | None) -> bool:
-    return (version is not None and version.status == ProcedureVersion.Status.PUBLISHED
-            and version.online_level != OnlineLevel.NONE)
 
 
 def _ensure_citizen(user) -> None:

@@ -1,4 +1,4 @@
-"""Following a dossier: the timeline in plain Vietnamese and the expected due date."""
+"""Following a dossier: the timeline in plain Vietnamese."""
 
 from __future__ import annotations
 
@@ -7,11 +7,9 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
-from tinhso.core.calendar import get_calendar
 from tinhso.core.models import Agency
-from tinhso.core.timeunits import TimeUnit
 from tinhso.dossiers.models import Channel, Dossier, DossierEvent
-from tinhso.dossiers.transitions import OPEN, Action, statutory_time
+from tinhso.dossiers.transitions import Action
 
 from .templatetags.portal_tags import money
 
@@ -26,10 +24,6 @@ class Entry:
 # Notes officials write are shown to the applicant only where they are the reason asked.
 REASON_ACTIONS = frozenset({Action.REFUSE, Action.REQUEST_SUPPLEMENT, Action.STOP,
                             Action.WITHDRAW})
-
-
-def _money(amount) -> str:
-    return money(amount)
 
 
 def _sentence(event: DossierEvent, agencies: dict[int, str], dossier: Dossier) -> str:
@@ -61,11 +55,11 @@ def _sentence(event: DossierEvent, agencies: dict[int, str], dossier: Dossier) -
     if a == Action.SUPPLEMENT:
         return _("Đã nhận giấy tờ bổ sung; hồ sơ tiếp tục được giải quyết.")
     if a == Action.REQUEST_PAYMENT:
-        return _("Yêu cầu nộp phí, lệ phí: %(amount)s.") % {"amount": _money(data.get("amount"))}
+        return _("Yêu cầu nộp phí, lệ phí: %(amount)s.") % {"amount": money(data.get("amount"))}
     if a == Action.RECORD_PAYMENT:
         how = _("trực tuyến") if data.get("online") else _("tại bộ phận một cửa")
         return _("Đã ghi nhận khoản thanh toán %(amount)s (%(how)s).") % {
-            "amount": _money(data.get("amount")), "how": how}
+            "amount": money(data.get("amount")), "how": how}
     if a == Action.FINISH:
         return _("Hồ sơ đã được giải quyết xong; kết quả sẵn sàng để trả.")
     if a == Action.RETURN_RESULT:
@@ -87,11 +81,3 @@ def timeline(dossier: Dossier) -> list[Entry]:
     return [Entry(e.at, _sentence(e, agencies, dossier),
                   e.note if e.action in REASON_ACTIONS else "")
             for e in events]
-
-
-def expected_due(dossier: Dossier):
-    """The due date once received; before that, what it would be if received on submission."""
-    if dossier.due_at or dossier.status not in OPEN:
-        return dossier.due_at
-    amount, unit = statutory_time(dossier.procedure_version)
-    return get_calendar().due_at(dossier.submitted_at, amount, TimeUnit(unit))

@@ -6,8 +6,8 @@ from django.shortcuts import render
 
 from tinhso.catalog import selectors as catalog
 from tinhso.catalog.models import OnlineLevel, ProcedureVersion
+from tinhso.dossiers.inputs import offers_online
 
-from .. import filing
 from ..forms import SearchForm
 from .common import download
 
@@ -64,7 +64,7 @@ def procedure(request, code):
         "results": list(version.resulttypes.all()),
         "agencies": sorted(version.agencies.all(), key=lambda a: a.code),
         "steps": sorted(process.steps.all(), key=lambda s: s.order) if process else [],
-        "online": filing.offers_online(version),
+        "online": offers_online(version),
     })
 
 

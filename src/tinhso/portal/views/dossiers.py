@@ -48,7 +48,7 @@ def _context(request, dossier):
     actions = selectors.actions_for(request.user, dossier)
     return {
         "dossier": dossier, "timeline": tracking.timeline(dossier),
-        "expected_due": tracking.expected_due(dossier),
+        "expected_due": selectors.expected_due(dossier),
         "can_supplement": Action.SUPPLEMENT in actions,
         "supplement_request": _open_request(dossier),
         "can_rate": Action.RATE in actions, "rate_form": RateForm(),

@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 
 from tinhso.core.errors import DomainError
 from tinhso.dossiers import selectors
-from tinhso.dossiers.identifiers import matches_fact
 from tinhso.petitions import selectors as petitions
 from tinhso.petitions import services as petition_services
 
@@ -37,7 +36,7 @@ def track(request):
     return render(request, "portal/track.html", {
         "form": form, "dossier": dossier,
         "timeline": tracking.timeline(dossier) if dossier else [],
-        "expected_due": tracking.expected_due(dossier) if dossier else None,
+        "expected_due": selectors.expected_due(dossier) if dossier else None,
     }, status=status)
 
 
@@ -84,11 +83,9 @@ def petition_track(request):
             form.add_error(None, TOO_MANY)
             status = 429
         else:
-            found = petitions.by_code(form.cleaned_data["code"])
-            if found and matches_fact(found.submitter_id_number,
-                                               found.submitter_phone, form.cleaned_data["fact"]):
-                petition = found
-            else:
+            petition = petitions.find_by_code_and_fact(form.cleaned_data["code"],
+                                                       form.cleaned_data["fact"])
+            if petition is None:
                 form.add_error(None, _("Không tìm thấy phản ánh, kiến nghị với mã và thông tin "
                                        "xác minh đã nhập."))
                 status = 404
