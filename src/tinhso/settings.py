@@ -121,6 +121,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if (DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+        and os.environ.get("TINHSO_DB_PREPARED", "1") == "1"):
+    # Parameters bound by the server, and a statement run 5 times on a connection is
+    # prepared: PostgreSQL then skips parsing and planning, which cost more than running
+    # the engine's small indexed queries (bench/README.md). Set 0 behind a pooler that
+    # cannot keep prepared statements.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True,
+                                                          prepare_threshold=5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the demo's web server and worker share the file.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
