@@ -42,11 +42,12 @@ test: $(BIN)/.installed lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Load bench on PostgreSQL (see bench/README.md), e.g. `make bench DOSSIERS=1000000 DURATION=5m`.
-# Options: DOSSIERS DURATION USERS WORKERS SCENARIOS PG OUT.
+# Options: DOSSIERS DURATION USERS WORKERS SCENARIOS PACED PG OUT (PACED= skips the paced runs).
 bench: $(BIN)/.installed
 	$(BIN)/pip install --quiet -e '.[bench]'
 	DOSSIERS=$(DOSSIERS) DURATION=$(DURATION) USERS=$(USERS) WORKERS=$(WORKERS) \
-	SCENARIOS="$(SCENARIOS)" PG=$(PG) OUT=$(OUT) bench/run.sh
+	SCENARIOS="$(SCENARIOS)" $(if $(filter undefined,$(origin PACED)),,PACED="$(PACED)") \
+	PG=$(PG) OUT=$(OUT) bench/run.sh
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

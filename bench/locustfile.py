@@ -12,13 +12,16 @@ import os
 import random
 import uuid
 
-from locust import FastHttpUser, between, constant, task
+from locust import FastHttpUser, between, constant, constant_throughput, task
 
 with open(os.environ.get("BENCH_FIXTURES", "var/bench/fixtures.json"), encoding="utf-8") as fh:
     FIXTURES = json.load(fh)
 
 API = "/api/v1/dossiers/"
 THINK = float(os.environ.get("BENCH_THINK", "0"))  # seconds between a user's requests
+# Paced runs (run.sh PACED): each user sends this many requests per second at most, so the
+# scenario runs at a fixed rate below saturation and its latency is service time, not queue.
+USER_RATE = float(os.environ.get("BENCH_USER_RATE", "0"))
 
 
 def _headers(session: str) -> dict:
@@ -38,7 +41,8 @@ def _applicant() -> dict:
 
 class _Base(FastHttpUser):
     abstract = True
-    wait_time = constant(THINK) if THINK else between(0, 0)
+    wait_time = (constant_throughput(USER_RATE) if USER_RATE
+                 else constant(THINK) if THINK else between(0, 0))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -46,6 +46,7 @@ def pgbench(path: Path) -> dict:
 
 
 def scenario(work: Path, name: str) -> list[dict]:
+    """A run's rows; `name` is a scenario, or `<scenario>@<rate>` for a paced run."""
     path = work / f"{name}_stats.csv"
     if not path.exists():
         return []
@@ -53,7 +54,9 @@ def scenario(work: Path, name: str) -> list[dict]:
     for row in csv.DictReader(path.open()):
         if not row["Request Count"] or row["Request Count"] == "0":
             continue
-        rows.append({"scenario": name, "request": row["Name"],
+        base, _, rate = name.partition("@")
+        rows.append({"scenario": base, "paced_rps": float(rate) if rate else None,
+                     "request": row["Name"],
                      "count": int(row["Request Count"]), "errors": int(row["Failure Count"]),
                      "rps": round(float(row["Requests/s"]), 1),
                      "p50_ms": float(row["50%"]), "p95_ms": float(row["95%"]),
@@ -113,17 +116,22 @@ def main() -> None:
         f"| INSERT một dòng | {ceiling['insert']['tps']} | "
         f"{ceiling['insert']['latency_avg_ms']} |", "",
         "## Kết quả", "",
-        "| Kịch bản | Yêu cầu | Số yêu cầu | Lỗi | req/s | p50 | p95 | p99 | Tỉ lệ / pgbench "
-        "| Mục tiêu |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| Kịch bản | Tải | Yêu cầu | Số yêu cầu | Lỗi | req/s | p50 | p95 | p99 "
+        "| Tỉ lệ / pgbench | Mục tiêu |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
         ratio = r.get("ratio_to_pgbench_insert", r.get("ratio_to_pgbench_select", ""))
-        lines.append(f"| {r['scenario']} | {r['request']} | {r['count']:,} | {r['errors']} | "
+        load = (f"{r['paced_rps']:g} req/s" if r["paced_rps"] else "bão hòa")
+        lines.append(f"| {r['scenario']} | {load} | {r['request']} | {r['count']:,} | "
+                     f"{r['errors']} | "
                      f"{r['rps']} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | "
                      f"{r['p99_ms']:.0f} | {ratio} | {r['goal']} |")
     lines += ["", "Độ trễ tính bằng ms, đo ở locust (gồm cả hàng đợi phía máy khách "
-              "khi máy 2 lõi bị chia cho locust, gunicorn và PostgreSQL)."]
+              "khi máy 2 lõi bị chia cho locust, gunicorn và PostgreSQL).",
+              "Tải “bão hòa”: mỗi người dùng gửi yêu cầu kế tiếp ngay khi nhận trả lời (đo "
+              "thông lượng; độ trễ khi đó phần lớn là thời gian xếp hàng). Tải “N req/s”: "
+              "tổng số yêu cầu mỗi giây cố định dưới mức bão hòa (đo độ trễ phục vụ)."]
     Path(f"{args.out}.md").write_text("\n".join(lines) + "\n")
 
 

@@ -7,7 +7,8 @@
 #   DURATION=60s          length of each scenario (the submission goal asks for 5m)
 #   USERS=8               concurrent locust users per scenario
 #   WORKERS=4             gunicorn sync workers
-#   SCENARIOS="Submission Lookup Worklist Search Mixed"
+#   SCENARIOS="Submission Lookup Worklist Search Mixed"   run closed-loop (throughput)
+#   PACED="Lookup:50 Worklist:50 Search:50"   then at a fixed rate, requests/s (latency)
 #   PG=postgres://postgres@127.0.0.1:5432   server (no database name)
 #   OUT=bench/reports     where bench-<size>.md/.json go
 #   BENCH_WORKER=1        0: no `tinhso db_worker` (tasks wait in the queue); see README
@@ -19,6 +20,7 @@ DURATION=${DURATION:-60s}
 USERS=${USERS:-8}
 WORKERS=${WORKERS:-4}
 SCENARIOS=${SCENARIOS:-"Submission Lookup Worklist Search Mixed"}
+PACED=${PACED-"Lookup:50 Worklist:50 Search:50"}
 PG=${PG:-postgres://postgres@127.0.0.1:5432}
 OUT=${OUT:-bench/reports}
 PORT=${BENCH_PORT:-$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")}
@@ -89,23 +91,31 @@ for _ in $(seq 60); do
   curl -fs -o /dev/null "http://127.0.0.1:$PORT/api/v1/" && break; sleep 0.5
 done
 
-# 4. The scenarios, one after another.
-for scenario in $SCENARIOS; do
-  classes=$scenario
-  [ "$scenario" = Mixed ] && classes="MixedOfficial MixedApplicant"
-  echo "== $scenario: $USERS users for $DURATION"
+# 4. The scenarios, one after another: closed loop (USERS users, no think time: the
+#    throughput the server reaches), then the PACED ones at a fixed rate (the latency of a
+#    busy hour, without the queue a saturated server builds).
+run_scenario() {  # <csv name> <scenario> [requests/s]
+  local classes=$2 rate=${3:-}
+  [ "$2" = Mixed ] && classes="MixedOfficial MixedApplicant"
+  echo "== $1: $USERS users for $DURATION${rate:+ at $rate requests/s}"
   # shellcheck disable=SC2086
+  BENCH_USER_RATE=$([ -n "$rate" ] && python3 -c "print($rate / $USERS)" || echo 0) \
   "$BIN/locust" -f bench/locustfile.py --headless -u "$USERS" -r "$USERS" -t "$DURATION" \
-    -H "http://127.0.0.1:$PORT" --csv "$WORK/$scenario" --only-summary \
-    --stop-timeout 10 $classes > "$WORK/$scenario.log" 2>&1 || true
-  tail -n 4 "$WORK/$scenario.log" | head -n 2 || true
+    -H "http://127.0.0.1:$PORT" --csv "$WORK/$1" --only-summary \
+    --stop-timeout 10 $classes > "$WORK/$1.log" 2>&1 || true
+  tail -n 4 "$WORK/$1.log" | head -n 2 || true
+}
+RUNS=
+for scenario in $SCENARIOS; do run_scenario "$scenario" "$scenario"; RUNS="$RUNS $scenario"; done
+for item in $PACED; do
+  run_scenario "${item%%:*}@${item##*:}" "${item%%:*}" "${item##*:}"; RUNS="$RUNS ${item%%:*}@${item##*:}"
 done
 
 # 5. The report.
 SUFFIX=$([ "${BENCH_WORKER:-1}" = 0 ] && echo "-noworker" || true)
 "$BIN/python" bench/report.py --work "$WORK" --out "$OUT/bench-$LABEL$SUFFIX" \
   --dossiers "$(psql "$PG/$RUN_DB" -qAtc 'SELECT count(*) FROM dossiers_dossier')" \
-  --workers "$WORKERS" --users "$USERS" --duration "$DURATION" --scenarios "$SCENARIOS" --worker "${BENCH_WORKER:-1}"
+  --workers "$WORKERS" --users "$USERS" --duration "$DURATION" --scenarios "$RUNS" --worker "${BENCH_WORKER:-1}"
 # Where the time goes: one request of each kind in-process (SQL count, cProfile), and plans.
 {
   echo; echo "## Một yêu cầu mỗi loại, đo trong tiến trình (sau khi tải đã dừng)"; echo
