@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import BigIntegerField, F, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    BigIntegerField,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +29,7 @@ from tinhso.core.timeunits import TimeUnit
 
 from . import lifecycle
 from .identifiers import matches_fact
-from .models import Dossier, DossierEvent, Status
+from .models import Dossier, DossierEvent, Payment, Result, Status, SupplementRequest
 from .policy import is_applicant, may
 from .transitions import OPEN, Action, allowed_actions, statutory_time
 
@@ -50,33 +58,46 @@ def listing(qs: QuerySet[Dossier]) -> QuerySet[Dossier]:
     return qs.select_related(*LIST_RELATED).order_by("-submitted_at", "-pk")
 
 
-def with_details(qs: QuerySet[Dossier], *, version: bool = True) -> QuerySet[Dossier]:
-    """Everything the detail view shows, in a fixed number of queries.
-
-    `version=False` leaves out the procedure version (long legal texts the API's detail
-    body does not show).
-    """
-    events = DossierEvent.objects.select_related("agency").order_by("at", "pk")
-    related = (*LIST_RELATED, "current_step", *(("procedure_version",) if version else ()))
-    return qs.select_related(*related).prefetch_related(
-        "components", Prefetch("events", queryset=events), "results", "payments",
-        "supplement_requests",
-    )
-
-
 def get_dossier_for(actor, code: str, *, details: bool = False,
                     version: bool = True) -> Dossier:
-    qs = dossiers_for(actor)
-    qs = with_details(qs, version=version) if details else qs.select_related(*LIST_RELATED)
+    """A dossier in the actor's scope, else 404. `details`: with what the detail view shows
+    (`version=False` leaves out the procedure version, long legal texts the API's detail
+    body does not show)."""
+    qs = dossiers_for(actor).select_related(*_related(details, version))
     try:
-        return qs.get(code=code)
+        dossier = qs.get(code=code)
     except Dossier.DoesNotExist:
         raise NotFound(_("Không tìm thấy hồ sơ.")) from None
+    return _with_details(dossier) if details else dossier
 
 
 def dossier_details(pk: int, *, version: bool = True) -> Dossier:
     """Re-read a dossier the actor has just acted on (it may have left their scope)."""
-    return with_details(Dossier.objects.all(), version=version).get(pk=pk)
+    return _with_details(Dossier.objects.select_related(*_related(True, version)).get(pk=pk))
+
+
+def _related(details: bool, version: bool) -> tuple[str, ...]:
+    if not details:
+        return LIST_RELATED
+    return (*LIST_RELATED, "current_step", *(("procedure_version",) if version else ()))
+
+
+def _with_details(dossier: Dossier) -> Dossier:
+    """Load the papers, the timeline, and the results, payments and supplement requests.
+
+    The last three are read only when the dossier's own fields say there are some: results
+    come with finishing (finished_at), a payment adds to fees_paid, a supplement request
+    counts in supplement_count. Most dossiers have none, and each empty read is a query.
+    """
+    events = DossierEvent.objects.select_related("agency").order_by("at", "pk")
+    present = {Result: dossier.finished_at is not None, Payment: dossier.fees_paid > 0,
+               SupplementRequest: dossier.supplement_count > 0}
+    parts = {Result: "results", Payment: "payments", SupplementRequest: "supplement_requests"}
+    prefetch_related_objects(
+        [dossier], "components", Prefetch("events", queryset=events),
+        *(Prefetch(name, queryset=model.objects.all() if present[model] else model.objects.none())
+          for model, name in parts.items()))
+    return dossier
 
 
 def actions_for(actor, dossier: Dossier) -> list[str]:
@@ -140,7 +161,7 @@ def filter_dossiers(qs: QuerySet[Dossier], *, status: int | None = None,
     """Narrow a scoped queryset. Dates are local calendar days, both ends included.
 
     `q` matches a code (any case), an applicant id, or a fragment of the applicant's name
-    (from NAME_SEARCH_MIN characters). Give `actor` (the one `qs` was scoped for) so that
+    (from NAME_SEARCH_MIN characters, without digits). Give `actor` (the one `qs` was scoped for) so that
     an official's name search reads their agency's rows only, through the index
     (agency handling, name); without it the result is the same, only slower.
     """
@@ -160,8 +181,8 @@ def filter_dossiers(qs: QuerySet[Dossier], *, status: int | None = None,
     if q and q.strip():
         q = q.strip()
         match = Q(code__iexact=q) | Q(applicant_id_number=q)
-        if len(q) >= NAME_SEARCH_MIN:
-            match |= _name_match(actor, q)
+        if len(q) >= NAME_SEARCH_MIN and not any(ch.isdigit() for ch in q):
+            match |= _name_match(actor, q)  # names have no digits; codes and ids have
         qs = qs.filter(match)
     return qs
 

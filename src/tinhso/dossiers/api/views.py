@@ -133,7 +133,7 @@ class DossierViewSet(viewsets.GenericViewSet):
         return self._show(selectors.dossier_details(pk, version=False), status_code)
 
     def _show(self, dossier: Dossier, status_code: int = status.HTTP_200_OK) -> Response:
-        """The detail body of a dossier read with selectors.with_details (or just filed)."""
+        """The detail body of a dossier read with its details (or just filed)."""
         allowed = selectors.actions_for(self.request.user, dossier)
         body = DossierDetailSerializer(
             dossier, context={"request": self.request, "allowed_actions": allowed}).data

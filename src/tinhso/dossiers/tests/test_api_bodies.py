@@ -71,3 +71,22 @@ def test_a_body_shows_every_part(province, make_dossier):
     assert returned["submitted_at"].endswith("+07:00")  # local time, as DRF writes it
     assert bodies[3]["payments"][0]["method_label"]
     assert bodies[2]["supplement_requests"][0]["resolved_at"] is not None
+
+
+def test_a_detail_reads_only_the_parts_a_dossier_has(province, make_dossier):
+    """A dossier without results, payments or supplement requests is read in three queries
+    (itself, its papers, its timeline); one that has them reads them too."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    fresh = make_dossier(Status.SUBMITTED)
+    with CaptureQueriesContext(connection) as ctx:
+        body = DossierDetailSerializer(selectors.dossier_details(fresh.pk), context={}).data
+    assert len(ctx.captured_queries) == 3, [q["sql"] for q in ctx.captured_queries]
+    assert body["components"] and body["events"] and body["results"] == []
+
+    pks = [d.pk for d in _dossiers(province, make_dossier)]
+    with CaptureQueriesContext(connection) as ctx:
+        returned = DossierDetailSerializer(selectors.dossier_details(pks[1]), context={}).data
+    assert len(ctx.captured_queries) == 4  # and its results
+    assert returned["results"] and returned["payments"] == []

@@ -101,6 +101,14 @@ def test_filters_on_overdue_dates_and_search(province, make_dossier):
     assert only(status=Status.RETURNED) == {returned.code}
     assert only(q=received.code.lower()) == {received.code}
     assert only(q=p.citizen.personal_id) == {received.code, returned.code, submitted.code}
+    assert only(q="Văn Dân") == {received.code, returned.code, submitted.code}  # the name
+    assert only(q="Dâ") == set()  # a name needs 3 characters
+    # Text with a digit is a code or an id: the name index is not read for it.
+    def where(q):
+        return str(selectors.filter_dossiers(qs, q=q).query).split(" WHERE ", 1)[1]
+
+    assert "applicant_name" not in where("0250950")
+    assert "applicant_name" in where("Dân")
     assert only(procedure="1.001234", agency="H44.07") == {received.code, returned.code,
                                                           submitted.code}
     assert only(agency="H44.08") == set()
