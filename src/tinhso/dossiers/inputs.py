@@ -63,8 +63,7 @@ def submittable_version(procedure, agency, channel, is_full_online) -> Procedure
                .annotate(takes_agency=Exists(takes),
                          fees_total=Coalesce(Subquery(fees), 0,
                                              output_field=models.BigIntegerField()))
-               .filter(pk=Subquery(Procedure.objects.filter(pk=pk).values("current_version_id")))
-               .order_by().first())
+               .filter(pk=_current_version(procedure)).order_by().first())
     if version is None:
         if not Procedure.objects.filter(pk=pk).exists():
             raise NotFound(_("Không tìm thấy thủ tục hành chính."))
@@ -83,6 +82,14 @@ def submittable_version(procedure, agency, channel, is_full_online) -> Procedure
         raise ValidationFailed(_("Thủ tục này không cho phép nộp trực tuyến toàn trình."),
                                code="full_online_not_allowed")
     return version
+
+
+def _current_version(procedure):
+    """The current version's id: known when the caller loaded the procedure, else read in
+    the same query."""
+    if isinstance(procedure, Procedure):
+        return procedure.current_version_id
+    return Subquery(Procedure.objects.filter(pk=procedure).values("current_version_id"))
 
 
 def check_components(version, components, channel, *, require=True) -> dict:

@@ -161,9 +161,9 @@ def filter_dossiers(qs: QuerySet[Dossier], *, status: int | None = None,
     """Narrow a scoped queryset. Dates are local calendar days, both ends included.
 
     `q` matches a code (any case), an applicant id, or a fragment of the applicant's name
-    (from NAME_SEARCH_MIN characters, without digits). Give `actor` (the one `qs` was scoped for) so that
-    an official's name search reads their agency's rows only, through the index
-    (agency handling, name); without it the result is the same, only slower.
+    (from NAME_SEARCH_MIN characters, without digits). Give `actor` (the one `qs` was
+    scoped for) so that an official's name search reads their agency's rows only, through
+    the index (agency handling, name); without it the result is the same, only slower.
     """
     if status is not None:
         qs = qs.filter(status=status)
