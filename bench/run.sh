@@ -12,6 +12,7 @@
 #   PG=postgres://postgres@127.0.0.1:5432   server (no database name)
 #   OUT=bench/reports     where bench-<size>.md/.json go
 #   BENCH_WORKER=1        0: no `tinhso db_worker` (tasks wait in the queue); see README
+#   WARMUP=10s            unrecorded mixed load before the scenarios (0: none)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -95,16 +96,20 @@ done
 #    throughput the server reaches), then the PACED ones at a fixed rate (the latency of a
 #    busy hour, without the queue a saturated server builds).
 run_scenario() {  # <csv name> <scenario> [requests/s]
-  local classes=$2 rate=${3:-}
+  local classes=$2 rate=${3:-} duration=$DURATION
+  [ "$1" = warmup ] && duration=${WARMUP:-10s}
   [ "$2" = Mixed ] && classes="MixedOfficial MixedApplicant"
-  echo "== $1: $USERS users for $DURATION${rate:+ at $rate requests/s}"
+  echo "== $1: $USERS users for $duration${rate:+ at $rate requests/s}"
   # shellcheck disable=SC2086
   BENCH_USER_RATE=$([ -n "$rate" ] && python3 -c "print($rate / $USERS)" || echo 0) \
-  "$BIN/locust" -f bench/locustfile.py --headless -u "$USERS" -r "$USERS" -t "$DURATION" \
+  "$BIN/locust" -f bench/locustfile.py --headless -u "$USERS" -r "$USERS" -t "$duration" \
     -H "http://127.0.0.1:$PORT" --csv "$WORK/$1" --only-summary \
     --stop-timeout 10 $classes > "$WORK/$1.log" 2>&1 || true
   tail -n 4 "$WORK/$1.log" | head -n 2 || true
 }
+# A server that has run for days has every worker warm: a short unrecorded mixed load first
+# (a worker's first requests import views and fill caches: 0.7 s of CPU each).
+[ "${WARMUP:-10s}" = 0 ] || run_scenario warmup Mixed >/dev/null
 RUNS=
 for scenario in $SCENARIOS; do run_scenario "$scenario" "$scenario"; RUNS="$RUNS $scenario"; done
 for item in $PACED; do
