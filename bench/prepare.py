@@ -33,7 +33,7 @@ SAMPLE = 5000
 def session_for(user) -> str:
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = "tinhso.core.auth.AccountBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.set_expiry(24 * 3600)
     store.create()

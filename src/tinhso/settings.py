@@ -151,7 +151,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "tinhso.core.auth.AccountBackend",  # Django's ModelBackend, roles read with the account
     "tinhso.integrations.identity.CitizenOIDCBackend",  # citizens: VNeID over OpenID Connect
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("TINHSO_LOGIN_FAILURE_LIMIT", "5"))

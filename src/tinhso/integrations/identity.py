@@ -24,6 +24,7 @@ from mozilla_django_oidc.views import (
     OIDCAuthenticationRequestView,
 )
 
+from tinhso.core.auth import RolesWithUser
 from tinhso.core.errors import ValidationFailed
 from tinhso.dossiers.identifiers import validate_personal_id
 from tinhso.dossiers.policy import is_staff_member
@@ -56,7 +57,7 @@ def personal_id_from(claims: dict) -> str | None:
         return None
 
 
-class CitizenOIDCBackend(OIDCAuthenticationBackend):
+class CitizenOIDCBackend(RolesWithUser, OIDCAuthenticationBackend):
     """A citizen's account found (or made) by the personal id number the provider vouches for."""
 
     def __init__(self, *args, **kwargs):  # endpoints come per request, see authenticate()

@@ -231,3 +231,41 @@ def test_middleware_lets_others_through(client, otp_on, with_middleware):
     client.force_login(StaffFactory(roles=[Role.ONE_STOP_OFFICER]))
     assert client.get("/").status_code == 200
     assert client.get("/api/v1/agencies/").status_code == 200
+
+
+# --- The account behind a session.
+
+
+@pytest.mark.django_db
+def test_a_request_reads_the_account_with_its_roles(client):
+    """On PostgreSQL the roles come with the account, in one query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    officer = StaffFactory(username="motcua.roles", roles=[Role.ONE_STOP_OFFICER])
+    client.force_login(officer)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("backoffice:index")).status_code == 200
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert len([q for q in sql if 'FROM "core_user" ' in q]) == 1
+    role_reads = [q for q in sql if 'FROM "core_userrole"' in q]
+    assert len(role_reads) == (0 if connection.vendor == "postgresql" else 1)
+
+
+@pytest.mark.django_db
+def test_each_request_sees_the_accounts_roles_and_state_now():
+    """Nothing is kept between requests: a role taken away counts from the next request on,
+    and a deactivated account is no longer anyone's."""
+    from tinhso.core.auth import AccountBackend
+    from tinhso.core.models import UserRole
+
+    officer = StaffFactory(username="motcua.now", roles=[Role.ONE_STOP_OFFICER,
+                                                         Role.SPECIALIST])
+    backend = AccountBackend()
+    assert backend.get_user(officer.pk).role_codes == {Role.ONE_STOP_OFFICER, Role.SPECIALIST}
+    UserRole.objects.filter(user=officer, role=Role.SPECIALIST).delete()
+    assert backend.get_user(officer.pk).role_codes == {Role.ONE_STOP_OFFICER}
+    UserRole.objects.filter(user=officer).delete()
+    assert backend.get_user(officer.pk).role_codes == frozenset()
+    User.objects.filter(pk=officer.pk).update(is_active=False)
+    assert backend.get_user(officer.pk) is None
