@@ -227,6 +227,9 @@ def _insert_facts(changed_table: str | None) -> None:
                     select_params)
 
 
+STATUTORY_SLICE = 10_000
+
+
 class _Statutory:
     """The attributes dossiers.timeliness reads to compute a due instant without due_at."""
 
@@ -244,16 +247,20 @@ def _fill_statutory_due(facts) -> None:
     if not missing:
         return
     cal = get_calendar()
-    rows = Dossier.objects.filter(pk__in=missing).values_list(
-        "pk", "procedure_version__processing_time", "procedure_version__time_unit",
-        "paused_seconds")
-    updates = []
-    for pk, amount, unit, paused in rows.iterator(chunk_size=5000):
-        due = statutory_due(_Statutory(amount, unit, paused), missing[pk], cal)
-        if due is not None:
-            updates.append(DossierFact(dossier_id=pk, due_at=due))
-    DossierFact.objects.bulk_update(updates, ["due_at"], batch_size=2000)
-    _derive(DossierFact.objects.filter(pk__in=[u.dossier_id for u in updates]))
+    ids = list(missing)
+    # In slices: a statement takes at most 65,535 parameters (PostgreSQL's bound ones,
+    # SQLite's 32,766), and a full refresh of millions of dossiers has more refusals.
+    for start in range(0, len(ids), STATUTORY_SLICE):
+        rows = Dossier.objects.filter(pk__in=ids[start:start + STATUTORY_SLICE]).values_list(
+            "pk", "procedure_version__processing_time", "procedure_version__time_unit",
+            "paused_seconds")
+        updates = []
+        for pk, amount, unit, paused in rows:
+            due = statutory_due(_Statutory(amount, unit, paused), missing[pk], cal)
+            if due is not None:
+                updates.append(DossierFact(dossier_id=pk, due_at=due))
+        DossierFact.objects.bulk_update(updates, ["due_at"], batch_size=2000)
+        _derive(DossierFact.objects.filter(pk__in=[u.dossier_id for u in updates]))
 
 
 def _timeliness_columns(start, end, withdrawn, paused, due, sup) -> dict:

@@ -41,6 +41,22 @@ def test_seeded_data_exercises_the_hard_cases(seeded):
     assert PausedVerdict.objects.exists()
 
 
+def test_refused_dossiers_are_judged_in_slices(seeded, monkeypatch):
+    """Dossiers refused at intake get their statutory due slice by slice (a statement's
+    parameters are bounded); the result is the same as in one go."""
+    from tinhso.metrics import aggregation
+    from tinhso.metrics.models import DossierFact
+
+    refused = Dossier.objects.filter(status=Status.REFUSED).count()
+    assert refused > 3
+    refresh(full=True, now=NOW)
+    whole = dict(DossierFact.objects.values_list("dossier_id", "due_at"))
+    monkeypatch.setattr(aggregation, "STATUTORY_SLICE", 2)
+    refresh(full=True, now=NOW)
+    assert dict(DossierFact.objects.values_list("dossier_id", "due_at")) == whole
+    _check()
+
+
 def test_incremental_refresh_equals_a_full_build(seeded):
     refresh(full=True, now=NOW)
     # Change dossiers behind the aggregates' back the way the lifecycle would: new facts and
