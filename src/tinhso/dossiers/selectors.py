@@ -90,13 +90,13 @@ def _with_details(dossier: Dossier) -> Dossier:
     counts in supplement_count. Most dossiers have none, and each empty read is a query.
     """
     events = DossierEvent.objects.select_related("agency").order_by("at", "pk")
-    present = {Result: dossier.finished_at is not None, Payment: dossier.fees_paid > 0,
-               SupplementRequest: dossier.supplement_count > 0}
-    parts = {Result: "results", Payment: "payments", SupplementRequest: "supplement_requests"}
+    maybe = (("results", Result, dossier.finished_at is not None),
+             ("payments", Payment, dossier.fees_paid > 0),
+             ("supplement_requests", SupplementRequest, dossier.supplement_count > 0))
     prefetch_related_objects(
         [dossier], "components", Prefetch("events", queryset=events),
-        *(Prefetch(name, queryset=model.objects.all() if present[model] else model.objects.none())
-          for model, name in parts.items()))
+        *(Prefetch(name, queryset=model.objects.all() if has else model.objects.none())
+          for name, model, has in maybe))
     return dossier
 
 

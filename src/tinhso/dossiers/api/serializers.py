@@ -163,18 +163,14 @@ class EventSerializer(ShownModelSerializer):
         read_only_fields = fields
 
     def get_action_label(self, event: DossierEvent) -> str:
-        return _action_label(event.action)
+        return _shown(Action, event.action)
 
     @classmethod
     def row(cls, e: DossierEvent, context: dict) -> dict:
-        return {"at": _time(e.at), "action": e.action, "action_label": _action_label(e.action),
+        return {"at": _time(e.at), "action": e.action, "action_label": _shown(Action, e.action),
                 "from_status": e.from_status, "to_status": e.to_status,
                 "agency": _ref(e.agency), "actor_name": e.actor_name, "note": e.note,
                 "data": e.data}
-
-
-def _action_label(action: str) -> str:
-    return _shown(Action, action) if action in Action.values else action
 
 
 class ResultOutSerializer(ShownModelSerializer):
