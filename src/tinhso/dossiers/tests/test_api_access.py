@@ -120,6 +120,21 @@ def test_pagination(province, make_dossier):
     assert seen == [d.code for d in reversed(made)]
 
 
+def test_a_page_reads_its_ids_and_the_count_together(province, make_dossier):
+    made = [make_dossier() for _ in range(5)]
+    client = client_for(province.officer)
+    client.get(URL)  # the user's roles are read once and cached
+    with CaptureQueriesContext(connection) as read:
+        last = client.get(URL, {"page_size": 2, "page": 3}).json()
+    counting = [q["sql"] for q in read.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counting) == 1 and "OVER" in counting[0].upper()  # no separate count
+    assert last["count"] == 5 and last["next"] is None
+    assert [r["code"] for r in last["results"]] == [made[0].code]
+    assert client.get(URL, {"page_size": 2, "page": 4}).status_code == 404
+    due = client.get(f"{URL}worklist/", {"bucket": "to_receive", "page_size": 4}).json()
+    assert due["count"] == 5 and len(due["results"]) == 4
+
+
 def test_list_runs_a_fixed_number_of_queries(province, make_dossier):
     client = client_for(province.supervisor)
     make_dossier()
