@@ -21,7 +21,7 @@ from tinhso.core.calendar import get_calendar
 from tinhso.core.errors import Conflict, NotFound, ValidationFailed
 from tinhso.core.models import Agency, User
 
-from . import codes, policy, signals, transitions
+from . import codes, details, policy, signals, transitions
 from .identifiers import validate_applicant
 from .inputs import (
     ApplicantInput,
@@ -56,7 +56,7 @@ def submit(actor, *, procedure, agency, applicant: ApplicantInput, channel,
            at=None) -> Dossier:
     """File a dossier (status 1). A repeated `idempotency_key` returns the first dossier.
 
-    The dossier comes back with its papers and its one event loaded (see `_as_filed`).
+    The dossier comes back with its papers and its one event loaded (see `details.keep`).
     """
     at = at or timezone.now()
     try:
@@ -140,24 +140,11 @@ def _create(actor, *, procedure, agency, applicant, channel, components, is_full
     change = transitions.Change(Action.SUBMIT, at, None, dossier.status, agency.pk)
     event = _record(actor, dossier, change, note="", step_id=None)
     event.agency = agency  # the body shows the event's agency: no lazy read
-    _as_filed(dossier, papers, event)
+    if all(p.pk is not None for p in papers):  # else a database without bulk ids
+        # Shown without a re-read: its papers, its one event, nothing else yet.
+        details.keep(dossier, {"components": papers, "events": [event], "results": [],
+                               "payments": [], "supplement_requests": []})
     return dossier
-
-
-def _as_filed(dossier: Dossier, papers, event) -> None:
-    """Mark the related rows of a just-filed dossier as loaded: its papers, its one event
-    and no results, payments or supplement requests, so that the caller can show it without
-    reading it back (what prefetch_related would have stored)."""
-    if any(p.pk is None for p in papers):  # a database that does not return bulk ids
-        return
-    rows = {"components": papers, "events": [event], "results": [], "payments": [],
-            "supplement_requests": []}
-    cache = {}
-    for name, items in rows.items():
-        qs = getattr(dossier, name).all()
-        qs._result_cache, qs._prefetch_done = list(items), True
-        cache[name] = qs
-    dossier._prefetched_objects_cache = cache
 
 
 def _replay(taken: _KeyTaken, actor) -> Dossier:

@@ -10,15 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import (
-    BigIntegerField,
-    F,
-    Prefetch,
-    Q,
-    QuerySet,
-    Value,
-    prefetch_related_objects,
-)
+from django.db.models import BigIntegerField, F, Q, QuerySet, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,9 +19,10 @@ from tinhso.core.calendar import get_calendar
 from tinhso.core.errors import NotFound, ValidationFailed
 from tinhso.core.timeunits import TimeUnit
 
+from . import details as details_of
 from . import lifecycle
 from .identifiers import matches_fact
-from .models import Dossier, DossierEvent, Payment, Result, Status, SupplementRequest
+from .models import Dossier, Status
 from .policy import is_applicant, may
 from .transitions import OPEN, Action, allowed_actions, statutory_time
 
@@ -68,36 +61,18 @@ def get_dossier_for(actor, code: str, *, details: bool = False,
         dossier = qs.get(code=code)
     except Dossier.DoesNotExist:
         raise NotFound(_("Không tìm thấy hồ sơ.")) from None
-    return _with_details(dossier) if details else dossier
+    return details_of.load(dossier) if details else dossier
 
 
 def dossier_details(pk: int, *, version: bool = True) -> Dossier:
     """Re-read a dossier the actor has just acted on (it may have left their scope)."""
-    return _with_details(Dossier.objects.select_related(*_related(True, version)).get(pk=pk))
+    return details_of.load(Dossier.objects.select_related(*_related(True, version)).get(pk=pk))
 
 
 def _related(details: bool, version: bool) -> tuple[str, ...]:
     if not details:
         return LIST_RELATED
     return (*LIST_RELATED, "current_step", *(("procedure_version",) if version else ()))
-
-
-def _with_details(dossier: Dossier) -> Dossier:
-    """Load the papers, the timeline, and the results, payments and supplement requests.
-
-    The last three are read only when the dossier's own fields say there are some: results
-    come with finishing (finished_at), a payment adds to fees_paid, a supplement request
-    counts in supplement_count. Most dossiers have none, and each empty read is a query.
-    """
-    events = DossierEvent.objects.select_related("agency").order_by("at", "pk")
-    maybe = (("results", Result, dossier.finished_at is not None),
-             ("payments", Payment, dossier.fees_paid > 0),
-             ("supplement_requests", SupplementRequest, dossier.supplement_count > 0))
-    prefetch_related_objects(
-        [dossier], "components", Prefetch("events", queryset=events),
-        *(Prefetch(name, queryset=model.objects.all() if has else model.objects.none())
-          for name, model, has in maybe))
-    return dossier
 
 
 def actions_for(actor, dossier: Dossier) -> list[str]:

@@ -90,3 +90,22 @@ def test_a_detail_reads_only_the_parts_a_dossier_has(province, make_dossier):
         returned = DossierDetailSerializer(selectors.dossier_details(pks[1]), context={}).data
     assert len(ctx.captured_queries) == 4  # and its results
     assert returned["results"] and returned["payments"] == []
+
+
+def test_a_timeline_names_each_agency_it_passed_through(province, make_dossier):
+    """An event's agency is one of the dossier's two, loaded with it, or else read in one
+    more statement for all of them (a dossier passed on through a third agency)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    p = province
+    dossier = lifecycle.transfer(p.specialist, make_dossier(Status.PROCESSING),
+                                 to_agency=p.other_agency)
+    dossier = lifecycle.transfer(p.other_specialist, dossier, to_agency=p.commune)
+    with CaptureQueriesContext(connection) as ctx:
+        body = DossierDetailSerializer(selectors.dossier_details(dossier.pk), context={}).data
+    names = [e["agency"]["name"] for e in body["events"]]
+    assert names[0] == p.agency.name and names[-1] == p.other_agency.name
+    assert p.commune.name not in names  # the transfer was recorded by the sender
+    assert len(ctx.captured_queries) == 4, [q["sql"] for q in ctx.captured_queries]
+    assert body["events"] == sorted(body["events"], key=lambda e: e["at"])
