@@ -4,12 +4,11 @@ and their checks against the catalogue."""
 from dataclasses import dataclass
 
 from django.core.files import File
-from django.db import models
-from django.db.models import Exists, OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Subquery
 from django.utils.translation import gettext_lazy as _
 
-from tinhso.catalog.models import Fee, OnlineLevel, Procedure, ProcedureVersion
+from tinhso.catalog import frozen
+from tinhso.catalog.models import OnlineLevel, Procedure, ProcedureVersion
 from tinhso.core.errors import NotFound, ValidationFailed
 
 from .models import Channel
@@ -51,18 +50,11 @@ def offers_online(version: ProcedureVersion | None) -> bool:
 def submittable_version(procedure, agency, channel, is_full_online) -> ProcedureVersion:
     """The procedure's current version, if this agency takes it through this channel.
 
-    One query: the version with its procedure, whether the agency implements it
-    (`takes_agency`) and the sum of its fees (`fees_total`, what a new dossier owes).
+    One query, the version with its procedure; what the version holds (its agencies, its
+    fees: `fees_total` is what a new dossier owes) comes from catalog.frozen.
     """
     pk = getattr(procedure, "pk", procedure)
-    takes = ProcedureVersion.agencies.through.objects.filter(
-        procedureversion_id=OuterRef("pk"), agency_id=agency.pk)
-    fees = (Fee.objects.filter(version_id=OuterRef("pk")).order_by().values("version_id")
-            .annotate(s=Sum("amount")).values("s"))
     version = (ProcedureVersion.objects.select_related("procedure")
-               .annotate(takes_agency=Exists(takes),
-                         fees_total=Coalesce(Subquery(fees), 0,
-                                             output_field=models.BigIntegerField()))
                .filter(pk=_current_version(procedure)).order_by().first())
     if version is None:
         if not Procedure.objects.filter(pk=pk).exists():
@@ -72,7 +64,9 @@ def submittable_version(procedure, agency, channel, is_full_online) -> Procedure
     if version.status != ProcedureVersion.Status.PUBLISHED:
         raise ValidationFailed(_("Thủ tục chưa được công bố hoặc đã hết hiệu lực."),
                                code="procedure_not_published")
-    if not version.takes_agency:
+    parts = frozen.parts_of(version)
+    version.fees_total = parts.fees_total
+    if agency.pk not in parts.agency_ids:
         raise ValidationFailed(_("Cơ quan đã chọn không thực hiện thủ tục này."),
                                code="agency_not_implementing")
     if channel == Channel.ONLINE and not offers_online(version):
@@ -94,7 +88,7 @@ def _current_version(procedure):
 
 def check_components(version, components, channel, *, require=True) -> dict:
     """The version's components by id; refuses unknown ones and missing required ones."""
-    catalogue = {c.pk: c for c in version.components.all()}
+    catalogue = frozen.parts_of(version).components
     for item in components:
         if item.component_id is not None and item.component_id not in catalogue:
             raise ValidationFailed(_("Giấy tờ không thuộc thành phần hồ sơ của thủ tục."),
