@@ -50,12 +50,19 @@ def offers_online(version: ProcedureVersion | None) -> bool:
 def submittable_version(procedure, agency, channel, is_full_online) -> ProcedureVersion:
     """The procedure's current version, if this agency takes it through this channel.
 
-    One query, the version with its procedure; what the version holds (its agencies, its
-    fees: `fees_total` is what a new dossier owes) comes from catalog.frozen.
+    The version is read with its procedure, unless the caller loaded the procedure with
+    its current version (select_related, in the same request: that read is its status);
+    what the version holds (its agencies, its fees:
+    `fees_total` is what a new dossier owes) comes from catalog.frozen.
     """
     pk = getattr(procedure, "pk", procedure)
-    version = (ProcedureVersion.objects.select_related("procedure")
-               .filter(pk=_current_version(procedure)).order_by().first())
+    if isinstance(procedure, Procedure) and Procedure.current_version.is_cached(procedure):
+        version = procedure.current_version
+        if version is not None:
+            version.procedure = procedure
+    else:
+        version = (ProcedureVersion.objects.select_related("procedure")
+                   .filter(pk=_current_version(procedure)).order_by().first())
     if version is None:
         if not Procedure.objects.filter(pk=pk).exists():
             raise NotFound(_("Không tìm thấy thủ tục hành chính."))

@@ -78,7 +78,8 @@ def _components(items) -> list[ComponentInput]:
 
 
 class SubmitIn(serializers.Serializer):
-    procedure = _by_code(Procedure.objects.all(), _("thủ tục"))
+    # With its current version: submittable_version then reads nothing more.
+    procedure = _by_code(Procedure.objects.select_related("current_version"), _("thủ tục"))
     agency = _by_code(Agency.objects.filter(is_active=True), _("cơ quan"))
     applicant = ApplicantIn(help_text=_("Chủ hồ sơ."))
     components = ComponentIn(many=True, required=False, default=list,

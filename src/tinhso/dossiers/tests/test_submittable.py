@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tinhso.catalog import services
-from tinhso.catalog.models import Component
+from tinhso.catalog.models import Component, Procedure
 from tinhso.core.errors import ValidationFailed
 from tinhso.dossiers.inputs import check_components, submittable_version
 from tinhso.dossiers.models import Channel
@@ -16,11 +16,15 @@ ONLINE = Channel.ONLINE
 
 def test_a_published_versions_parts_are_read_once(province):
     p = province
-    first = submittable_version(p.procedure, p.agency, ONLINE, False)
+    first = submittable_version(p.procedure.pk, p.agency, ONLINE, False)
     with CaptureQueriesContext(connection) as again:
-        version = submittable_version(p.procedure, p.agency, ONLINE, False)
+        version = submittable_version(p.procedure.pk, p.agency, ONLINE, False)
         catalogue = check_components(version, [], ONLINE, require=False)
     assert len(again) == 1  # the version itself: its status may have changed
+    loaded = Procedure.objects.select_related("current_version").get(pk=p.procedure.pk)
+    with CaptureQueriesContext(connection) as with_version:
+        assert submittable_version(loaded, p.agency, ONLINE, False).procedure is loaded
+    assert len(with_version) == 0  # read with the procedure, in this request
     assert version.fees_total == first.fees_total > 0
     assert [c.name for c in catalogue.values()] == [
         "Tờ khai theo mẫu", "Bản sao căn cước", "Ảnh chân dung"]
@@ -28,7 +32,9 @@ def test_a_published_versions_parts_are_read_once(province):
 
 def test_a_newer_version_retires_the_one_whose_parts_were_kept(province):
     p = province
-    stale = p.procedure  # loaded before the new version was published
+    # Loaded before the new version was published (its version id only: a procedure loaded
+    # with its version is taken as read in the same request).
+    stale = Procedure.objects.get(pk=p.procedure.pk)
     submittable_version(stale, p.agency, ONLINE, False)
     draft = services.new_version(services.SYSTEM, p.procedure)
     services.update_version(services.SYSTEM, draft, agencies=[p.commune])
