@@ -1,7 +1,8 @@
 """EXPLAIN ANALYZE of the read scenarios' queries, for the official with most dossiers.
 
     .venv/bin/python bench/explain.py var/bench/fixtures.json
-Uses the same selectors as the API (dossiers.selectors), so the plans are the API's.
+The statements are those the API runs: a lookup through the same selector, and each list
+page read by the API's own paginator (captured, then explained).
 """
 
 import json
@@ -12,9 +13,19 @@ import django
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from tinhso.dossiers import selectors  # noqa: E402
-from tinhso.dossiers.api.views import COUNT_CAP  # noqa: E402
+from tinhso.dossiers.api.views import CappedPaginator, DossierPagination  # noqa: E402
+
+
+def _page_statements(qs) -> list[str]:
+    """What reading the first page of this list runs, without the rows' own read by id."""
+    with CaptureQueriesContext(connection) as read:
+        CappedPaginator(qs, DossierPagination.page_size).page(1)
+    return [q["sql"] for q in read.captured_queries][:-1] or [q["sql"] for q in
+                                                              read.captured_queries]
 
 
 def main(path: str) -> None:
@@ -23,25 +34,22 @@ def main(path: str) -> None:
     official = max(fx["officials"], key=lambda o: o["dossiers"])
     user = get_user_model().objects.get(username=official["username"])
     scoped = selectors.listing(selectors.dossiers_for(user))
-    # A list page is read as the API's paginator reads it: the ids of the page, then those
-    # rows (by primary key, not shown), and a count of at most COUNT_CAP matches.
-    name_match = selectors.filter_dossiers(scoped, q=official["names"][0], actor=user)
-    queries = {
-        "lookup by code": selectors.dossiers_for(user).filter(code=official["codes"][0]),
-        "worklist overdue (page ids)": selectors.worklist(user, "overdue"),
-        "worklist due_soon (page ids)": selectors.worklist(user, "due_soon"),
-        "search by applicant id (page ids)": selectors.filter_dossiers(
+    lists = {
+        "worklist overdue": selectors.worklist(user, "overdue"),
+        "worklist due_soon": selectors.worklist(user, "due_soon"),
+        "search by applicant id": selectors.filter_dossiers(
             scoped, q=official["id_numbers"][0], actor=user),
-        "search by applicant name (page ids)": name_match,
-        "search by applicant name (count)": name_match.order_by()[:COUNT_CAP],
+        f"search by applicant name ({official['names'][0]})": selectors.filter_dossiers(
+            scoped, q=official["names"][0], actor=user),
     }
-    for name, qs in queries.items():
-        if "(page ids)" in name:
-            qs = qs.values_list("pk", flat=True)[:50]
-        elif "(count)" in name:
-            qs = qs.values("pk")
-        plan = qs.explain(analyze=True)
-        print(f"### {name}\n\n```\n{plan}\n```\n")
+    lookup = selectors.dossiers_for(user).filter(code=official["codes"][0])
+    print(f"### lookup by code\n\n```\n{lookup.explain(analyze=True)}\n```\n")
+    with connection.cursor() as cursor:
+        for name, qs in lists.items():
+            for n, sql in enumerate(_page_statements(qs), 1):
+                cursor.execute(f"EXPLAIN ANALYZE {sql}")
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+                print(f"### {name}, statement {n}\n\n```\n{plan}\n```\n")
 
 
 if __name__ == "__main__":

@@ -55,7 +55,7 @@ def scenario(work: Path, name: str) -> list[dict]:
         if not row["Request Count"] or row["Request Count"] == "0":
             continue
         base, _, rate = name.partition("@")
-        rows.append({"scenario": base, "paced_rps": float(rate) if rate else None,
+        rows.append({"scenario": base, "run": name, "paced_rps": float(rate) if rate else None,
                      "request": row["Name"],
                      "count": int(row["Request Count"]), "errors": int(row["Failure Count"]),
                      "rps": round(float(row["Requests/s"]), 1),
@@ -87,8 +87,11 @@ def main() -> None:
     work = Path(args.work)
     names = args.scenarios.split()
     rows = [r for name in names for r in scenario(work, name)]
+    waits = dict(line.split() for line in (work / "idle-wait.txt").read_text().splitlines()
+                 ) if (work / "idle-wait.txt").exists() else {}
     for r in rows:
         r["goal"] = verdict(r)
+        r["idle_wait_s"] = int(waits.get(r["run"], 0))
     ceiling = {"select": pgbench(work / "pgbench-select.txt"),
                "insert": pgbench(work / "pgbench-insert.txt")}
     data = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "dossiers": args.dossiers,
@@ -131,7 +134,9 @@ def main() -> None:
               "khi máy 2 lõi bị chia cho locust, gunicorn và PostgreSQL).",
               "Tải “bão hòa”: mỗi người dùng gửi yêu cầu kế tiếp ngay khi nhận trả lời (đo "
               "thông lượng; độ trễ khi đó phần lớn là thời gian xếp hàng). Tải “N req/s”: "
-              "tổng số yêu cầu mỗi giây cố định dưới mức bão hòa (đo độ trễ phục vụ)."]
+              "tổng số yêu cầu mỗi giây cố định dưới mức bão hòa (đo độ trễ phục vụ).",
+              "Trước mỗi kịch bản, chờ hàng đợi nền (db_worker) trống, tối đa 300 s: "
+              + ", ".join(f"{k} {v} s" for k, v in waits.items()) + "."]
     Path(f"{args.out}.md").write_text("\n".join(lines) + "\n")
 
 
