@@ -126,3 +126,26 @@ def test_cached_results_end_with_the_next_refresh(seeded):
     refresh(now=NOW)
     assert selectors.index_for(march, today=TODAY).counters.received == before + 1
     _check()
+
+
+def test_a_change_that_commits_after_a_run_is_read_by_the_next_one(seeded):
+    """An event whose id was taken before a run but committed after it sits below the
+    watermark: the next run finds it by its time. Only events since the previous run (less
+    the longest a change takes) are read again, not the whole safety window."""
+    from tinhso.dossiers.models import DossierEvent
+    from tinhso.metrics.models import DossierFact, RefreshState
+
+    refresh(full=True, now=NOW)
+    late, old = list(Dossier.objects.filter(status=Status.PROCESSING)[:2])
+    for d, at in ((late, NOW - timedelta(seconds=30)), (old, NOW - timedelta(minutes=5))):
+        d.status, d.finished_at = Status.FINISHED, at
+        d.save(update_fields=["status", "finished_at"])
+        event = DossierEvent.objects.create(dossier=d, at=at, action="finish", from_status=4,
+                                            to_status=9, agency_id=d.current_agency_id)
+    # The previous run (at NOW) saw ids up to the last one but not these two rows.
+    RefreshState.objects.filter(pk=1).update(last_event_id=event.pk)
+    report = refresh(now=NOW + timedelta(seconds=20))
+    assert report.dossiers == 1  # `late`; `old` is within ten minutes, not within the margin
+    status = dict(DossierFact.objects.filter(dossier_id__in=[late.pk, old.pk])
+                  .values_list("dossier_id", "status"))
+    assert status == {late.pk: Status.FINISHED, old.pk: Status.PROCESSING}
