@@ -10,8 +10,10 @@ database that rolls back may give a later version the same id, never the same in
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from types import MappingProxyType
 
 from django.db.models import Sum
 
@@ -20,7 +22,7 @@ from .models import Component, Fee, ProcedureVersion
 
 @dataclass(frozen=True)
 class VersionParts:
-    components: dict  # id -> Component, in the version's order
+    components: Mapping  # id -> Component, in the version's order (shared: read-only)
     agency_ids: frozenset[int]
     fees_total: int  # what a new dossier owes
 
@@ -40,7 +42,8 @@ def _read(version_id: int) -> VersionParts:
     agencies = ProcedureVersion.agencies.through.objects.filter(procedureversion_id=version_id)
     total = Fee.objects.filter(version_id=version_id).aggregate(s=Sum("amount"))["s"]
     return VersionParts(
-        components={c.pk: c for c in Component.objects.filter(version_id=version_id)},
+        components=MappingProxyType(
+            {c.pk: c for c in Component.objects.filter(version_id=version_id)}),
         agency_ids=frozenset(agencies.values_list("agency_id", flat=True)),
         fees_total=total or 0)
 

@@ -1,6 +1,7 @@
 """Plain inputs of the lifecycle services (what a form, the API or a seeder hands over),
 and their checks against the catalogue."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.core.files import File
@@ -51,9 +52,9 @@ def submittable_version(procedure, agency, channel, is_full_online) -> Procedure
     """The procedure's current version, if this agency takes it through this channel.
 
     The version is read with its procedure, unless the caller loaded the procedure with
-    its current version (select_related, in the same request: that read is its status);
-    what the version holds (its agencies, its fees:
-    `fees_total` is what a new dossier owes) comes from catalog.frozen.
+    its current version (select_related, in the same request: that read is its status).
+    What the version holds comes from catalog.frozen: its agencies, and its fees, whose sum
+    is set as `fees_total` (what a new dossier owes).
     """
     pk = getattr(procedure, "pk", procedure)
     if isinstance(procedure, Procedure) and Procedure.current_version.is_cached(procedure):
@@ -93,7 +94,7 @@ def _current_version(procedure):
     return Subquery(Procedure.objects.filter(pk=procedure).values("current_version_id"))
 
 
-def check_components(version, components, channel, *, require=True) -> dict:
+def check_components(version, components, channel, *, require=True) -> Mapping:
     """The version's components by id; refuses unknown ones and missing required ones."""
     catalogue = frozen.parts_of(version).components
     for item in components:
