@@ -24,7 +24,7 @@ PARTS = (
     ("payments", Payment, "id", lambda d: d.fees_paid > 0),
     ("supplement_requests", SupplementRequest, "id", lambda d: d.supplement_count > 0),
 )
-_SQL = {name: "SELECT {} FROM {} WHERE dossier_id = %s ORDER BY {}".format(  # noqa: S608
+_SQL = {name: "SELECT {} FROM {} WHERE dossier_id = %s ORDER BY {}".format(  # noqa: S608 (names from the models)
             ", ".join(connection.ops.quote_name(f.column) for f in model._meta.concrete_fields),
             connection.ops.quote_name(model._meta.db_table), order)
         for name, model, order, _ in PARTS}
@@ -35,17 +35,17 @@ def load(dossier: Dossier) -> Dossier:
     parts = {name: list(model.objects.raw(_SQL[name], [dossier.pk])) if present(dossier) else []
              for name, model, _, present in PARTS}
     _with_agencies(dossier, parts["events"])
-    keep(dossier, parts)
+    keep(dossier, **parts)
     return dossier
 
 
-def keep(dossier: Dossier, parts: dict[str, list]) -> None:
-    """Hold the given rows as the dossier's related sets, as prefetch_related would; parts
-    left out are read from the database when asked for."""
+def keep(dossier: Dossier, **parts: list) -> None:
+    """Hold the given rows as the dossier's parts, as prefetch_related would; a part not
+    given is held as empty (a dossier just filed has no results yet)."""
     cache = dossier.__dict__.setdefault("_prefetched_objects_cache", {})
-    for name, rows in parts.items():
+    for name, *_ in PARTS:
         qs = getattr(dossier, name).all()
-        qs._result_cache, qs._prefetch_done = list(rows), True
+        qs._result_cache, qs._prefetch_done = list(parts.get(name, ())), True
         cache[name] = qs
 
 

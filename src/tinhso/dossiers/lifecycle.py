@@ -142,8 +142,7 @@ def _create(actor, *, procedure, agency, applicant, channel, components, is_full
     event.agency = agency  # the body shows the event's agency: no lazy read
     if all(p.pk is not None for p in papers):  # else a database without bulk ids
         # Shown without a re-read: its papers, its one event, nothing else yet.
-        details.keep(dossier, {"components": papers, "events": [event], "results": [],
-                               "payments": [], "supplement_requests": []})
+        details.keep(dossier, components=papers, events=[event])
     return dossier
 
 

@@ -218,11 +218,11 @@ def test_officials_name_search_covers_received_and_handled_dossiers(province, ma
 
 
 def test_list_count_is_capped(province, make_dossier, monkeypatch):
-    from tinhso.dossiers.api import views
+    from tinhso.dossiers.api import paging
 
     for _ in range(3):
         make_dossier()
-    monkeypatch.setattr(views, "COUNT_CAP", 2)
+    monkeypatch.setattr(paging, "COUNT_CAP", 2)
     body = client_for(province.officer).get(URL, {"page_size": 1}).json()
     assert body["count"] == 2
     assert len(body["results"]) == 1 and body["next"]
