@@ -230,6 +230,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "tinhso.core.api_schema.add_error_responses"],
     "ENUM_NAME_OVERRIDES": {
         "UnitLevelEnum": "tinhso.core.models.AdministrativeUnit.Level",
         "AgencyLevelEnum": "tinhso.core.models.Agency.Level",

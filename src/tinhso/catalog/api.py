@@ -60,7 +60,7 @@ class CatalogResultTypeSerializer(serializers.ModelSerializer):
 
 
 class ProcessStepSerializer(serializers.ModelSerializer):
-    handled_by = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    handled_by = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = ProcessStep
@@ -68,7 +68,7 @@ class ProcessStepSerializer(serializers.ModelSerializer):
 
 
 class ProcessTemplateSerializer(serializers.ModelSerializer):
-    agency = serializers.SlugRelatedField(slug_field="code", read_only=True,
+    agency = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True,
                                           help_text="Trống: quy trình dùng cho mọi cơ quan.")
     steps = ProcessStepSerializer(many=True, read_only=True)
 
