@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from tinhso.core.spreadsheets import row
 from tinhso.dossiers.models import Status
 from tinhso.dossiers.selectors import CLOCK_RUNNING
 
@@ -29,20 +30,22 @@ def write(qs, out) -> int:
     now = timezone.now()
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Hồ sơ"))
-    ws.append(headers())
+    ws.append(row(ws, headers()))
     rows = 0
     labels = dict(Status.choices)
     for d in qs.select_related("procedure", "agency", "current_agency").iterator(
             chunk_size=2000):
         if rows == MAX_ROWS:
-            ws.append([_("Danh sách bị cắt ở %(n)s dòng; hãy lọc hẹp hơn.") % {"n": MAX_ROWS}])
+            ws.append(row(ws, [_("Danh sách bị cắt ở %(n)s dòng; hãy lọc hẹp hơn.")
+                               % {"n": MAX_ROWS}]))
             break
         late = d.status in CLOCK_RUNNING and d.due_at is not None and d.due_at < now
-        ws.append([d.code, d.procedure.code, d.procedure.name, d.applicant_name,
-                   d.applicant_id_number, str(labels.get(d.status, d.status)),
-                   d.get_channel_display(), _local(d.received_at), _local(d.due_at),
-                   _local(d.finished_at), d.agency.name, d.current_agency.name,
-                   _("Có") if late else _("Không")])
+        # Names come from applicants: written as text, never as a formula.
+        ws.append(row(ws, [d.code, d.procedure.code, d.procedure.name, d.applicant_name,
+                           d.applicant_id_number, str(labels.get(d.status, d.status)),
+                           d.get_channel_display(), _local(d.received_at), _local(d.due_at),
+                           _local(d.finished_at), d.agency.name, d.current_agency.name,
+                           _("Có") if late else _("Không")]))
         rows += 1
     wb.save(out)
     return rows

@@ -7,18 +7,20 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from tinhso.core.spreadsheets import row as text_row
+
 
 def workbook(title: str, headers: list[str], rows: list[list], notes: list[str] = ()) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = title[:31]
     for note in notes:
-        ws.append([note])
-    ws.append(headers)
+        ws.append(text_row(ws, [note]))
+    ws.append(text_row(ws, headers))
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append([_cell(v) for v in row])
+        ws.append(text_row(ws, [_cell(v) for v in row]))  # agency names are text
     for column in ws.columns:
         width = max(len(str(c.value or "")) for c in column)
         ws.column_dimensions[column[0].column_letter].width = min(60, max(8, width + 2))

@@ -14,10 +14,9 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from tinhso.core.spreadsheets import cell as text_cell
 from tinhso.core.text import fold
 
 from .document import (
@@ -64,8 +63,6 @@ def _cell_value(field: Field, value):
         return ", ".join(value)
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
 
 
@@ -74,14 +71,14 @@ def _sheet(workbook, title: str, fields, rows) -> None:
     bold = Font(bold=True)
     header = []
     for field in fields:
-        cell = WriteOnlyCell(sheet, value=field.header)
+        cell = text_cell(sheet, field.header)
         cell.font = bold
         header.append(cell)
     sheet.append(header)
     for row in rows:
         cells = []
         for field, value in zip(fields, row, strict=True):
-            cell = WriteOnlyCell(sheet, value=_cell_value(field, value))
+            cell = text_cell(sheet, _cell_value(field, value))
             if isinstance(value, date):
                 cell.number_format = "DD/MM/YYYY"
             cells.append(cell)
