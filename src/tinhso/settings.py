@@ -209,6 +209,28 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+
+# --- The audit chain (core.audit, docs/audit.md). Links are HMAC-SHA256 under TINHSO_AUDIT_KEY,
+# a key that is not in the database; production must give it (None here makes the sealer and
+# verify_audit refuse to run, while the web processes, which never link, do not need it).
+# Checkpoints are signed with an Ed25519 key (TINHSO_AUDIT_SIGNING_KEY, PEM; else a file
+# generated under var/) and appended to an anchor file outside the database.
+def _audit_key() -> str | None:
+    import hmac
+
+    key = os.environ.get("TINHSO_AUDIT_KEY")
+    if key or PRODUCTION:
+        return key or None
+    return hmac.new(SECRET_KEY.encode(), b"audit-chain", "sha256").hexdigest()
+
+
+TINHSO_AUDIT_KEY = _audit_key()
+TINHSO_AUDIT_SIGNING_KEY = os.environ.get("TINHSO_AUDIT_SIGNING_KEY", "")
+TINHSO_AUDIT_SIGNING_KEY_FILE = VAR_DIR / "audit_ed25519.pem"
+TINHSO_AUDIT_ANCHOR_PATH = Path(os.environ.get("TINHSO_AUDIT_ANCHOR_PATH",
+                                               VAR_DIR / "audit-anchor.jsonl"))
+
+
 # --- API.
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

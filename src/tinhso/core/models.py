@@ -181,9 +181,13 @@ class CalendarOverride(models.Model):
 
 
 class AuditEntry(models.Model):
-    """Append-only, hash-chained record of a security-relevant action (see core.audit)."""
+    """Append-only record of a security-relevant action, chained by the sealer (core.audit).
 
-    seq = models.BigIntegerField(unique=True)
+    Written without seq and links; the sealer gives it its place in the chain (seq, prev_hash,
+    hash) shortly after. `keyed` is False only for rows linked before the chain had a key.
+    """
+
+    seq = models.BigIntegerField(null=True, blank=True, unique=True)
     at = models.DateTimeField(_("thời điểm"))
     actor = models.ForeignKey(
         # DO_NOTHING: rewriting actor_id when a user is deleted would break the row's hash.
@@ -196,13 +200,38 @@ class AuditEntry(models.Model):
     target_id = models.CharField(max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     data = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    keyed = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("nhật ký kiểm toán")
         verbose_name_plural = _("nhật ký kiểm toán")
+        ordering = ["id"]
+        indexes = [
+            # The sealer's queue: rows not yet in the chain, in the order they were written.
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True),
+                         name="core_audit_unsealed"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq or '…'} {self.action}"
+
+
+class AuditCheckpoint(models.Model):
+    """A signed statement of the chain's head; the same line is appended to the anchor file."""
+
+    seq = models.BigIntegerField(unique=True)
+    head = models.CharField(max_length=64)
+    count = models.BigIntegerField()
+    at = models.DateTimeField()
+    key_id = models.CharField(max_length=16)
+    signature = models.CharField(max_length=100)
+
+    class Meta:
+        verbose_name = _("mốc kiểm chứng nhật ký")
+        verbose_name_plural = _("mốc kiểm chứng nhật ký")
         ordering = ["seq"]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action}"
+        return f"#{self.seq} {self.head[:12]}"
