@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.catalog.models import ProcessStep
+from tinhso.core import audit
 from tinhso.core.calendar import get_calendar
 from tinhso.core.errors import Conflict, NotFound, ValidationFailed
 from tinhso.core.models import Agency, User
@@ -394,6 +395,10 @@ def _record(actor, d: Dossier, change: transitions.Change, note: str,
         from_status=change.from_status, to_status=change.to_status,
         agency_id=change.agency_id, step_id=step_id, note=note, data=change.data,
     )
+    # Every state change in the audit chain too: one INSERT, rolled back with the action.
+    audit.record(f"dossier.{change.action!s}", actor=actor if isinstance(actor, User) else None,
+                 target=("dossiers.dossier", d.pk),
+                 data={"code": d.code, "from": change.from_status, "to": change.to_status})
     payload = {"dossier_id": d.pk, "action": str(change.action),
                "from_status": change.from_status, "to_status": change.to_status,
                "at": change.at}

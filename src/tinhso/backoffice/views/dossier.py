@@ -9,7 +9,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 
 from tinhso.core.errors import Conflict, DomainError, ValidationFailed
-from tinhso.dossiers import lifecycle, selectors, uploads
+from tinhso.dossiers import access_log, lifecycle, selectors, uploads
 from tinhso.dossiers.transitions import Action
 
 from .. import receipt
@@ -25,6 +25,7 @@ def _detail_url(dossier) -> str:
 @official_required
 def detail(request, code):
     dossier = selectors.get_dossier_for(request.user, code, details=True)
+    access_log.viewed(request, dossier)
     allowed = [a for a in selectors.offered_actions(request.user, dossier) if a in PAGES]
     return render_page(request, "backoffice/dossier_detail.html", {
         "dossier": dossier,
@@ -114,6 +115,7 @@ def component_file(request, code, pk):
     paper = dossier.components.filter(pk=pk).first()
     if paper is None:
         raise Http404
+    access_log.viewed(request, dossier, part=f"component:{paper.pk}")
     return _file_response(paper.file)
 
 
@@ -124,6 +126,7 @@ def result_file(request, code, pk):
     result = dossier.results.filter(pk=pk).first()
     if result is None:
         raise Http404
+    access_log.viewed(request, dossier, part=f"result:{result.pk}")
     return _file_response(result.file)
 
 
@@ -136,6 +139,7 @@ def receipt_pdf(request, code):
     receiver = next((e.actor_name for e in dossier.events.all() if e.action == Action.RECEIVE),
                     "")
     body = receipt.render(dossier, receiver or str(request.user))
+    access_log.viewed(request, dossier, part="receipt")
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="giay-hen-{dossier.code}.pdf"'
     return response

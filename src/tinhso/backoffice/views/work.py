@@ -1,11 +1,13 @@
 """My work, and the searchable, exportable list of the agency's dossiers."""
 
+import tempfile
+
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tinhso.dossiers import selectors
+from tinhso.dossiers import access_log, selectors
 from tinhso.dossiers.models import Status
 
 from .. import exports
@@ -32,6 +34,8 @@ def index(request):
                "items": list(selectors.worklist(user, b, now=now)[:PREVIEW])}
               for b in selectors.BUCKETS]
     by_status = selectors.status_counts(user)
+    access_log.listed(request, view="office.my_work", query={},
+                      rows=sum(len(q["items"]) for q in queues))
     statuses = [{"value": s.value, "label": s.label, "count": by_status[s.value]}
                 for s in Status]
     return render_page(request, "backoffice/index.html", {
@@ -60,6 +64,7 @@ def _filtered(request):
 def dossier_list(request):
     form, qs, bucket = _filtered(request)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    access_log.listed(request, view="office.list", rows=len(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render_page(request, "backoffice/dossier_list.html", {
@@ -72,6 +77,10 @@ def dossier_list(request):
 def dossier_export(request):
     _form, qs, _bucket = _filtered(request)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    # Spilled to disk past a few MB; written here so that the entry can give its row count.
+    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (FileResponse closes it)
+    access_log.exported(request, rows=exports.write(qs, out))
+    out.seek(0)
     return FileResponse(
-        exports.workbook_file(qs), as_attachment=True, filename=f"ho-so-{stamp}.xlsx",
+        out, as_attachment=True, filename=f"ho-so-{stamp}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from tinhso.core.errors import ValidationFailed
 
-from .. import lifecycle, selectors
+from .. import access_log, lifecycle, selectors
 from ..models import Channel, Dossier
 from . import inputs
 from .paging import DossierPagination
@@ -118,8 +118,9 @@ class DossierViewSet(viewsets.GenericViewSet):
             dossier, context={"request": self.request, "allowed_actions": allowed}).data
         return Response(body, status=status_code, headers={"ETag": f'"{dossier.lock_version}"'})
 
-    def _page(self, qs) -> Response:
+    def _page(self, qs, view: str) -> Response:
         page = self.paginate_queryset(qs)
+        access_log.listed(self.request, view=view, rows=len(page))  # officials only
         context = {"request": self.request, "now": timezone.now()}
         return self.get_paginated_response(DossierListSerializer(page, many=True,
                                                                  context=context).data)
@@ -132,7 +133,7 @@ class DossierViewSet(viewsets.GenericViewSet):
         filters = DossierFilterIn(data=request.query_params)
         filters.is_valid(raise_exception=True)
         return self._page(selectors.filter_dossiers(self.get_queryset(), actor=request.user,
-                                                    **filters.validated_data))
+                                                    **filters.validated_data), "api.list")
 
     @extend_schema(summary="Chi tiết hồ sơ",
                    description="Giấy tờ, diễn biến xử lý, kết quả, thanh toán và các thao tác "
@@ -140,8 +141,9 @@ class DossierViewSet(viewsets.GenericViewSet):
                    responses={200: DossierDetailSerializer, 404: ERRORS[404]})
     def retrieve(self, request, code=None):
         # One read, with exactly what the body shows.
-        return self._show(selectors.get_dossier_for(request.user, code, details=True,
-                                                    version=False))
+        dossier = selectors.get_dossier_for(request.user, code, details=True, version=False)
+        access_log.viewed(request, dossier)  # officials only
+        return self._show(dossier)
 
     @extend_schema(summary="Nộp hồ sơ trực tuyến",
                    description="Công dân, tổ chức đã đăng nhập nộp hồ sơ. Gửi kèm tiêu đề "
@@ -193,7 +195,8 @@ class DossierViewSet(viewsets.GenericViewSet):
     def worklist(self, request):
         params = WorklistIn(data=request.query_params)
         params.is_valid(raise_exception=True)
-        return self._page(selectors.worklist(request.user, params.validated_data["bucket"]))
+        return self._page(selectors.worklist(request.user, params.validated_data["bucket"]),
+                          "api.worklist")
 
     receive = _lifecycle_action("receive", inputs.NoteIn, "Tiếp nhận hồ sơ",
                                 "Tiếp nhận hồ sơ mới đăng ký; hệ thống tính ngày hẹn trả.")
