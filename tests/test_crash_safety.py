@@ -144,19 +144,23 @@ def _post(port: int, session: str, body: dict, key: str) -> tuple[int, dict]:
         return exc.code, {"error": exc.read()[:300].decode(errors="replace")}
 
 
-def _payload(p, i: int) -> dict:
+def _payload(p, i: int, refs: tuple[str, str]) -> dict:
+    """Submission number i: the citizen's own, reusing papers of an earlier dossier (`refs`),
+    with a paper name of its own so that each payload differs."""
     return {"procedure": p.procedure.code, "agency": p.agency.code,
             "applicant": {"kind": "citizen", "name": "Trần Văn Dân",
-                          "id_number": f"025095{i:06d}", "phone": "0912345678"},
-            "components": [{"component_id": p.form.pk, "name": "Tờ khai",
-                            "reused_from": "KHO-TK-0001"},
+                          "id_number": p.citizen.personal_id, "phone": "0912345678"},
+            "components": [{"component_id": p.form.pk, "name": f"Tờ khai {i}",
+                            "reused_from": refs[0]},
                            {"component_id": p.id_copy.pk, "name": "Căn cước",
-                            "reused_from": "KHO-CCCD-0001"}]}
+                            "reused_from": refs[1]}]}
 
 
 def test_killed_server_loses_no_answered_submission(province, tmp_path):
     p = province
     session = _session(p.citizen)
+    earlier = submit_online(p)  # the papers the submissions reuse
+    refs = tuple(f"GT-{c.pk}" for c in earlier.components.order_by("component__order"))
     port = _free_port()
     server = _gunicorn(tmp_path, port)
     answered: dict[str, str] = {}  # Idempotency-Key -> code of a 201/200 answer
@@ -171,7 +175,7 @@ def test_killed_server_loses_no_answered_submission(province, tmp_path):
                 i = next(counter)
             key = uuid.uuid4().hex
             try:
-                status, body = _post(port, session, _payload(p, i), key)
+                status, body = _post(port, session, _payload(p, i, refs), key)
             except (OSError, ConnectionError, urllib.error.URLError):
                 with lock:
                     unanswered[key] = i
@@ -198,11 +202,11 @@ def test_killed_server_loses_no_answered_submission(province, tmp_path):
     try:
         # The client retries what got no answer, with the same key: one dossier per key.
         for key, i in list(unanswered.items()):
-            status, body = _post(port, session, _payload(p, i), key)
+            status, body = _post(port, session, _payload(p, i, refs), key)
             assert status in (200, 201), body
             answered[key] = body["code"]
         for key in list(answered)[:3]:  # a replay of an answered key
-            status, body = _post(port, session, _payload(p, 0), key)
+            status, body = _post(port, session, _payload(p, 0, refs), key)
             assert status in (200, 409)
     finally:
         server.kill()

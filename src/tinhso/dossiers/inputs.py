@@ -12,6 +12,7 @@ from tinhso.catalog import frozen
 from tinhso.catalog.models import OnlineLevel, Procedure, ProcedureVersion
 from tinhso.core.errors import NotFound, ValidationFailed
 
+from . import reuse
 from .models import Channel
 
 
@@ -94,8 +95,11 @@ def _current_version(procedure):
     return Subquery(Procedure.objects.filter(pk=procedure).values("current_version_id"))
 
 
-def check_components(version, components, channel, *, require=True) -> Mapping:
-    """The version's components by id; refuses unknown ones and missing required ones."""
+def check_components(version, components, channel, *, owner: str = "",
+                     require=True) -> Mapping:
+    """The version's components by id; refuses unknown ones, reused papers that are not the
+    owner's (the applicant's id number, see reuse.py; none without one) and missing required
+    ones."""
     catalogue = frozen.parts_of(version).components
     for item in components:
         if item.component_id is not None and item.component_id not in catalogue:
@@ -103,6 +107,13 @@ def check_components(version, components, channel, *, require=True) -> Mapping:
                                    code="unknown_component")
         if item.component_id is None and not item.name.strip():
             raise ValidationFailed(_("Cần nhập tên giấy tờ."), code="invalid_component")
+    references = {c.reused_from for c in components if c.reused_from}
+    if references:  # the only read this check makes, and only when a paper is reused
+        unknown = sorted(references - reuse.resolve(owner, references).keys())
+        if unknown:
+            raise ValidationFailed(
+                _("Giấy tờ tái sử dụng không có trong kho dữ liệu của chủ hồ sơ."),
+                code="invalid_reuse", details=unknown)
     if require:
         # Online a paper must come as a file or from the e-data store; at the desk the
         # officer has the paper in hand.

@@ -108,9 +108,10 @@ def _create(actor, *, procedure, agency, applicant, channel, components, is_full
     if channel not in Channel.values:
         raise ValidationFailed(_("Kênh nộp hồ sơ không hợp lệ."), code="invalid_channel")
     policy.ensure_may_submit(actor, agency.pk, channel)
+    applicant = policy.filing_applicant(actor, applicant)
     id_number = validate_applicant(applicant.kind, applicant.name, applicant.id_number)
     version = submittable_version(procedure, agency, channel, is_full_online)
-    catalogue = check_components(version, components, channel)
+    catalogue = check_components(version, components, channel, owner=id_number)
     names = [c.name.strip() or catalogue[c.component_id].name for c in components]
     fingerprint = (version.procedure_id, agency.pk, applicant.kind, id_number, int(channel),
                    sorted(names))
@@ -248,7 +249,7 @@ def supplement(actor, dossier, *, components, expected_version=None, at=None) ->
 
     def papers(d, change):
         catalogue = check_components(d.procedure_version, components, d.channel,
-                                      require=False)
+                                      owner=d.applicant_id_number, require=False)
         names.extend(c.name.strip() or catalogue[c.component_id].name for c in components)
         _mark_papers(d, components)
 

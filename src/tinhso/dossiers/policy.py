@@ -6,6 +6,8 @@ dossier but process none. Applicants act on their own dossiers only. A dossier t
 may not even see answers NotFound (404), so that other agencies' codes cannot be probed.
 """
 
+from dataclasses import replace
+
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.catalog.services import SYSTEM
@@ -89,6 +91,32 @@ def ensure_may(actor, dossier, action: str) -> None:
             _("Bạn không có quyền “%(action)s” đối với hồ sơ này.")
             % {"action": Action(action).label}
         )
+
+
+def filing_applicant(actor, applicant):
+    """The applicant of a filing, bound to the actor when a citizen files for themself.
+
+    A citizen files as the person the identity provider vouched for: the personal id and
+    the name of their account; their contact details are theirs to give. There is no register
+    of representation (a parent for a child, a person for an organisation) yet, so a citizen
+    files for nobody else. Officials at the desk and the system enter any applicant: the desk
+    checks the papers in person.
+    """
+    from .models import ApplicantKind
+
+    if not is_applicant(actor):
+        return applicant
+    personal_id = (getattr(actor, "personal_id", "") or "").strip()
+    if not personal_id:
+        raise PermissionDenied(_("Tài khoản chưa được định danh điện tử (chưa có số định danh "
+                                 "cá nhân) nên chưa nộp được hồ sơ."), code="identity_required")
+    if (applicant.kind != ApplicantKind.CITIZEN
+            or (applicant.id_number or "").strip() != personal_id):
+        raise PermissionDenied(_("Công dân chỉ nộp hồ sơ trực tuyến cho chính mình, với số "
+                                 "định danh của tài khoản đã đăng nhập."),
+                               code="applicant_not_self")
+    return replace(applicant, kind=ApplicantKind.CITIZEN, id_number=personal_id,
+                   name=(actor.full_name or "").strip() or applicant.name)
 
 
 def ensure_may_submit(actor, agency_id: int, channel: int) -> None:

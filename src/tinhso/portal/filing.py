@@ -16,7 +16,7 @@ from tinhso.dossiers import lifecycle
 from tinhso.dossiers.identifiers import validate_applicant
 from tinhso.dossiers.inputs import ApplicantInput, ComponentInput, offers_online
 from tinhso.dossiers.models import ApplicantKind, Channel, Dossier
-from tinhso.dossiers.policy import is_applicant
+from tinhso.dossiers.policy import filing_applicant, is_applicant
 from tinhso.integrations import datastore
 
 from .models import Draft, DraftPaper
@@ -59,7 +59,7 @@ def open_draft(user, procedure) -> Draft:
 
 
 def draft_for(user, pk: int) -> Draft:
-    draft = (Draft.objects.select_related("procedure", "version", "agency", "dossier")
+    draft = (Draft.objects.select_related("procedure", "version", "agency", "dossier", "user")
              .filter(pk=pk, user=user).first() if getattr(user, "pk", None) else None)
     if draft is None:
         raise NotFound(_("Không tìm thấy hồ sơ nháp."))
@@ -136,14 +136,17 @@ def missing_required(draft: Draft) -> list[str]:
 
 
 def applicant(draft: Draft) -> ApplicantInput:
-    return ApplicantInput(kind=ApplicantKind.CITIZEN, name=draft.applicant_name,
-                          id_number=draft.applicant_id_number, phone=draft.applicant_phone,
-                          email=draft.applicant_email, address=draft.applicant_address)
+    """The signed-in citizen, as the service binds every citizen's filing (policy)."""
+    return filing_applicant(draft.user, ApplicantInput(
+        kind=ApplicantKind.CITIZEN, name=draft.applicant_name,
+        id_number=draft.user.personal_id or "", phone=draft.applicant_phone,
+        email=draft.applicant_email, address=draft.applicant_address))
 
 
 def check_ready(draft: Draft) -> None:
     """What the review step shows before the citizen may submit."""
-    validate_applicant(ApplicantKind.CITIZEN, draft.applicant_name, draft.applicant_id_number)
+    bound = applicant(draft)
+    validate_applicant(bound.kind, bound.name, bound.id_number)
     if draft.agency_id is None:
         raise ValidationFailed(_("Vui lòng chọn cơ quan tiếp nhận hồ sơ."), code="agency")
     missing = missing_required(draft)

@@ -161,15 +161,24 @@ def full_components(p: Province, *, online=True) -> list[ComponentInput]:
         return ContentFile(b"%PDF-1.4 test", name=name) if online else None
 
     return [ComponentInput("Tờ khai", p.form.pk, file=file("to-khai.pdf"), is_digitized=True),
-            ComponentInput("Căn cước", p.id_copy.pk, reused_from="KHO-CCCD-0001")]
+            ComponentInput("Căn cước", p.id_copy.pk, file=file("can-cuoc.pdf"),
+                           is_digitized=online)]
 
 
 def submit_online(p: Province, *, user=None, at_=SUBMITTED_AT, **kw) -> Dossier:
+    """Filed online by `user` (the citizen). A citizen files only as themself (their account's
+    personal id and name), so a dossier of any other applicant is filed by SYSTEM, as the
+    importer would, and still shows up in the portal of a citizen with that personal id."""
     user = user or p.citizen
-    kw.setdefault("applicant", citizen_applicant(user.personal_id or CITIZEN_ID))
+    kw.setdefault("applicant", citizen_applicant(user.personal_id or CITIZEN_ID,
+                                                 name=user.full_name or "Trần Văn Dân"))
     kw.setdefault("components", full_components(p))
     kw.setdefault("procedure", p.procedure)
     kw.setdefault("agency", p.agency)
+    applicant = kw["applicant"]
+    if isinstance(user, User) and (applicant.kind, applicant.id_number, applicant.name) != (
+            ApplicantKind.CITIZEN, user.personal_id, user.full_name):
+        user = SYSTEM
     return lifecycle.submit(user, channel=Channel.ONLINE, at=at_, **kw)
 
 

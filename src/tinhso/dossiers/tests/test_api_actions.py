@@ -16,18 +16,30 @@ def client_for(user) -> APIClient:
     return client
 
 
-def submission(p, **applicant) -> dict:
-    """A JSON online submission; the papers come from the applicant's e-data store."""
+def submission(p, refs=("GT-0", "GT-0"), **applicant) -> dict:
+    """A JSON online submission; the papers come from the applicant's e-data store (`refs`,
+    see `stored`: the API takes no files)."""
     return {
         "procedure": p.procedure.code,
         "agency": p.agency.code,
         "applicant": {"kind": "citizen", "name": "Trần Văn Dân", "id_number": CITIZEN_ID,
                       "phone": "0912345678", **applicant},
         "components": [
-            {"name": "Tờ khai", "component_id": p.form.pk, "reused_from": "KHO-TK-01"},
-            {"name": "Căn cước", "component_id": p.id_copy.pk, "reused_from": "KHO-CCCD-01"},
+            {"name": "Tờ khai", "component_id": p.form.pk, "reused_from": refs[0]},
+            {"name": "Căn cước", "component_id": p.id_copy.pk, "reused_from": refs[1]},
         ],
     }
+
+
+def stored_refs(p, make_dossier, user=None) -> tuple[str, str]:
+    """References of the papers of an earlier dossier of `user` (default: the citizen)."""
+    earlier = make_dossier(**({"user": user} if user else {}))
+    return tuple(f"GT-{c.pk}" for c in earlier.components.order_by("component__order"))
+
+
+@pytest.fixture
+def stored(province, make_dossier):
+    return stored_refs(province, make_dossier)
 
 
 def act(client, code, action, status=200, **data):
@@ -36,10 +48,10 @@ def act(client, code, action, status=200, **data):
     return response.json()
 
 
-def test_main_journey_through_the_api(province):
+def test_main_journey_through_the_api(province, stored):
     p = province
     citizen, officer = client_for(p.citizen), client_for(p.officer)
-    response = citizen.post(URL, submission(p), format="json")
+    response = citizen.post(URL, submission(p, stored), format="json")
     assert response.status_code == 201, response.content
     body = response.json()
     code = body["code"]
@@ -123,27 +135,28 @@ def test_unknown_procedure_code_is_400(province):
         "Không tìm thấy thủ tục có mã “9.999999”."]
 
 
-def test_idempotency_key_makes_one_dossier(province):
+def test_idempotency_key_makes_one_dossier(province, make_dossier, stored):
     client = client_for(province.citizen)
     headers = {"Idempotency-Key": "form-7f3a"}
-    first = client.post(URL, submission(province), format="json", headers=headers)
-    second = client.post(URL, submission(province), format="json", headers=headers)
+    first = client.post(URL, submission(province, stored), format="json", headers=headers)
+    second = client.post(URL, submission(province, stored), format="json", headers=headers)
     assert (first.status_code, second.status_code) == (201, 200)
     assert first.json() == second.json()
-    assert Dossier.objects.count() == 1
+    assert Dossier.objects.count() == 2  # with the earlier one the papers come from
     # The same key for different content is refused, not silently merged.
-    other = submission(province)
+    other = submission(province, stored)
     other["components"][1] = {"name": "Căn cước mới", "component_id": province.id_copy.pk,
-                              "reused_from": "K2"}
+                              "reused_from": stored[1]}
     conflict = client.post(URL, other, format="json", headers=headers)
     assert conflict.status_code == 409
     assert conflict.json()["code"] == "idempotency_conflict"
     # Another account's identical key is its own namespace.
+    theirs = stored_refs(province, make_dossier, province.other_citizen)
     third = client_for(province.other_citizen).post(
-        URL, submission(province, id_number="001301004321", name="Lê Thị Khác"),
+        URL, submission(province, theirs, id_number="001301004321", name="Lê Thị Khác"),
         format="json", headers=headers)
     assert third.status_code == 201
-    assert Dossier.objects.count() == 2
+    assert Dossier.objects.count() == 4
 
 
 def test_stale_version_is_409(province, make_dossier):
@@ -187,7 +200,7 @@ def test_desk_intake(province):
     (Status.PROCESSING, "specialist", "request-supplement", {"reasons": "Thiếu ảnh"},
      Status.SUPPLEMENT_REQUESTED),
     (Status.SUPPLEMENT_REQUESTED, "citizen", "supplement",
-     {"components": [{"name": "Ảnh 4x6", "reused_from": "KHO-ANH-1"}]}, Status.PROCESSING),
+     {"components": [{"name": "Ảnh 4x6", "reused_from": "own"}]}, Status.PROCESSING),
     (Status.PROCESSING, "specialist", "request-payment", {"amount": 30_000},
      Status.PAYMENT_REQUESTED),
     (Status.PAYMENT_REQUESTED, "officer", "record-payment",
@@ -196,6 +209,9 @@ def test_desk_intake(province):
 def test_other_actions_call_through(province, make_dossier, status, who, action, data,
                                     expected):
     dossier = make_dossier(status)
+    if data.get("components"):  # reused from the citizen's own store
+        data = {"components": [{**c, "reused_from": f"GT-{dossier.components.first().pk}"}
+                               for c in data["components"]]}
     body = act(client_for(getattr(province, who)), dossier.code, action, **data)
     assert body["status"] == expected
     assert body["events"][-1]["action"] == action.replace("-", "_")
@@ -220,7 +236,7 @@ def test_rate_out_of_range_is_400(province, make_dossier):
     assert body["details"]["rating"] == ["Mức đánh giá phải từ 1 đến 5."]
 
 
-def test_submission_round_trips(province):
+def test_submission_round_trips(province, stored):
     """An online submission: the form's procedure and agency, the version (with the agency
     check and the fees), its components, the code, the dossier, its papers and its event;
     the 201 body comes from memory. Not counted: what runs after commit (other apps)."""
@@ -228,9 +244,9 @@ def test_submission_round_trips(province):
     from django.test.utils import CaptureQueriesContext
 
     client = client_for(province.citizen)
-    client.post(URL, submission(province), format="json")  # warm the user's roles
+    client.post(URL, submission(province, stored), format="json")  # warm the user's roles
     with CaptureQueriesContext(connection) as ctx:
-        response = client.post(URL, submission(province), format="json",
+        response = client.post(URL, submission(province, stored), format="json",
                                headers={"Idempotency-Key": "count-1"})
     assert response.status_code == 201, response.content
     statements = [q["sql"] for q in ctx.captured_queries

@@ -23,7 +23,8 @@ def _dossiers(p, make_dossier) -> list[Dossier]:
     lifecycle.rate(p.citizen, returned, rating=4, at=at(2026, 2, 25, 9))
     supplemented = make_dossier(Status.SUPPLEMENT_REQUESTED)
     lifecycle.supplement(p.citizen, supplemented, at=at(2026, 2, 24, 8), components=[
-        ComponentInput("Ảnh chân dung", p.photo.pk, reused_from="KHO-ANH-1")])
+        ComponentInput("Ảnh chân dung", p.photo.pk,
+                       reused_from=f"GT-{plain.components.get(component=p.id_copy).pk}")])
     paid = make_dossier(Status.PAYMENT_REQUESTED)
     lifecycle.record_payment(p.officer, paid, amount=paid.fees_owed - paid.fees_paid,
                              method=Payment.Method.PROVINCE_GATEWAY, reference="GD-0001",

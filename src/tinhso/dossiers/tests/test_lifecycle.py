@@ -46,10 +46,17 @@ def test_submit_online_records_facts_code_fees_papers_and_one_event(province):
     assert d.channel == Channel.ONLINE and d.submitted_at == SUBMITTED_AT
     assert d.fees_owed == 70_000 and d.fees_paid == 0
     assert d.used_population_db and d.vneid_verified
-    assert d.has_digitized_components and d.reused_papers
+    assert d.has_digitized_components and not d.reused_papers
     papers = {c.component_id: c for c in d.components.all()}
     assert papers[p.form.pk].is_digitized and papers[p.form.pk].file.name.endswith(".pdf")
-    assert papers[p.id_copy.pk].reused_from == "KHO-CCCD-0001"
+    assert papers[p.id_copy.pk].file.name.endswith(".pdf")
+    # A paper from the applicant's e-data store: reused, so digitised too.
+    again = submit_online(p, components=[
+        ComponentInput("Tờ khai", p.form.pk, file=ContentFile(b"x", name="t.pdf")),
+        ComponentInput("Căn cước", p.id_copy.pk, reused_from=f"GT-{papers[p.id_copy.pk].pk}")])
+    assert again.reused_papers and again.has_digitized_components
+    assert again.components.get(component=p.id_copy).reused_from == (
+        f"GT-{papers[p.id_copy.pk].pk}")
     [event] = d.events.all()
     assert (event.action, event.from_status, event.to_status) == ("submit", None, 1)
     assert event.actor == p.citizen and event.actor_name == "Trần Văn Dân"
@@ -133,7 +140,7 @@ def test_full_online_needs_a_full_online_procedure(province):
     p = province
     partial = make_procedure([p.agency], code="2.000815", online_level=OnlineLevel.PARTIAL)
     submit_online(p, procedure=partial, components=[
-        ComponentInput("Tờ khai", c.pk, reused_from="K") for c in
+        ComponentInput("Tờ khai", c.pk, file=ContentFile(b"x", name="k.pdf")) for c in
         partial.current_version.components.filter(is_required=True)])
     with pytest.raises(ValidationFailed) as err:
         submit_online(p, procedure=partial, is_full_online=True, components=[])
@@ -412,5 +419,6 @@ def test_idempotency_key_with_different_content_is_a_conflict(province):
     with pytest.raises(Conflict):
         submit_online(province, idempotency_key="req-1",
                       components=[*full_components(province),
-                                  ComponentInput("Ảnh", province.photo.pk, reused_from="A")])
+                                  ComponentInput("Ảnh", province.photo.pk,
+                                                 file=ContentFile(b"x", name="a.pdf"))])
     assert Dossier.objects.count() == 1
