@@ -189,10 +189,12 @@ def test_lookup_reads_the_dossier_once(province, make_dossier):
     assert len(body["components"]) == 2
     # The dossier with its agencies, procedure and step in one query, then its papers and
     # events (with their agencies); no results, payments or supplement requests to read.
+    # Then the official's read goes into the audit log: one INSERT, no lock, no other read.
     dossier_reads = [q for q in ctx.captured_queries
                      if 'FROM "dossiers_dossier"' in q["sql"]]
     assert len(dossier_reads) == 1
-    assert len(ctx) == 3, [q["sql"] for q in ctx.captured_queries]
+    assert len(ctx) == 4, [q["sql"] for q in ctx.captured_queries]
+    assert ctx.captured_queries[-1]["sql"].startswith('INSERT INTO "core_auditentry"')
 
 
 def test_search_by_name_needs_three_characters(province, make_dossier):
