@@ -240,7 +240,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # Malformed input is a 400: page numbers are checked, nested JSON cannot recurse.
+    "DEFAULT_PAGINATION_CLASS": "tinhso.core.api_input.Pagination",
+    "DEFAULT_PARSER_CLASSES": ["tinhso.core.api_input.JSONParser",
+                               "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "tinhso.core.api_errors.exception_handler",
 }

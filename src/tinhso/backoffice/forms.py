@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from tinhso.core.dates import EARLIEST, LATEST, validate_day
 from tinhso.core.errors import ValidationFailed
 from tinhso.dossiers.identifiers import validate_applicant
 from tinhso.dossiers.inputs import ApplicantInput, ComponentInput, ResultInput
@@ -13,6 +14,8 @@ from tinhso.dossiers.selectors import BUCKETS
 from tinhso.dossiers.uploads import ACCEPT, validate_paper
 
 REQUIRED = {"required": _("Trường này là bắt buộc.")}
+DAY = forms.DateInput(attrs={"type": "date", "min": EARLIEST.isoformat(),
+                             "max": LATEST.isoformat()})
 PHONE = RegexValidator(r"^(\+84|0)\d{9,10}$",
                        _("Số điện thoại không đúng dạng (ví dụ 0912345678)."))
 
@@ -64,9 +67,9 @@ class DossierFilterForm(StyledForm):
                                     empty_value=None,
                                     choices=[("", _("Tất cả")), *list(Status.choices)])
     received_from = forms.DateField(label=_("Tiếp nhận từ ngày"), required=False,
-                                    widget=forms.DateInput(attrs={"type": "date"}))
+                                    validators=[validate_day], widget=DAY)
     received_to = forms.DateField(label=_("Đến ngày"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+                                  validators=[validate_day], widget=DAY)
     overdue = forms.TypedChoiceField(
         label=_("Hạn xử lý"), required=False, empty_value=None,
         coerce=lambda v: v == "1",

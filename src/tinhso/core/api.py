@@ -10,15 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 
 from . import selectors
+from .api_input import Pagination
 from .errors import NotFound
 from .models import AdministrativeUnit, Agency, OneStopDesk
 
 
-class RegisterPagination(PageNumberPagination):
+class RegisterPagination(Pagination):
     # A client may take a province's 148 communes in one page.
     page_size_query_param = "page_size"
     max_page_size = 500

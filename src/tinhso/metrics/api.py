@@ -7,10 +7,10 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
+from tinhso.core.api_input import Pagination
 from tinhso.core.errors import ValidationFailed
 
 from . import periods, selectors
@@ -183,7 +183,7 @@ def index_data(result: selectors.IndexResult) -> dict:
     }
 
 
-class DrilldownPagination(PageNumberPagination):
+class DrilldownPagination(Pagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500

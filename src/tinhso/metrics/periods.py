@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
+from tinhso.core.dates import in_range, out_of_range_message
 from tinhso.core.errors import ValidationFailed
 
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -72,26 +73,38 @@ def date_range(first: date, last: date) -> Period:
 
 
 def parse(text: str | None, today: date | None = None) -> Period:
-    """Parse a period; empty means the current month."""
+    """Parse a period; empty means the current month. Its days lie within core.dates' range
+    (the index reads the period before it, and local days in UTC)."""
     text = (text or "").strip()
     try:
-        if not text:
-            return month(today or date.today())
-        if m := MONTH.match(text):
-            return month(date(int(m[1]), int(m[2]), 1))
-        if m := QUARTER.match(text):
-            return quarter(date(int(m[1]), 3 * int(m[2]), 1))
-        if m := YEAR.match(text):
-            year = int(m[1])
-            return Period("year", date(year, 1, 1), date(year, 12, 31), str(year))
-        if m := RANGE.match(text):
-            return date_range(date.fromisoformat(m[1]), date.fromisoformat(m[2]))
+        period = _parse(text, today)
     except ValueError:
-        pass
+        period = None
+    if period is not None:
+        if in_range(period.first) and in_range(period.last):
+            return period
+        raise ValidationFailed(_("Kỳ không hợp lệ: %(text)s. %(range)s")
+                               % {"text": text, "range": out_of_range_message()},
+                               code="invalid_period")
     raise ValidationFailed(
         _("Kỳ không hợp lệ: %(text)s. Dùng dạng 2026-08 (tháng), 2026-Q3 (quý), 2026 (năm) "
           "hoặc 2026-08-01..2026-08-31 (khoảng ngày).") % {"text": text},
         code="invalid_period")
+
+
+def _parse(text: str, today: date | None) -> Period | None:
+    if not text:
+        return month(today or date.today())
+    if m := MONTH.match(text):
+        return month(date(int(m[1]), int(m[2]), 1))
+    if m := QUARTER.match(text):
+        return quarter(date(int(m[1]), 3 * int(m[2]), 1))
+    if m := YEAR.match(text):
+        year = int(m[1])
+        return Period("year", date(year, 1, 1), date(year, 12, 31), str(year))
+    if m := RANGE.match(text):
+        return date_range(date.fromisoformat(m[1]), date.fromisoformat(m[2]))
+    return None
 
 
 def months_back(last: Period, count: int) -> list[Period]:

@@ -75,7 +75,11 @@ def dossier_list(request):
 
 @official_required
 def dossier_export(request):
-    _form, qs, _bucket = _filtered(request)
+    form, qs, _bucket = _filtered(request)
+    if form.is_bound and not form.is_valid():  # the list page says what is wrong
+        response = dossier_list(request)
+        response.status_code = 400
+        return response
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     # Spilled to disk past a few MB; written here so that the entry can give its row count.
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (FileResponse closes it)

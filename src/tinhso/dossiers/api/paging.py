@@ -3,7 +3,8 @@
 from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
-from rest_framework.pagination import PageNumberPagination
+
+from tinhso.core.api_input import Pagination
 
 from ..models import Dossier
 
@@ -72,7 +73,7 @@ class CappedPaginator(Paginator):
         return super()._get_page([rows[pk] for pk in ids], number, paginator)
 
 
-class DossierPagination(PageNumberPagination):
+class DossierPagination(Pagination):
     django_paginator_class = CappedPaginator
     page_size = 50
     page_size_query_param = "page_size"

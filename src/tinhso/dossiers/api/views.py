@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from tinhso.core.dates import validate_day
 from tinhso.core.errors import ValidationFailed
 
 from .. import access_log, lifecycle, selectors
@@ -40,9 +41,9 @@ class DossierFilterIn(serializers.Serializer):
     procedure = serializers.CharField(required=False, help_text="Mã thủ tục hành chính.")
     agency = serializers.CharField(required=False,
                                    help_text="Mã cơ quan tiếp nhận hoặc đang xử lý.")
-    received_from = serializers.DateField(required=False,
+    received_from = serializers.DateField(required=False, validators=[validate_day],
                                           help_text="Tiếp nhận từ ngày (YYYY-MM-DD).")
-    received_to = serializers.DateField(required=False,
+    received_to = serializers.DateField(required=False, validators=[validate_day],
                                         help_text="Tiếp nhận đến hết ngày (YYYY-MM-DD).")
     overdue = serializers.BooleanField(required=False, allow_null=True, default=None,
                                        help_text="true: chỉ hồ sơ quá hạn; false: bỏ hồ sơ "
