@@ -5,9 +5,12 @@ cache such as Redis or the database cache in production)."""
 from django.conf import settings
 from django.core.cache import cache
 
+from tinhso.core.clientip import client_ip
+
 
 def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    # The real client behind trusted proxies, else every citizen would share the proxy's count.
+    return client_ip(request) or "unknown"
 
 
 def allow(request, scope: str) -> bool:
