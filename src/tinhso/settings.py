@@ -240,9 +240,11 @@ TINHSO_AUDIT_ANCHOR_PATH = Path(os.environ.get("TINHSO_AUDIT_ANCHOR_PATH",
 # --- API.
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Machines use API tokens; people use the pages' session (CSRF and the second factor
+    # enforced there). No password is accepted on the API: it would skip both.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "tinhso.core.api_auth.TokenAuthentication",  # first: it names the 401's scheme
+        "tinhso.core.api_auth.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -1,12 +1,16 @@
 """Admin pages for the administrative backbone: units, agencies, staff, calendar, audit log."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import tokens
+from .errors import DomainError
 from .models import (
     AdministrativeUnit,
     Agency,
+    ApiToken,
     AuditEntry,
     CalendarOverride,
     OneStopDesk,
@@ -115,3 +119,43 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """List and revoke; tokens are issued with `tinhso issue_api_token`, which shows the key
+    once. Only a hash of the key is stored, so no page can show it."""
+
+    list_display = ["prefix", "name", "user", "agency", "created_at", "expires_at",
+                    "revoked_at", "last_used_at", "is_live"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter), "agency"]
+    search_fields = ["prefix", "name", "user__username"]
+    list_select_related = ["user", "agency"]
+    fields = ["prefix", "name", "user", "agency", "created_by", "created_at", "expires_at",
+              "revoked_at", "last_used_at"]
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    @admin.display(boolean=True, description=_("còn hiệu lực"))
+    def is_live(self, token):
+        return token.revoked_at is None and token.expires_at > timezone.now()
+
+    @admin.action(description=_("Thu hồi các mã API đã chọn"), permissions=["change"])
+    def revoke(self, request, queryset):
+        try:
+            for token in queryset:
+                tokens.revoke(request.user, token)
+        except DomainError as exc:
+            self.message_user(request, str(exc.message), messages.ERROR)
+            return
+        self.message_user(request, _("Đã thu hồi %(n)d mã API.") % {"n": queryset.count()})
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # The list's revoke action needs it; a token's own page stays read-only.
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoked, never deleted: the audit log names them

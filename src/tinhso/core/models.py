@@ -235,3 +235,32 @@ class AuditCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.head[:12]}"
+
+
+class ApiToken(models.Model):
+    """A machine's credential for the API, scoped to its account's agency (see core.tokens).
+
+    Only a SHA-256 hash of the key is kept; the key itself is shown once, when issued.
+    """
+
+    name = models.CharField(_("tên"), max_length=100)
+    user = models.ForeignKey(User, models.CASCADE, related_name="api_tokens",
+                             verbose_name=_("tài khoản"))
+    agency = models.ForeignKey(Agency, models.PROTECT, related_name="+",
+                               verbose_name=_("cơ quan"))
+    prefix = models.CharField(_("tiền tố"), max_length=16, unique=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(User, models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("người cấp"))
+    created_at = models.DateTimeField(_("ngày cấp"))
+    expires_at = models.DateTimeField(_("hết hạn"))
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã API")
+        verbose_name_plural = _("mã API")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix} ({self.name})"

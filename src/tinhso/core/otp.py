@@ -3,9 +3,11 @@
 When `settings.TINHSO_REQUIRE_OTP_FOR_PRIVILEGED` is on, a user holding a privileged role
 (`user.is_privileged`) is only half logged in until they confirm a code from their
 authenticator app. The first time, they enrol a TOTP device (otpauth URI and QR code) and
-confirm it with a code. Until then every staff page, the admin and session-authenticated API
-calls send them to the OTP page (see `verified_staff_required`, `PrivilegedOTPMiddleware` and
-`protect_admin_site`).
+confirm it with a code. Until then every staff page and the admin send them to the OTP page
+(see `verified_staff_required`, `PrivilegedOTPMiddleware` and `protect_admin_site`), and every
+API view answers 403 "otp_required": enforced in the API's session authentication
+(core.api_auth), which every DRF view passes whatever its permissions; the API takes no
+password, and its tokens are never issued to privileged accounts.
 
 Enrolment happens on the strength of the password alone (trust on first use); an
 administrator resets a lost device by deleting it in the admin.
