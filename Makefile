@@ -24,14 +24,16 @@ demo: $(BIN)/.installed
 	$(MAKE) --no-print-directory serve
 
 # The background worker (notifications), the index refresher (for data written in bulk,
-# without events) and the payment gateway simulator run beside the web server and stop with it.
+# without events), the payment gateway simulator and the audit sealer (links new audit
+# entries and signs a checkpoint every 30 s) run beside the web server and stop with it.
 PAYMENT_PORT ?= 8100
 serve: $(BIN)/.installed
 	@echo "tinhso: http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	@$(BIN)/tinhso db_worker --queue-name '*' >var/worker.log 2>&1 & worker=$$!; \
 	$(BIN)/tinhso refresh_metrics --every 60 >var/metrics.log 2>&1 & metrics=$$!; \
 	$(BIN)/tinhso payment_gateway --host $(HOST) --port $(PAYMENT_PORT) >var/payment.log 2>&1 & payment=$$!; \
-	trap 'kill $$worker $$metrics $$payment 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/tinhso seal_audit --every 30 >var/audit.log 2>&1 & audit=$$!; \
+	trap 'kill $$worker $$metrics $$payment $$audit 2>/dev/null' EXIT INT TERM; \
 	TINHSO_PAYMENT_GATEWAY_URL=$${TINHSO_PAYMENT_GATEWAY_URL:-http://$(HOST):$(PAYMENT_PORT)/pay} \
 	$(BIN)/tinhso runserver --noreload $(HOST):$(PORT)
 
