@@ -101,14 +101,14 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    """Read-only for everyone: the log is append-only and hash-chained (see core.audit)."""
+    """Read-only for everyone: the log is append-only, chained and anchored (core.audit)."""
 
     list_display = ["seq", "at", "action", "actor_name", "target_type", "target_id",
                     "ip_address"]
     list_filter = ["action", "target_type", "at"]
     search_fields = ["action", "actor_name", "target_id"]
     date_hierarchy = "at"
-    ordering = ["-seq"]
+    ordering = ["-id"]  # newest first, rows the sealer has not linked yet included
     show_full_result_count = False  # a COUNT over a long log on every page is wasted work
 
     def has_add_permission(self, request, obj=None):
