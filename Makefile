@@ -27,6 +27,8 @@ demo: $(BIN)/.installed
 # without events), the payment gateway simulator and the audit sealer (links new audit
 # entries and signs a checkpoint every 30 s) run beside the web server and stop with it.
 PAYMENT_PORT ?= 8100
+# Where the portal reaches the demo identity provider (this server); never a request's Host.
+SITE_HOST = $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
 serve: $(BIN)/.installed
 	@echo "tinhso: http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	@$(BIN)/tinhso db_worker --queue-name '*' >var/worker.log 2>&1 & worker=$$!; \
@@ -35,6 +37,7 @@ serve: $(BIN)/.installed
 	$(BIN)/tinhso seal_audit --every 30 >var/audit.log 2>&1 & audit=$$!; \
 	trap 'kill $$worker $$metrics $$payment $$audit 2>/dev/null' EXIT INT TERM; \
 	TINHSO_PAYMENT_GATEWAY_URL=$${TINHSO_PAYMENT_GATEWAY_URL:-http://$(HOST):$(PAYMENT_PORT)/pay} \
+	TINHSO_SITE_URL=$${TINHSO_SITE_URL:-http://$(SITE_HOST):$(PORT)} \
 	$(BIN)/tinhso runserver --noreload $(HOST):$(PORT)
 
 lint: $(BIN)/.installed

@@ -20,6 +20,14 @@ DESKTOP = {"width": 1280, "height": 900}
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _site_url(request, settings):
+    """The live server (on a random port) is this site's configured address, where the portal
+    reaches the demo identity provider (never at a request's Host)."""
+    if "live_server" in request.fixturenames:
+        settings.TINHSO_SITE_URL = request.getfixturevalue("live_server").url
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM:

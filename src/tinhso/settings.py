@@ -23,6 +23,11 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("TINHSO_DEBUG")
 PRODUCTION = env_bool("TINHSO_PRODUCTION")
+# The demo's OpenID Connect provider (/idp/, a stand-in for VNeID): off in production, where
+# neither its apps, its URLs nor its admin exist.
+TINHSO_DEMO_IDP = env_bool("TINHSO_DEMO_IDP", not PRODUCTION)
+# This server's public address, for what must never come from a request's Host header.
+TINHSO_SITE_URL = os.environ.get("TINHSO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 
 def _secret_key() -> str:
@@ -70,11 +75,11 @@ INSTALLED_APPS = [
     "tinhso.metrics",
     "tinhso.portal",
     "tinhso.backoffice",
-    "oauth2_provider",
     "mozilla_django_oidc",
-    "tinhso.idp",
     "tinhso.petitions",
 ]
+if TINHSO_DEMO_IDP:
+    INSTALLED_APPS += ["oauth2_provider", "tinhso.idp"]
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
@@ -214,6 +219,14 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Production is HTTPS only: plain HTTP is redirected, except /healthz, which the load balancer
+# probes over plain HTTP behind the proxy. Browsers then keep to HTTPS (HSTS) for a year.
+SECURE_SSL_REDIRECT = env_bool("TINHSO_SSL_REDIRECT", PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("TINHSO_HSTS_SECONDS",
+                                         "31536000" if PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TINHSO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("TINHSO_HSTS_PRELOAD", True)
 
 
 # --- The audit chain (core.audit, docs/audit.md). Links are HMAC-SHA256 under TINHSO_AUDIT_KEY,
@@ -348,7 +361,8 @@ def _oidc_private_key() -> str:
 
 # Citizens sign in with OpenID Connect. TINHSO_OIDC_ISSUER names the provider (VNeID in
 # production; its endpoints are under it unless given one by one); empty means the demo's
-# own provider at /idp/ on this very server, reached at the host the browser used.
+# own provider at TINHSO_SITE_URL/idp/ when it is on, and is a configuration error (a system
+# check) when it is off. Never the request's Host: the server posts its client secret there.
 TINHSO_OIDC_ISSUER = os.environ.get("TINHSO_OIDC_ISSUER", "").rstrip("/")
 # Claim names of the provider (VNeID's own names go here).
 TINHSO_OIDC_CLAIMS = {
@@ -366,7 +380,7 @@ OIDC_USE_PKCE = True
 OIDC_TIMEOUT = float(os.environ.get("TINHSO_OIDC_TIMEOUT", "10"))
 OIDC_AUTHENTICATE_CLASS = "tinhso.integrations.identity.CitizenAuthenticationRequestView"
 OIDC_CALLBACK_CLASS = "tinhso.integrations.identity.CitizenAuthenticationCallbackView"
-# Empty endpoints mean this server's /idp/ (integrations.identity fills them per request).
+# Empty endpoints mean the demo provider's (integrations.identity.endpoints reads them).
 OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("TINHSO_OIDC_AUTHORIZATION_ENDPOINT") or (
     f"{TINHSO_OIDC_ISSUER}/authorize/" if TINHSO_OIDC_ISSUER else "")
 OIDC_OP_TOKEN_ENDPOINT = os.environ.get("TINHSO_OIDC_TOKEN_ENDPOINT") or (
@@ -377,10 +391,19 @@ OIDC_OP_JWKS_ENDPOINT = os.environ.get("TINHSO_OIDC_JWKS_ENDPOINT") or (
     f"{TINHSO_OIDC_ISSUER}/.well-known/jwks.json" if TINHSO_OIDC_ISSUER else "")
 LOGIN_REDIRECT_URL_FAILURE = "portal:signin_failed"
 
-# The demo's OpenID Connect provider (/idp/), a stand-in for VNeID.
-OAUTH2_PROVIDER = {
+# The demo's OpenID Connect provider (/idp/), a stand-in for VNeID. It follows the OAuth 2.0
+# security BCP (RFC 9700) except that it accepts http loopback callbacks (RFC 8252), which is
+# why it is a demo and never mounted in production.
+OAUTH2_PROVIDER = {} if not TINHSO_DEMO_IDP else {
     "OIDC_ENABLED": True,
     "OIDC_RSA_PRIVATE_KEY": _oidc_private_key(),
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "OAUTH2_VALIDATOR_CLASS": "tinhso.idp.validator.CitizenClaimsValidator",
     "SCOPES": {
         "openid": "OpenID Connect",
@@ -391,6 +414,11 @@ OAUTH2_PROVIDER = {
     "PKCE_REQUIRED": True,
     "ACCESS_TOKEN_EXPIRE_SECONDS": 600,
 }
+# Its sign-in form refuses for this long once a personal id, or a client address, has failed
+# this many times.
+TINHSO_IDP_FAILURE_LIMIT = int(os.environ.get("TINHSO_IDP_FAILURE_LIMIT", "5"))
+TINHSO_IDP_ADDRESS_FAILURE_LIMIT = int(os.environ.get("TINHSO_IDP_ADDRESS_FAILURE_LIMIT", "20"))
+TINHSO_IDP_LOCKOUT_SECONDS = int(os.environ.get("TINHSO_IDP_LOCKOUT_SECONDS", "900"))
 
 # Fees paid online through the province's gateway (a VNPay-like redirect and callback).
 # `tinhso payment_gateway --port 8100` runs the simulator the demo and tests use.

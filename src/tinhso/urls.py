@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -7,7 +8,6 @@ from tinhso.catalog import api_urls as catalog_api
 from tinhso.core import api_urls as core_api
 from tinhso.core.health import healthz
 from tinhso.dossiers import api_urls as dossiers_api
-from tinhso.idp.urls import provider_patterns as idp_provider
 from tinhso.metrics import api_urls as metrics_api
 
 admin.site.site_header = admin.site.site_title = "Quản trị Tỉnh số"
@@ -26,11 +26,16 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("django_prometheus.urls")),
-    path("idp/", include("tinhso.idp.urls")),
-    path("idp/", include((idp_provider, "oauth2_provider"))),
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("", include("tinhso.portal.urls")),
     path("office/", include("tinhso.backoffice.urls")),
     path("dashboard/", include("tinhso.metrics.urls")),
     path("", include("tinhso.core.urls")),
 ]
+if settings.TINHSO_DEMO_IDP:  # the demo's stand-in for VNeID, never mounted in production
+    from tinhso.idp.urls import provider_patterns as idp_provider
+
+    urlpatterns += [
+        path("idp/", include("tinhso.idp.urls")),
+        path("idp/", include((idp_provider, "oauth2_provider"))),
+    ]

@@ -24,12 +24,14 @@ def _safe_next(request, url: str | None) -> str:
 @never_cache
 def login(request):
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
-    form = IdentityLoginForm(request.POST or None)
+    form = IdentityLoginForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         session.sign_in(request, form.cleaned_data["identity"])
         return redirect(next_url)
+    locked = any(e.code == "locked_out" for e in form.errors.as_data().get("__all__", []))
     return render(request, "idp/login.html", {
-        "form": form, "next": next_url, "identity": session.signed_in(request)})
+        "form": form, "next": next_url, "identity": session.signed_in(request)},
+        status=429 if locked else 200)
 
 
 @require_POST

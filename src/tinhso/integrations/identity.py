@@ -3,7 +3,8 @@
 mozilla-django-oidc does the relying party's work (state, nonce, PKCE, the token and
 userinfo requests over HTTP, the id_token signature against the provider's JWKS). This
 module maps the provider's claims onto core.User and, when no provider is configured
-(`TINHSO_OIDC_ISSUER` empty), points every endpoint at this server's own /idp/.
+(`TINHSO_OIDC_ISSUER` empty) and the demo provider is on, points every endpoint at its /idp/
+under this server's configured address (`TINHSO_SITE_URL`).
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import SuspiciousOperation
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.http import HttpResponseRedirect
 from django.shortcuts import resolve_url
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import (
@@ -33,20 +34,49 @@ log = logging.getLogger(__name__)
 
 # Set in the session when the account was verified by the identity provider (an index flag).
 VERIFIED_SESSION_KEY = "citizen_identity_verified"
-LOCAL_ROUTES = {"authorization": "oauth2_provider:authorize", "token": "oauth2_provider:token",
-                "userinfo": "oauth2_provider:user-info", "jwks": "oauth2_provider:jwks-info"}
+# The endpoints under an issuer (the demo provider's, and the defaults for any other).
+UNDER_ISSUER = {"authorization": "/authorize/", "token": "/token/", "userinfo": "/userinfo/",
+                "jwks": "/.well-known/jwks.json"}
 
 
-def endpoints(request) -> dict[str, str]:
-    """The provider's endpoints: as configured, else this server's /idp/ at the host used."""
+def issuer() -> str:
+    """The provider's address, from configuration only.
+
+    Never from the request: the server posts the code and its client secret to the token
+    endpoint, so a Host header could otherwise send them to anyone's address.
+    """
+    if settings.TINHSO_OIDC_ISSUER:
+        return settings.TINHSO_OIDC_ISSUER
+    return f"{settings.TINHSO_SITE_URL}/idp" if settings.TINHSO_DEMO_IDP else ""
+
+
+def endpoints() -> dict[str, str]:
+    """The provider's endpoints: each as configured, else under the issuer."""
     configured = {
         "authorization": settings.OIDC_OP_AUTHORIZATION_ENDPOINT,
         "token": settings.OIDC_OP_TOKEN_ENDPOINT,
         "userinfo": settings.OIDC_OP_USER_ENDPOINT,
         "jwks": settings.OIDC_OP_JWKS_ENDPOINT,
     }
-    return {name: url or request.build_absolute_uri(reverse(LOCAL_ROUTES[name]))
-            for name, url in configured.items()}
+    base = issuer()
+    found = {name: url or (f"{base}{UNDER_ISSUER[name]}" if base else "")
+             for name, url in configured.items()}
+    missing = sorted(name for name, url in found.items() if not url)
+    if missing:
+        raise ImproperlyConfigured(
+            "citizens' sign-in has no OpenID Connect provider: set TINHSO_OIDC_ISSUER (or the "
+            f"endpoints {', '.join(missing)} one by one), or turn on TINHSO_DEMO_IDP")
+    return found
+
+
+@checks.register(checks.Tags.security)  # every check, so `migrate` shows it too
+def check_provider_configured(app_configs=None, **kwargs):
+    try:
+        endpoints()
+    except ImproperlyConfigured as exc:
+        return [checks.Error(str(exc), id="tinhso.E001",
+                             hint="Production has no demo provider: name VNeID's address.")]
+    return []
 
 
 def personal_id_from(claims: dict) -> str | None:
@@ -71,7 +101,7 @@ class CitizenOIDCBackend(RolesWithUser, OIDCAuthenticationBackend):
         # Only the OIDC callback passes a nonce; password log-ins never reach the provider.
         if request is None or "nonce" not in kwargs:
             return None
-        found = endpoints(request)
+        found = endpoints()
         self.OIDC_OP_TOKEN_ENDPOINT = found["token"]
         self.OIDC_OP_USER_ENDPOINT = found["userinfo"]
         self.OIDC_OP_JWKS_ENDPOINT = found["jwks"]
@@ -117,7 +147,11 @@ class CitizenOIDCBackend(RolesWithUser, OIDCAuthenticationBackend):
 
 class CitizenAuthenticationRequestView(OIDCAuthenticationRequestView):
     def get(self, request):
-        self.OIDC_OP_AUTH_ENDPOINT = endpoints(request)["authorization"]
+        try:
+            self.OIDC_OP_AUTH_ENDPOINT = endpoints()["authorization"]
+        except ImproperlyConfigured as exc:  # also a system check error (tinhso.E001)
+            log.error("%s", exc)
+            return HttpResponseRedirect(resolve_url(settings.LOGIN_REDIRECT_URL_FAILURE))
         return super().get(request)
 
 

@@ -6,3 +6,7 @@ class PortalConfig(AppConfig):
     name = "tinhso.portal"
     label = "portal"
     verbose_name = _("Cổng dịch vụ công")
+
+    def ready(self) -> None:
+        # Citizens sign in here: the check that their provider is configured (tinhso.E001).
+        from tinhso.integrations import identity  # noqa: F401

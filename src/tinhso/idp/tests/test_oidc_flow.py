@@ -17,7 +17,8 @@ NEXT_RE = re.compile(r'id="idp-next" value="([^"]*)"')
 
 
 @pytest.fixture
-def provider(live_server):
+def provider(live_server, settings):
+    settings.TINHSO_SITE_URL = live_server.url  # the portal reaches the provider there
     demo.register_client([f"{live_server.url}/oidc/callback/"])
     identity, _created = demo.ensure_identity(demo.CITIZENS[0], PASSWORD)
     return identity

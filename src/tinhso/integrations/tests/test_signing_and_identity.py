@@ -1,7 +1,7 @@
 """Signed query strings of the payment gateway and the mapping of identity claims."""
 
 import pytest
-from django.test import RequestFactory
+from django.core.exceptions import ImproperlyConfigured
 
 from tinhso.integrations import identity
 from tinhso.integrations.payments import signing
@@ -27,14 +27,24 @@ def test_the_gateway_reads_only_its_own_merchants_notices():
         gw.read_notice(other)
 
 
-def test_without_a_configured_provider_the_endpoints_are_this_servers_idp(settings):
-    settings.OIDC_OP_TOKEN_ENDPOINT = ""
-    request = RequestFactory().get("/oidc/authenticate/", HTTP_HOST="127.0.0.1:8000")
-    found = identity.endpoints(request)
+def test_without_a_configured_provider_the_endpoints_are_the_demo_providers(settings):
+    settings.TINHSO_OIDC_ISSUER = settings.OIDC_OP_TOKEN_ENDPOINT = ""
+    settings.TINHSO_SITE_URL = "http://127.0.0.1:8000"
+    found = identity.endpoints()
     assert found["authorization"] == "http://127.0.0.1:8000/idp/authorize/"
     assert found["token"] == "http://127.0.0.1:8000/idp/token/"
     settings.OIDC_OP_TOKEN_ENDPOINT = "https://vneid.example/token"
-    assert identity.endpoints(request)["token"] == "https://vneid.example/token"
+    assert identity.endpoints()["token"] == "https://vneid.example/token"
+    settings.TINHSO_OIDC_ISSUER = "https://vneid.example/oidc"
+    assert identity.endpoints()["jwks"] == "https://vneid.example/oidc/.well-known/jwks.json"
+
+
+def test_without_a_provider_and_without_the_demo_one_sign_in_is_misconfigured(settings):
+    settings.TINHSO_OIDC_ISSUER = settings.OIDC_OP_TOKEN_ENDPOINT = ""
+    settings.TINHSO_DEMO_IDP = False
+    with pytest.raises(ImproperlyConfigured, match="TINHSO_OIDC_ISSUER"):
+        identity.endpoints()
+    assert [e.id for e in identity.check_provider_configured()] == ["tinhso.E001"]
 
 
 def test_claims_need_a_valid_personal_id(settings):
