@@ -208,7 +208,8 @@ STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every request when it is
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("TINHSO_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded files are stored under a safe name (dossiers.uploads.stored_name).
+    "default": {"BACKEND": "tinhso.dossiers.uploads.Storage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION

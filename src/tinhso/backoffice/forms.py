@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tinhso.core.dates import EARLIEST, LATEST, validate_day
 from tinhso.core.errors import ValidationFailed
+from tinhso.dossiers import texts
 from tinhso.dossiers.identifiers import validate_applicant
 from tinhso.dossiers.inputs import ApplicantInput, ComponentInput, ResultInput
 from tinhso.dossiers.models import ApplicantKind, Payment, Status
@@ -194,7 +195,7 @@ class ActionForm(StyledForm):
 
 
 class NoteForm(ActionForm):
-    note = forms.CharField(label=_("Ý kiến, ghi chú"), required=False,
+    note = forms.CharField(label=_("Ý kiến, ghi chú"), required=False, max_length=texts.NOTE_MAX,
                            widget=forms.Textarea(attrs={"rows": 3}))
 
     def service_kwargs(self) -> dict:
@@ -203,6 +204,7 @@ class NoteForm(ActionForm):
 
 class ReasonForm(ActionForm):
     reason = forms.CharField(label=_("Lý do"), error_messages=REQUIRED,
+                             max_length=texts.REASON_MAX,
                              widget=forms.Textarea(attrs={"rows": 3}))
 
     def service_kwargs(self) -> dict:
@@ -211,6 +213,7 @@ class ReasonForm(ActionForm):
 
 class SupplementRequestForm(ActionForm):
     reasons = forms.CharField(label=_("Lý do và các giấy tờ cần bổ sung"),
+                              max_length=texts.REASON_MAX,
                               error_messages=REQUIRED, widget=forms.Textarea(attrs={"rows": 4}))
 
     def service_kwargs(self) -> dict:
@@ -248,7 +251,8 @@ class PaymentRequestForm(NoteForm):
 
 class DeskPaymentForm(ActionForm):
     amount = _amount_field()
-    reference = forms.CharField(label=_("Số biên lai"), required=False, max_length=100)
+    reference = forms.CharField(label=_("Số biên lai"), required=False,
+                                max_length=texts.PAYMENT_REFERENCE_MAX)
 
     def service_kwargs(self) -> dict:
         return {"amount": self.cleaned_data["amount"], "method": Payment.Method.DESK,
@@ -257,9 +261,11 @@ class DeskPaymentForm(ActionForm):
 
 class FinishForm(NoteForm):
     field_order = ["result_name", "result_number", "is_electronic", "result_file", "note"]
-    result_name = forms.CharField(label=_("Tên kết quả giải quyết"), max_length=500,
+    result_name = forms.CharField(label=_("Tên kết quả giải quyết"),
+                                  max_length=texts.RESULT_NAME_MAX,
                                   error_messages=REQUIRED)
-    result_number = forms.CharField(label=_("Số, ký hiệu"), max_length=100, required=False)
+    result_number = forms.CharField(label=_("Số, ký hiệu"), required=False,
+                                    max_length=texts.RESULT_NUMBER_MAX)
     is_electronic = forms.BooleanField(label=_("Kết quả điện tử (tệp đã ký số)"),
                                        required=False)
     result_file = _file_field(_("Tệp kết quả"))

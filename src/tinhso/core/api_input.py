@@ -1,21 +1,41 @@
 """What every API endpoint reads from a request before its own code: the body's JSON and the
 page number. Malformed input here is the client's error (400), never a server error."""
 
+import io
+
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from rest_framework import parsers
-from rest_framework.exceptions import ParseError
+from rest_framework import parsers, status
+from rest_framework.exceptions import APIException, ParseError
 from rest_framework.pagination import PageNumberPagination
 
+from .bad_request import too_large_message
 from .errors import ValidationFailed
 
 MAX_PAGE_DIGITS = 9  # page 999,999,999 of 500 rows still fits a database's 64-bit OFFSET
 
 
+class RequestTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "request_too_large"
+
+    def __init__(self):
+        super().__init__(too_large_message())
+
+
 class JSONParser(parsers.JSONParser):
     """DRF's JSON parser, where a body nested past Python's recursion limit (100,000 `[`) is
-    unreadable input (ParseError, 400) instead of a RecursionError (500)."""
+    unreadable input (ParseError, 400) instead of a RecursionError (500), and a body over
+    DATA_UPLOAD_MAX_MEMORY_SIZE is refused (413) as Django refuses a form's: DRF reads the
+    stream itself, past Django's check."""
 
     def parse(self, stream, media_type=None, parser_context=None):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None:
+            body = stream.read(limit + 1)
+            if len(body) > limit:
+                raise RequestTooLarge()
+            stream = io.BytesIO(body)
         try:
             return super().parse(stream, media_type, parser_context)
         except RecursionError:

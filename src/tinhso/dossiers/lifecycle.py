@@ -20,9 +20,10 @@ from tinhso.catalog.models import ProcessStep
 from tinhso.core import audit
 from tinhso.core.calendar import get_calendar
 from tinhso.core.errors import Conflict, NotFound, ValidationFailed
+from tinhso.core.limits import bounded
 from tinhso.core.models import Agency, User
 
-from . import codes, details, policy, signals, transitions
+from . import codes, details, policy, signals, texts, transitions
 from .identifiers import validate_applicant
 from .inputs import (
     ApplicantInput,
@@ -272,7 +273,8 @@ def record_payment(actor, dossier, *, amount, method, reference="", expected_ver
                    at=None) -> Dossier:
     if method not in Payment.Method.values:
         raise ValidationFailed(_("Hình thức thanh toán không hợp lệ."), code="invalid_method")
-    reference = (reference or "").strip()
+    reference = bounded((reference or "").strip(), texts.PAYMENT_REFERENCE_MAX,
+                        _("Mã giao dịch"))
 
     def replayed():
         return Conflict(_("Mã giao dịch thanh toán này đã được ghi nhận."),
@@ -298,6 +300,9 @@ def finish(actor, dossier, *, results: Iterable[ResultInput], note="", expected_
     results = list(results)
     if not results or any(not r.name.strip() for r in results):
         raise ValidationFailed(_("Cần nhập kết quả giải quyết."), code="missing_results")
+    for r in results:
+        bounded(r.name.strip(), texts.RESULT_NAME_MAX, _("Tên kết quả"))
+        bounded(r.number or "", texts.RESULT_NUMBER_MAX, _("Số, ký hiệu của kết quả"))
 
     def mark(d, change):
         d.has_electronic_result = d.has_electronic_result or any(
@@ -336,6 +341,8 @@ def rate(actor, dossier, *, rating, expected_version=None, at=None) -> Dossier:
 
 def _act(actor, dossier, action: str, expected_version, at: datetime | None, note: str, *,
          before: Hook | None = None, after: Hook | None = None, **params) -> Dossier:
+    # Every note, and every reason (checked first by _required, with its own words).
+    note = bounded(note or "", texts.NOTE_MAX, _("Ý kiến, ghi chú"))
     at = at or timezone.now()
     with transaction.atomic():
         d = _locked(dossier)
@@ -417,7 +424,7 @@ def _required(text: str) -> str:
     text = (text or "").strip()
     if not text:
         raise ValidationFailed(_("Cần nêu rõ lý do."), code="reason_required")
-    return text
+    return bounded(text, texts.REASON_MAX, _("Lý do"))
 
 
 def _pk(obj):

@@ -1,6 +1,6 @@
 """The only functions that change petitions: submit, answer, refuse.
 
-Deadlines (shared/reference/one-stop.md): resolve within 15 working days; a refusal is due
+Deadlines: resolve within 15 working days; a refusal is due
 within 2. Codes are random, not sequential, so that they cannot be guessed; reading one
 back also needs the sender's phone or id number (see selectors.lookup).
 """
@@ -16,12 +16,15 @@ from django.utils.translation import gettext_lazy as _
 
 from tinhso.core.calendar import get_calendar
 from tinhso.core.errors import NotFound, PermissionDenied, ValidationFailed
+from tinhso.core.limits import bounded
 from tinhso.dossiers.identifiers import validate_personal_id
 from tinhso.dossiers.policy import is_applicant, is_staff_member
 
 from .models import Petition
 
 RESOLVE_WORKING_DAYS = 15
+CONTENT_MAX = 5000  # a petition's text; the portal's form declares it too
+ANSWER_MAX = 5000  # an answer or a refusal's reason
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
 
 
@@ -50,6 +53,7 @@ def submit(actor, data: PetitionInput, *, at=None) -> Petition:
     if not name or not title or not content:
         raise ValidationFailed(_("Vui lòng nhập họ tên, tiêu đề và nội dung phản ánh."),
                                code="invalid_petition")
+    bounded(content, CONTENT_MAX, _("Nội dung phản ánh, kiến nghị"))
     if data.kind not in Petition.Kind.values:
         raise ValidationFailed(_("Loại phản ánh, kiến nghị không hợp lệ."), code="invalid_kind")
     id_number = data.id_number.strip()
@@ -99,6 +103,7 @@ def answer(actor, petition: Petition, *, text: str, publish: bool = False, at=No
     text = (text or "").strip()
     if not text:
         raise ValidationFailed(_("Vui lòng nhập nội dung trả lời."), code="answer_required")
+    bounded(text, ANSWER_MAX, _("Nội dung trả lời"))
     with transaction.atomic():
         p = _locked(actor, petition)
         p.status, p.answer, p.is_public = Petition.Status.ANSWERED, text, publish
@@ -111,6 +116,7 @@ def refuse(actor, petition: Petition, *, reason: str, at=None) -> Petition:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(_("Cần nêu rõ lý do."), code="reason_required")
+    bounded(reason, ANSWER_MAX, _("Lý do"))
     with transaction.atomic():
         p = _locked(actor, petition)
         p.status, p.answer = Petition.Status.REFUSED, reason

@@ -7,6 +7,7 @@ from tinhso.catalog.models import Sector
 from tinhso.core.models import Agency
 from tinhso.dossiers import uploads
 from tinhso.petitions.models import Petition
+from tinhso.petitions.services import CONTENT_MAX
 
 LEVELS = [("", _("Tất cả các cấp")), ("province", _("Cấp tỉnh")), ("commune", _("Cấp xã"))]
 
@@ -95,7 +96,7 @@ class PetitionForm(forms.Form):
     title = forms.CharField(label=_("Tiêu đề"), max_length=255,
                             error_messages={"required": _("Vui lòng nhập tiêu đề.")},
                             widget=_control(forms.TextInput()))
-    content = forms.CharField(label=_("Nội dung"), max_length=5000,
+    content = forms.CharField(label=_("Nội dung"), max_length=CONTENT_MAX,
                               error_messages={"required": _("Vui lòng nhập nội dung.")},
                               widget=_control(forms.Textarea(), rows=6))
     agency = forms.ModelChoiceField(label=_("Cơ quan liên quan (nếu biết)"), required=False,

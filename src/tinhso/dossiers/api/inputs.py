@@ -14,6 +14,13 @@ from tinhso.core.models import Agency
 from ..identifiers import validate_applicant
 from ..inputs import ApplicantInput, ComponentInput, ResultInput
 from ..models import ApplicantKind, Payment
+from ..texts import (
+    NOTE_MAX,
+    PAYMENT_REFERENCE_MAX,
+    REASON_MAX,
+    RESULT_NAME_MAX,
+    RESULT_NUMBER_MAX,
+)
 
 REQUIRED = {"required": _("Trường này là bắt buộc."), "blank": _("Không được để trống."),
             "null": _("Không được để trống.")}
@@ -122,11 +129,11 @@ class ActionIn(serializers.Serializer):
 
 
 class NoteIn(ActionIn):
-    note = _text(required=False, help_text=_("Ý kiến, ghi chú."))
+    note = _text(NOTE_MAX, required=False, help_text=_("Ý kiến, ghi chú."))
 
 
 class ReasonIn(ActionIn):
-    reason = _text(help_text=_("Lý do."))
+    reason = _text(REASON_MAX, help_text=_("Lý do."))
 
 
 class TransferIn(NoteIn):
@@ -134,7 +141,7 @@ class TransferIn(NoteIn):
 
 
 class RequestSupplementIn(ActionIn):
-    reasons = _text(help_text=_("Lý do và các giấy tờ cần bổ sung."))
+    reasons = _text(REASON_MAX, help_text=_("Lý do và các giấy tờ cần bổ sung."))
 
 
 class SupplementIn(ActionIn):
@@ -157,12 +164,12 @@ class RecordPaymentIn(ActionIn):
         help_text=_("Số tiền (đồng)."))
     method = serializers.ChoiceField(Payment.Method.choices, error_messages=REQUIRED,
                                      help_text=_("Hình thức thanh toán."))
-    reference = _text(100, required=False, help_text=_("Mã giao dịch."))
+    reference = _text(PAYMENT_REFERENCE_MAX, required=False, help_text=_("Mã giao dịch."))
 
 
 class ResultIn(serializers.Serializer):
-    name = _text(500, help_text=_("Tên kết quả."))
-    number = _text(100, required=False, help_text=_("Số, ký hiệu."))
+    name = _text(RESULT_NAME_MAX, help_text=_("Tên kết quả."))
+    number = _text(RESULT_NUMBER_MAX, required=False, help_text=_("Số, ký hiệu."))
     is_electronic = serializers.BooleanField(default=False, help_text=_("Kết quả điện tử."))
 
 

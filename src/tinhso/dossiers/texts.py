@@ -1,0 +1,9 @@
+"""How long the texts people type into a dossier's life may be. lifecycle enforces them; the
+API serializers and the back office's forms declare them (max_length, maxlength)."""
+
+REASON_MAX = 2000  # refusal, stop, withdrawal and supplement reasons: a page of text
+NOTE_MAX = 2000  # an official's note on an action
+# These are the columns' own lengths (a longer value is a database error on PostgreSQL).
+PAYMENT_REFERENCE_MAX = 100
+RESULT_NAME_MAX = 500
+RESULT_NUMBER_MAX = 100
