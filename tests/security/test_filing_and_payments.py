@@ -9,8 +9,9 @@ from rest_framework.test import APIClient
 
 from tinhso.dossiers import lifecycle
 from tinhso.dossiers.inputs import ComponentInput
-from tinhso.dossiers.models import Dossier, Status
+from tinhso.dossiers.models import Dossier, FeeOrder, Payment, Status
 from tinhso.dossiers.tests.conftest import CITIZEN_ID, OTHER_CITIZEN_ID, citizen_applicant
+from tinhso.portal.tests.test_payments import browser_for, go_to_gateway, notice, press
 
 URL = "/api/v1/dossiers/"
 PDF = b"%PDF-1.4 paper"
@@ -144,3 +145,148 @@ def test_the_reuse_check_costs_one_query_and_none_without_reuse(province, make_d
     plain = count(papers)
     reused = [papers[0], ComponentInput("Căn cước", p.id_copy.pk, reused_from=refs_of(mine)[1])]
     assert count(reused) == plain + 1
+
+
+# --- 12: one open order per fee; every confirmed payment recorded, once ------------------
+
+
+@pytest.fixture
+def simulator(settings):
+    """The payment gateway simulator, its own HTTP server (as in the portal's tests)."""
+    import threading
+
+    from tinhso.integrations.payments.simulator import make_server
+
+    server = make_server("127.0.0.1", 0, {settings.TINHSO_PAYMENT_MERCHANT:
+                                          settings.TINHSO_PAYMENT_SECRET})
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host, port = server.server_address
+    settings.TINHSO_PAYMENT_GATEWAY_URL = f"http://{host}:{port}/pay"
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def paid_on_gateway(simulator, browser, page):
+    """Press "pay" on a gateway page; the simulator's answer from our IPN and the page back."""
+    back, action = press(browser, simulator, page, "confirm")
+    order_id = action.split("/")[2]
+    return simulator.gateway.ipn_answers[order_id][-1], back
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_payment_of_the_same_fee_is_recorded_for_refund(
+        live_server, simulator, province, make_dossier):
+    dossier = make_dossier(Status.SUBMITTED)
+    browser = browser_for(province.citizen, live_server)
+    first = go_to_gateway(browser, live_server, dossier)
+    second = go_to_gateway(browser, live_server, dossier)  # another tab, or "pay" again
+    assert FeeOrder.objects.filter(dossier=dossier).count() == 1  # the same open order
+
+    answer, _back = paid_on_gateway(simulator, browser, first)
+    assert answer["RspCode"] == "00"
+    answer, back = paid_on_gateway(simulator, browser, second)
+    assert answer == {"RspCode": "00", "Message": "Confirm Success"}  # was 04, recorded nowhere
+    assert "sẽ được hoàn trả" in back.text
+    dossier.refresh_from_db()
+    assert (dossier.fees_paid, dossier.refund_due) == (70_000, 70_000)
+    settled, kept = Payment.objects.order_by("pk")
+    assert settled.refund == "" and kept.refund == Payment.Refund.DUPLICATE
+    assert kept.amount == 70_000 and kept.gateway_reference and kept.paid_at
+    assert kept.gateway_reference != settled.gateway_reference
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_late_payment_of_a_replaced_order_is_recorded_for_refund(
+        live_server, simulator, province, make_dossier):
+    dossier = make_dossier(Status.PROCESSING)  # owes 70,000
+    browser = browser_for(province.citizen, live_server)
+    old = go_to_gateway(browser, live_server, dossier)
+    lifecycle.request_payment(province.specialist, dossier, amount=30_000)  # owes 100,000
+    new = go_to_gateway(browser, live_server, dossier)
+    assert "100.000 đồng" in new.text
+    assert list(FeeOrder.objects.order_by("pk").values_list("amount", "state")) == [
+        (70_000, FeeOrder.State.CANCELLED), (100_000, FeeOrder.State.OPEN)]
+
+    assert paid_on_gateway(simulator, browser, new)[0]["RspCode"] == "00"
+    answer, _back = paid_on_gateway(simulator, browser, old)
+    assert answer["RspCode"] == "00"  # acknowledged: the gateway stops retrying
+    dossier.refresh_from_db()
+    assert dossier.status == Status.PROCESSING
+    assert (dossier.fees_paid, dossier.refund_due) == (100_000, 70_000)
+    late = Payment.objects.get(refund=Payment.Refund.CANCELLED_ORDER)
+    assert late.amount == 70_000
+    # Resent by the gateway: recognised, not recorded twice.
+    order_id = next(k for k, v in simulator.gateway.notices.items()
+                    if v["notice"]["amount"] == "70000")
+    host, port = simulator.server_address
+    import requests
+
+    again = requests.post(f"http://{host}:{port}/pay/{order_id}/resend", timeout=30).json()
+    assert again["RspCode"] == "02" and Payment.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_payment_after_the_fee_was_paid_at_the_desk_is_kept_and_shown(
+        province, make_dossier, login):
+    from tinhso.dossiers import payments
+    from tinhso.integrations.payments import settlement
+
+    dossier = make_dossier(Status.PAYMENT_REQUESTED)
+    order = payments.open_order(dossier, new_reference=lambda: f"{dossier.code}.a1")
+    lifecycle.record_payment(province.officer, dossier, amount=order.amount, method=3,
+                             reference="BL-1")
+    outcome = settlement.settle(notice(reference=order.reference, amount=str(order.amount),
+                                       transaction_no="777"))
+    assert outcome.as_dict()["RspCode"] == "00"
+    kept = Payment.objects.get(gateway_reference="777")
+    assert kept.refund == Payment.Refund.NOT_OWED
+    # Officials see it on the dossier, in the API and in the admin, with its label.
+    label = "Cần hoàn trả: hồ sơ không còn nợ khoản này"
+    page = login(province.officer).get(f"/office/dossiers/{dossier.code}/")
+    assert label in page.content.decode()
+    body = client_for(province.officer).get(f"{URL}{dossier.code}/").json()
+    assert [p["refund_label"] for p in body["payments"]] == ["", label]
+    from tinhso.core.models import User
+
+    admin = User.objects.create_superuser("quantri.tt", password="x")
+    listing = login(admin).get("/admin/dossiers/payment/?refund__exact=not_owed")
+    assert listing.status_code == 200 and label in listing.content.decode()
+
+
+@pytest.mark.django_db
+def test_at_most_one_open_order_per_dossier(province, make_dossier):
+    from django.db import IntegrityError, transaction
+
+    from tinhso.dossiers import payments
+
+    dossier = make_dossier(Status.SUBMITTED)
+    refs = iter(["R.1", "R.2"])
+    first = payments.open_order(dossier, new_reference=lambda: next(refs))
+    assert payments.open_order(dossier, new_reference=lambda: next(refs)) == first
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FeeOrder.objects.create(dossier=dossier, reference="R.3", amount=1,
+                                created_at=first.created_at)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+@pytest.mark.parametrize("numbers", [("5", "5"), ("5", "6")])
+def test_concurrent_callbacks_for_the_same_order_settle_once(province, make_dossier, numbers):
+    from tinhso.dossiers import payments
+    from tinhso.dossiers.tests.test_concurrency import race
+    from tinhso.integrations.payments import settlement
+
+    dossier = make_dossier(Status.SUBMITTED)
+    order = payments.open_order(dossier, new_reference=lambda: f"{dossier.code}.c1")
+    notices = [notice(reference=order.reference, amount="70000", transaction_no=n)
+               for n in numbers]
+    answers = race(2, lambda i: settlement.settle(notices[i]).as_dict()["RspCode"])
+    dossier.refresh_from_db()
+    assert dossier.fees_paid == 70_000
+    assert Payment.objects.filter(refund="").count() == 1
+    if numbers[0] == numbers[1]:  # the same notice twice: recorded once
+        assert sorted(answers) == ["00", "02"] and Payment.objects.count() == 1
+    else:  # two payments of one order: one settles, the other waits for its refund
+        assert answers == ["00", "00"] and dossier.refund_due == 70_000

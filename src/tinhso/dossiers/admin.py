@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Dossier, DossierComponent, DossierEvent, Payment, Result
+from .models import Dossier, DossierComponent, DossierEvent, FeeOrder, Payment, Result
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -33,7 +33,12 @@ class ResultInline(ReadOnlyInline):
 
 class PaymentInline(ReadOnlyInline):
     model = Payment
-    fields = ["amount", "method", "reference", "paid_at"]
+    fields = ["amount", "method", "reference", "gateway_reference", "refund", "paid_at"]
+
+
+class FeeOrderInline(ReadOnlyInline):
+    model = FeeOrder
+    fields = ["reference", "amount", "state", "created_at", "closed_at"]
 
 
 @admin.register(Dossier)
@@ -45,7 +50,28 @@ class DossierAdmin(admin.ModelAdmin):
     list_select_related = ["procedure", "agency"]
     date_hierarchy = "submitted_at"
     show_full_result_count = False  # no COUNT(*) over millions of rows on every page
-    inlines = [ComponentInline, EventInline, ResultInline, PaymentInline]
+    inlines = [ComponentInline, EventInline, ResultInline, PaymentInline, FeeOrderInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    """Payments, read-only; "Hoàn trả" lists those confirmed by a gateway but not owed."""
+
+    list_display = ["dossier", "amount", "method", "reference", "gateway_reference", "refund",
+                    "paid_at"]
+    list_filter = ["refund", "method"]
+    search_fields = ["dossier__code", "reference", "gateway_reference"]
+    list_select_related = ["dossier"]
+    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False

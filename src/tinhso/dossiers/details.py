@@ -21,7 +21,7 @@ PARTS = (
     ("components", DossierComponent, "id", lambda d: True),
     ("events", DossierEvent, "at, id", lambda d: True),
     ("results", Result, "id", lambda d: d.finished_at is not None),
-    ("payments", Payment, "id", lambda d: d.fees_paid > 0),
+    ("payments", Payment, "id", lambda d: d.fees_paid > 0 or d.refund_due > 0),
     ("supplement_requests", SupplementRequest, "id", lambda d: d.supplement_count > 0),
 )
 _SQL = {name: "SELECT {} FROM {} WHERE dossier_id = %s ORDER BY {}".format(  # noqa: S608 (names from the models)

@@ -281,7 +281,9 @@ def record_payment(actor, dossier, *, amount, method, reference="", expected_ver
                         code="payment_replayed")
 
     def pay(d, change):
-        if reference and Payment.objects.filter(method=method, reference=reference).exists():
+        # A payment kept for a refund may share the reference (dossiers.payments).
+        if reference and Payment.objects.filter(method=method, reference=reference,
+                                                refund="").exists():
             raise replayed()
         try:
             with transaction.atomic():

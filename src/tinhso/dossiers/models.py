@@ -88,6 +88,8 @@ class Dossier(models.Model):
 
     fees_owed = models.PositiveBigIntegerField(_("nghĩa vụ tài chính (đồng)"), default=0)
     fees_paid = models.PositiveBigIntegerField(_("đã nộp (đồng)"), default=0)
+    # Money confirmed by a payment gateway that the dossier did not owe (payments.py).
+    refund_due = models.PositiveBigIntegerField(_("chờ hoàn trả (đồng)"), default=0)
     paid_online = models.BooleanField(_("thanh toán trực tuyến"), default=False)
     has_digitized_components = models.BooleanField(_("có thành phần số hóa"), default=False)
     reused_papers = models.BooleanField(_("tái sử dụng dữ liệu số hóa"), default=False)
@@ -194,28 +196,83 @@ class Result(models.Model):
 
 
 class Payment(models.Model):
+    """Money received for a dossier. A payment with a `refund` reason was confirmed by the
+    gateway but not owed (a cancelled or already paid order, another amount): it is kept,
+    not counted in fees_paid, and waits to be paid back."""
+
     class Method(models.IntegerChoices):
         NATIONAL_PORTAL = 1, _("Trực tuyến qua Cổng DVC quốc gia")
         PROVINCE_GATEWAY = 2, _("Trực tuyến qua cổng thanh toán của tỉnh")
         DESK = 3, _("Tại bộ phận một cửa")
 
+    class Refund(models.TextChoices):
+        CANCELLED_ORDER = "cancelled_order", _("Cần hoàn trả: trả cho đơn hàng đã hủy")
+        DUPLICATE = "duplicate", _("Cần hoàn trả: thanh toán trùng")
+        OTHER_AMOUNT = "other_amount", _("Cần hoàn trả: số tiền khác đơn hàng")
+        NOT_OWED = "not_owed", _("Cần hoàn trả: hồ sơ không còn nợ khoản này")
+
     dossier = models.ForeignKey(Dossier, models.CASCADE, related_name="payments")
     amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))
     method = models.PositiveSmallIntegerField(_("hình thức"), choices=Method.choices)
     reference = models.CharField(_("mã giao dịch"), max_length=100, blank=True)
+    gateway_reference = models.CharField(_("mã giao dịch của cổng thanh toán"), max_length=100,
+                                         blank=True)
+    refund = models.CharField(_("hoàn trả"), max_length=20, choices=Refund.choices,
+                              blank=True)
     paid_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("khoản thanh toán")
+        verbose_name_plural = _("khoản thanh toán")
+        # The few payments waiting for a refund, for the admin's list (no cost to the others).
+        indexes = [models.Index(fields=["-paid_at"], condition=~models.Q(refund=""),
+                                name="payment_refund_due_idx")]
         constraints = [
+            # One settling payment per reference; payments to refund may share it (a second
+            # payment of the same order), told apart by the gateway's own transaction number.
             models.UniqueConstraint(
-                fields=["method", "reference"], condition=~models.Q(reference=""),
+                fields=["method", "reference"],
+                condition=~models.Q(reference="") & models.Q(refund=""),
                 name="uniq_payment_reference",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["method", "gateway_reference"],
+                condition=~models.Q(gateway_reference=""),
+                name="uniq_payment_gateway_reference",
+            ),
         ]
-
 
     def __str__(self):
         return f"{self.amount:,} đ ({self.get_method_display()})"
+
+
+class FeeOrder(models.Model):
+    """An order sent to the payment gateway for what a dossier owes. At most one is open per
+    dossier; one that is replaced is cancelled here, so that a late payment of it is known."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Chờ thanh toán")
+        PAID = "paid", _("Đã thanh toán")
+        CANCELLED = "cancelled", _("Đã hủy")
+
+    dossier = models.ForeignKey(Dossier, models.CASCADE, related_name="fee_orders")
+    reference = models.CharField(_("mã đơn hàng"), max_length=100, unique=True)
+    amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))
+    state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices,
+                             default=State.OPEN)
+    created_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("đơn hàng thanh toán trực tuyến")
+        verbose_name_plural = _("đơn hàng thanh toán trực tuyến")
+        constraints = [
+            models.UniqueConstraint(fields=["dossier"], condition=models.Q(state="open"),
+                                    name="one_open_fee_order"),
+        ]
+
+    def __str__(self):
+        return self.reference
 
 
 class CodeCounter(models.Model):

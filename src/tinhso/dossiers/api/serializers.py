@@ -187,16 +187,23 @@ class ResultOutSerializer(ShownModelSerializer):
 
 class PaymentOutSerializer(ShownModelSerializer):
     method_label = serializers.CharField(source="get_method_display", read_only=True)
+    refund_label = serializers.CharField(
+        source="get_refund_display", read_only=True,
+        help_text="Lý do cần hoàn trả (khoản tiền không được tính vào số đã nộp); rỗng nếu "
+                  "không cần hoàn trả.")
 
     class Meta:
         model = Payment
-        fields = ["id", "amount", "method", "method_label", "reference", "paid_at"]
+        fields = ["id", "amount", "method", "method_label", "reference", "gateway_reference",
+                  "refund", "refund_label", "paid_at"]
         read_only_fields = fields
 
     @classmethod
     def row(cls, p: Payment, context: dict) -> dict:
         return {"id": p.pk, "amount": p.amount, "method": p.method,
                 "method_label": _shown(Payment.Method, p.method), "reference": p.reference,
+                "gateway_reference": p.gateway_reference, "refund": p.refund,
+                "refund_label": _shown(Payment.Refund, p.refund) if p.refund else "",
                 "paid_at": _time(p.paid_at)}
 
 

@@ -1,8 +1,9 @@
 """Paying a dossier's fees online: start an order, settle the gateway's signed notice.
 
-The notice settles only when its amount is exactly what the dossier still owes, and only
-once: the order reference becomes the Payment's reference, unique per method, so a
-replayed notice finds it recorded and changes nothing.
+The rules (one open order per dossier, what settles and what is kept for a refund) are the
+dossiers app's (tinhso.dossiers.payments); here they meet the gateway: its checkout address
+and its notices, answered in its own codes. Every notice with a valid signature for one of
+our orders gets an answer that stops the gateway's retries once it is recorded.
 """
 
 from __future__ import annotations
@@ -14,42 +15,39 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from tinhso.catalog.services import SYSTEM
-from tinhso.core.errors import Conflict, DomainError, NotFound, ValidationFailed
-from tinhso.dossiers import lifecycle
+from tinhso.core.errors import NotFound, ValidationFailed
+from tinhso.dossiers import payments
 from tinhso.dossiers.models import Dossier, Payment
+from tinhso.dossiers.payments import Outcome as Done
+from tinhso.dossiers.payments import outstanding
 from tinhso.dossiers.policy import can_see
-from tinhso.dossiers.transitions import TRANSITIONS, Action
 
 from . import gateway as configured_gateway
-from .port import InvalidNotice, PaymentGateway, PaymentOrder
+from .port import InvalidNotice, PaymentGateway, PaymentNotice, PaymentOrder
 
 log = logging.getLogger(__name__)
 METHOD = Payment.Method.PROVINCE_GATEWAY
-PAYABLE = TRANSITIONS[Action.RECORD_PAYMENT][0]
-
-
-def outstanding(dossier: Dossier) -> int:
-    return max(dossier.fees_owed - dossier.fees_paid, 0)
+__all__ = ["can_pay_online", "outstanding", "paid_by", "settle", "start"]
 
 
 def can_pay_online(dossier: Dossier) -> bool:
-    return dossier.status in PAYABLE and outstanding(dossier) > 0
+    return payments.payable(dossier)
 
 
 def start(actor, dossier: Dossier, *, return_url: str, ipn_url: str,
           gateway: PaymentGateway | None = None) -> str:
-    """The gateway address to send the payer's browser to."""
+    """The gateway address to send the payer's browser to: the dossier's one open order."""
     if not can_see(actor, dossier):
         raise NotFound(_("Không tìm thấy hồ sơ."))
-    if not can_pay_online(dossier):
+    order = payments.open_order(
+        dossier, new_reference=lambda: f"{dossier.code}.{secrets.token_hex(4)}")
+    if order is None:
         raise ValidationFailed(_("Hồ sơ này hiện không có khoản phí nào cần thanh toán."),
                                code="nothing_to_pay")
-    order = PaymentOrder(
-        reference=f"{dossier.code}.{secrets.token_hex(4)}", amount=outstanding(dossier),
+    return (gateway or configured_gateway()).checkout_url(PaymentOrder(
+        reference=order.reference, amount=order.amount,
         description=str(_("Thanh toán phí, lệ phí hồ sơ %(code)s") % {"code": dossier.code}),
-        return_url=return_url, ipn_url=ipn_url)
-    return (gateway or configured_gateway()).checkout_url(order)
+        return_url=return_url, ipn_url=ipn_url))
 
 
 @dataclass(frozen=True)
@@ -64,6 +62,16 @@ class Outcome:
         return {"RspCode": self.code, "Message": self.message}
 
 
+ANSWERS = {
+    Done.UNKNOWN_ORDER: ("01", "Order not found"),
+    Done.SEEN: ("02", "Order already confirmed"),
+    Done.CANCELLED: ("00", "Confirm Success"),
+    Done.SETTLED: ("00", "Confirm Success"),
+    # Recorded and kept for a refund: confirmed, so that the gateway stops retrying.
+    Done.REFUND: ("00", "Confirm Success"),
+}
+
+
 def settle(params: Mapping[str, str], gateway: PaymentGateway | None = None) -> Outcome:
     """Handle the gateway's server-to-server notice (the only path that records a payment)."""
     try:
@@ -71,28 +79,20 @@ def settle(params: Mapping[str, str], gateway: PaymentGateway | None = None) -> 
     except InvalidNotice as exc:
         log.warning("payment notice refused: %s", exc)
         return Outcome("97", "Invalid signature")
-    code = notice.reference.rsplit(".", 1)[0]
-    dossier = Dossier.objects.filter(code=code).first()
-    if dossier is None or not notice.reference.startswith(f"{code}."):
-        return Outcome("01", "Order not found")
-    if Payment.objects.filter(method=METHOD, reference=notice.reference).exists():
-        return Outcome("02", "Order already confirmed", dossier)
-    if not notice.succeeded:
-        return Outcome("00", "Confirm Success", dossier)  # acknowledged; nothing to record
-    if notice.amount != outstanding(dossier):
-        return Outcome("04", "Invalid amount", dossier)
-    try:
-        dossier = lifecycle.record_payment(SYSTEM, dossier, amount=notice.amount,
-                                           method=METHOD, reference=notice.reference)
-    except Conflict as exc:
-        if exc.code == "payment_replayed":
-            return Outcome("02", "Order already confirmed", dossier)
-        raise
-    except DomainError as exc:  # e.g. the dossier was closed meanwhile
-        log.warning("payment notice for %s not recorded: %s", code, exc.code)
-        return Outcome("99", "Order not payable", dossier)
-    return Outcome("00", "Confirm Success", dossier)
+    done, dossier = payments.confirm(
+        reference=notice.reference, amount=notice.amount, succeeded=notice.succeeded,
+        gateway_reference=notice.transaction_no, method=METHOD)
+    if done is Done.REFUND:
+        log.warning("payment %s (%s) recorded for a refund", notice.reference,
+                    notice.transaction_no)
+    return Outcome(*ANSWERS[done], dossier)
 
 
-def paid_by(reference: str) -> bool:
-    return Payment.objects.filter(method=METHOD, reference=reference).exists()
+def paid_by(notice: PaymentNotice) -> bool | None:
+    """True when the notice's payment settled the fees, False when it is kept for a refund,
+    None when it is not recorded (yet)."""
+    rows = Payment.objects.filter(method=METHOD, reference=notice.reference)
+    if notice.transaction_no:
+        rows = rows.filter(gateway_reference=notice.transaction_no)
+    refund = rows.values_list("refund", flat=True).first()
+    return None if refund is None else not refund

@@ -8,6 +8,7 @@ import requests
 from django.conf import settings
 from django.test import Client
 
+from tinhso.dossiers import payments
 from tinhso.dossiers.models import Payment, Status
 from tinhso.integrations.payments import signing
 
@@ -96,20 +97,26 @@ def notice(**fields):
 
 
 @pytest.mark.django_db
-def test_the_callback_refuses_a_forged_signature_and_a_wrong_amount(client, make_dossier):
+def test_the_callback_refuses_a_forged_signature_and_keeps_a_wrong_amount_for_refund(
+        client, make_dossier):
     dossier = make_dossier(Status.SUBMITTED)
+    payments.open_order(dossier, new_reference=lambda: f"{dossier.code}.abcd")
     forged = notice(reference=f"{dossier.code}.abcd", amount="70000")
     forged["amount"] = "1"
     assert client.get("/payments/ipn/", forged).json()["RspCode"] == "97"
-    short = notice(reference=f"{dossier.code}.abcd", amount="50000")
-    assert client.get("/payments/ipn/", short).json()["RspCode"] == "04"
-    unknown = notice(reference="H00-000000-0000.abcd", amount="70000")
+    unknown = notice(reference=f"{dossier.code}.ffff", amount="70000")
     assert client.get("/payments/ipn/", unknown).json()["RspCode"] == "01"
     assert not Payment.objects.exists()
+    # Money the gateway took, of another amount than the order's: kept for a refund.
+    short = notice(reference=f"{dossier.code}.abcd", amount="50000", transaction_no="9")
+    assert client.get("/payments/ipn/", short).json()["RspCode"] == "00"
+    assert Payment.objects.get().refund == Payment.Refund.OTHER_AMOUNT
     right = notice(reference=f"{dossier.code}.abcd", amount="70000")
     assert client.post("/payments/ipn/", right).json()["RspCode"] == "00"
     assert client.post("/payments/ipn/", right).json()["RspCode"] == "02"
-    assert Payment.objects.count() == 1
+    assert Payment.objects.filter(refund="").count() == 1
+    dossier.refresh_from_db()
+    assert (dossier.fees_paid, dossier.refund_due) == (70_000, 50_000)
 
 
 @pytest.mark.django_db

@@ -141,5 +141,6 @@ def test_the_applicant_downloads_own_papers_and_results_and_no_one_else_can(
         assert theirs.get(url).status_code == 404
     # A paper without a file, or a number that is not this dossier's, is not found.
     bare = dossier.components.exclude(pk=paper.pk).first()
+    type(bare).objects.filter(pk=bare.pk).update(file="")  # e.g. checked in hand at the desk
     assert mine.get(reverse("portal:paper_file", args=[dossier.code, bare.pk])).status_code == 404
     assert mine.get(reverse("portal:result_file", args=[dossier.code, 999999])).status_code == 404

@@ -171,10 +171,15 @@ def payment_return(request):
         messages.error(request, _("Kết quả thanh toán không hợp lệ (sai chữ ký)."))
         return redirect("portal:home")
     code = notice.reference.rsplit(".", 1)[0]
+    paid = settlement.paid_by(notice) if notice.succeeded else None
     if not notice.succeeded:
         messages.warning(request, _("Giao dịch đã bị hủy; chưa có khoản nào được thanh toán."))
-    elif settlement.paid_by(notice.reference):
+    elif paid:
         messages.success(request, _("Thanh toán thành công. Cảm ơn bạn."))
+    elif paid is False:
+        messages.warning(request, _("Đã nhận khoản thanh toán này nhưng hồ sơ không còn nợ "
+                                    "khoản phí đó (đơn hàng đã thay thế hoặc đã được thanh "
+                                    "toán). Số tiền sẽ được hoàn trả cho bạn."))
     else:
         messages.info(request, _("Cổng thanh toán báo đã trả tiền; hệ thống đang chờ xác nhận "
                                  "từ ngân hàng. Vui lòng tải lại trang sau ít phút."))
