@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # CSP, and no-store where personal data is (after whitenoise: static files stay cached).
+    "tinhso.core.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -231,6 +233,10 @@ SECURE_HSTS_SECONDS = int(os.environ.get("TINHSO_HSTS_SECONDS",
                                          "31536000" if PRODUCTION else "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TINHSO_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("TINHSO_HSTS_PRELOAD", True)
+# /metrics answers the operators' Prometheus only: scrapes from these addresses (networks
+# allowed), or any request with "Authorization: Bearer <TINHSO_METRICS_TOKEN>".
+TINHSO_METRICS_ALLOWED_IPS = env_list("TINHSO_METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+TINHSO_METRICS_TOKEN = os.environ.get("TINHSO_METRICS_TOKEN", "")
 
 
 # --- The audit chain (core.audit, docs/audit.md). Links are HMAC-SHA256 under TINHSO_AUDIT_KEY,

@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from tinhso.catalog import api_urls as catalog_api
 from tinhso.core import api_urls as core_api
 from tinhso.core.health import healthz
+from tinhso.core.prometheus import metrics
 from tinhso.dossiers import api_urls as dossiers_api
 from tinhso.metrics import api_urls as metrics_api
 
@@ -25,9 +26,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"),
+         name="swagger-ui"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("django_prometheus.urls")),
+    path("metrics", metrics, name="prometheus-django-metrics"),  # operators only
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("", include("tinhso.portal.urls")),
     path("office/", include("tinhso.backoffice.urls")),

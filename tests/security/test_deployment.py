@@ -4,6 +4,7 @@ identity provider, the sign-in provider's address, SQLite under concurrency, hea
 
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -153,3 +154,69 @@ def test_a_forged_host_never_sends_the_code_or_the_client_secret_elsewhere(setti
                    HTTP_HOST="localhost:9")
     assert asked == ["http://127.0.0.1:8000/idp/token/"]
 
+
+# --- 9. Headers: a Content-Security-Policy, no-store on personal pages, /metrics closed.
+
+TEMPLATES = ROOT / "src" / "tinhso"
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.I)
+INLINE_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=|javascript:", re.I)
+
+
+def test_no_template_runs_inline_script():
+    offenders = [str(path.relative_to(ROOT)) for path in TEMPLATES.rglob("*.html")
+                 if INLINE_SCRIPT.search(text := path.read_text())
+                 or INLINE_HANDLER.search(text)]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("path", ["/", "/track/", "/login/", "/dashboard/", "/api/docs/",
+                                  "/admin/login/", "/idp/login/", "/petitions/new/"])
+def test_every_page_has_a_content_security_policy_without_inline_scripts(db, path):
+    answer = Client().get(path)
+    assert answer.status_code == 200 and answer["Content-Type"].startswith("text/html")
+    policy = dict(part.strip().split(" ", 1) for part in answer["Content-Security-Policy"]
+                  .split(";"))
+    assert policy["script-src"] == "'self'"
+    assert policy["object-src"] == "'none'" and policy["frame-ancestors"] == "'none'"
+    assert not INLINE_SCRIPT.search(answer.content.decode())
+
+
+def test_swagger_ui_loads_its_start_up_script_from_a_file(db):
+    script = Client().get("/api/docs/", {"script": ""})
+    assert script.status_code == 200 and "SwaggerUIBundle" in script.content.decode()
+    assert script["Content-Type"].startswith("application/javascript")
+
+
+def _no_store(answer) -> bool:
+    return "no-store" in answer.get("Cache-Control", "")
+
+
+def test_pages_with_personal_data_are_never_stored(province, login):
+    official, citizen = login(province.officer), login(province.citizen)
+    for answer in (official.get("/office/"), official.get("/office/dossiers/"),
+                   official.get("/api/v1/dossiers/"), Client().get("/admin/login/"),
+                   citizen.get("/my/dossiers/"), citizen.get("/")):
+        assert answer.status_code == 200, answer.request["PATH_INFO"]
+        assert _no_store(answer), answer.request["PATH_INFO"]
+    # A public page for an anonymous visitor may still be cached.
+    assert not _no_store(Client().get("/procedures/"))
+
+
+def test_metrics_answer_only_the_operators_prometheus(settings, db):
+    settings.TINHSO_METRICS_ALLOWED_IPS = ["127.0.0.1", "10.8.0.0/24"]
+    settings.TINHSO_METRICS_TOKEN = "t" * 40
+    settings.TINHSO_TRUSTED_PROXIES = []
+    for client, headers in (
+            (Client(REMOTE_ADDR="203.0.113.5"), {}),
+            (Client(REMOTE_ADDR="203.0.113.5"), {"HTTP_AUTHORIZATION": "Bearer wrong"}),
+            # Through a proxy on this host every visitor comes from loopback.
+            (Client(REMOTE_ADDR="127.0.0.1"), {"HTTP_X_FORWARDED_FOR": "203.0.113.5"})):
+        refused = client.get("/metrics", **headers)
+        assert refused.status_code == 403
+        assert b"django_http" not in refused.content and b"python_info" not in refused.content
+    for client, headers in ((Client(REMOTE_ADDR="127.0.0.1"), {}),
+                            (Client(REMOTE_ADDR="10.8.0.7"), {}),
+                            (Client(REMOTE_ADDR="203.0.113.5"),
+                             {"HTTP_AUTHORIZATION": "Bearer " + "t" * 40})):
+        answer = client.get("/metrics", **headers)
+        assert answer.status_code == 200 and b"python_info" in answer.content
