@@ -138,10 +138,14 @@ if (DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
     DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True,
                                                           prepare_threshold=5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL and a busy timeout let the demo's web server and worker share the file.
+    # WAL and a busy timeout let the demo's web server and worker share the file. A transaction
+    # takes the write lock when it begins (IMMEDIATE): one that read first and wrote later
+    # would otherwise fail at once with "database is locked" (the busy timeout cannot help a
+    # reader whose snapshot another writer made stale) instead of waiting for its turn.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+         "transaction_mode": "IMMEDIATE"}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"

@@ -155,6 +155,18 @@ def test_a_forged_host_never_sends_the_code_or_the_client_secret_elsewhere(setti
     assert asked == ["http://127.0.0.1:8000/idp/token/"]
 
 
+# --- 8. The embedded SQLite file holds a small office's concurrent requests.
+
+def test_concurrent_sign_ins_filings_and_lists_on_the_sqlite_file(tmp_path):
+    # Officials sign in and open lists while citizens file online, in threads with their own
+    # connections (tests/security/sqlite_load.py); before immediate transactions a filing that
+    # read the code counter and then wrote it failed at once with "database is locked".
+    out = _run(["-m", "tests.security.sqlite_load"], tmp_path, TINHSO_LOG_LEVEL="ERROR")
+    assert out.returncode == 0, out.stderr[-3000:]
+    problems = json.loads(out.stdout)
+    assert problems == [], problems[0][-2000:]
+
+
 # --- 9. Headers: a Content-Security-Policy, no-store on personal pages, /metrics closed.
 
 TEMPLATES = ROOT / "src" / "tinhso"
