@@ -257,16 +257,24 @@ def test_a_body_over_the_limit_is_answered_in_json_on_the_api(province, make_dos
     _no_trace(dossier)
 
 
-def test_a_body_over_the_limit_is_a_page_in_plain_words(province, make_dossier, login,
+def test_a_body_over_the_limit_is_a_message_on_the_page(province, make_dossier, login,
                                                         settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    client = login(province.officer)
     dossier = make_dossier()
-    response = login(province.officer).post(
-        f"/office/dossiers/{dossier.code}/actions/refuse/",
-        {"reason": "x" * 20_000, "expected_version": dossier.lock_version})
-    assert response.status_code == 413
-    html = response.content.decode()
-    assert 'id="bad-request"' in html and "quá lớn" in html
+    url = f"/office/dossiers/{dossier.code}/actions/refuse/"
+    data = {"reason": "x" * 20_000, "expected_version": dossier.lock_version}
+    # Posted from the form: back to the form, the message above it.
+    response = client.post(url, data, HTTP_REFERER=f"http://testserver{url}")
+    assert response.status_code == 302 and response["Location"] == f"http://testserver{url}"
+    html = client.get(url).content.decode()
+    assert "quá lớn" in html and 'name="reason"' in html
+    # From nowhere (or from another site): a page in plain words.
+    for referer in ({}, {"HTTP_REFERER": "https://evil.example/"}):
+        response = client.post(url, data, **referer)
+        assert response.status_code == 413
+        html = response.content.decode()
+        assert 'id="bad-request"' in html and "quá lớn" in html
     _no_trace(dossier)
 
 

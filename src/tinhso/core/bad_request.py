@@ -1,9 +1,11 @@
 """Requests Django refuses before a view can answer: a body over DATA_UPLOAD_MAX_MEMORY_SIZE,
 too many fields or files, an unreadable multipart body, a suspicious file name, a bad Host.
-The API answers them in its JSON shape ({"code", "message"}), the pages in plain words with
-the site's frame: never Django's bare "Bad Request" page. Installed as urls.handler400."""
+The API answers them in its JSON shape ({"code", "message"}); a form posted from one of our
+pages goes back to that page with the message above the form; anything else gets a page in
+plain words. Never Django's bare "Bad Request" page. Installed as urls.handler400."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import (
     DisallowedHost,
     RequestDataTooBig,
@@ -11,7 +13,8 @@ from django.core.exceptions import (
     TooManyFilesSent,
 )
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 API_PREFIX = "/api/"
@@ -37,4 +40,19 @@ def bad_request(request, exception=None):
         return JsonResponse({"code": code, "message": message}, status=status)
     if isinstance(exception, DisallowedHost):  # the page's links would need that host
         return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    back = _form_page(request)
+    if back and hasattr(request, "_messages"):
+        messages.error(request, message)
+        return redirect(back)
     return render(request, "core/bad_request.html", {"message": message}, status=status)
+
+
+def _form_page(request) -> str | None:
+    """The page of ours a form was posted from (the Referer), where the message belongs."""
+    if request.method != "POST":
+        return None
+    back = request.headers.get("Referer", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                                require_https=request.is_secure()):
+        return back
+    return None
