@@ -132,7 +132,8 @@ def test_extreme_periods_on_the_dashboard_and_the_metrics_api_are_a_400(province
                                   "99999999999999999999999999"])
 @pytest.mark.parametrize("url", [API_LIST, "/api/v1/dossiers/worklist/?bucket=overdue",
                                  "/api/v1/metrics/dossiers/?component=2.1",
-                                 "/api/v1/units/", "/api/v1/agencies/"])
+                                 "/api/v1/units/", "/api/v1/agencies/",
+                                 "/api/v1/procedures/"])
 def test_absurd_page_numbers_on_api_lists_are_a_400(province, make_dossier, login, url, page):
     make_dossier()
     client = login(province.supervisor)
