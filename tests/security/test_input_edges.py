@@ -338,3 +338,12 @@ def test_a_file_name_past_the_header_limit_is_answered_in_plain_words(province, 
                          content_type=f"multipart/form-data; boundary={BOUNDARY}")
     assert _api_error(api)["code"] in {"bad_request", "parse_error"}
     assert not _stored(dossier)
+
+
+def test_a_paper_over_the_upload_limit_is_a_message_in_the_form(province, make_dossier, login,
+                                                                settings):
+    settings.TINHSO_UPLOAD_MAX_MB = 0.000001  # one byte: the test paper is larger
+    dossier = make_dossier(Status.SUPPLEMENT_REQUESTED)
+    response = _bring_paper(login(province.officer), dossier, "anh.pdf")
+    assert response.status_code == 400 and "quá lớn" in response.content.decode()
+    assert not _stored(dossier)
