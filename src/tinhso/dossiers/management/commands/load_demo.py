@@ -1,5 +1,6 @@
 """`tinhso load_demo`: the demo province, its catalogue and a year of dossiers. Safe to rerun."""
 
+from django.conf import settings
 from django.core.management import BaseCommand, call_command
 
 from tinhso.dossiers.models import Dossier
@@ -20,4 +21,8 @@ class Command(BaseCommand):
         else:
             call_command("seed_dossiers", count=dossiers, months=12, stdout=self.stdout)
         # The citizens' portal: demo citizens at /idp/ and their own earlier dossiers.
-        call_command("load_demo_portal", stdout=self.stdout)
+        if settings.TINHSO_DEMO_IDP:
+            call_command("load_demo_portal", stdout=self.stdout)
+        else:
+            self.stdout.write("Nhà cung cấp định danh mẫu đang tắt (TINHSO_DEMO_IDP): "
+                              "không tạo công dân mẫu.")
