@@ -3,7 +3,8 @@
 A dossier shown (its detail, a paper, a receipt) is one entry naming the dossier; a list, a
 search or an export is one entry with its query and the number of rows it gave, never one per
 row. Citizens reading their own dossiers are not recorded. Each entry is one INSERT without a
-lock (core.audit), so the officials' lookups and searches do not wait for one another.
+lock, committed without waiting for a disk flush (core.audit.record_read), so the officials'
+lookups and searches neither wait for one another nor for the disk.
 """
 
 from tinhso.core import audit
@@ -24,7 +25,7 @@ def query_of(request) -> dict:
 
 def viewed(request, dossier, *, part: str = "detail") -> None:
     if _official(request.user):
-        audit.record("dossier.viewed", actor=request.user, request=request,
+        audit.record_read("dossier.viewed", actor=request.user, request=request,
                      target=("dossiers.dossier", dossier.pk),
                      data={"code": dossier.code, "part": part})
 
@@ -32,7 +33,7 @@ def viewed(request, dossier, *, part: str = "detail") -> None:
 def listed(request, *, view: str, rows: int, query: dict | None = None,
            action: str = "dossier.listed") -> None:
     if _official(request.user):
-        audit.record(action, actor=request.user, request=request,
+        audit.record_read(action, actor=request.user, request=request,
                      data={"view": view, "query": query_of(request) if query is None else query,
                            "rows": rows})
 

@@ -453,3 +453,17 @@ def test_concurrent_appends_keep_one_unbroken_chain():
     seqs = list(AuditEntry.objects.order_by("seq").values_list("seq", flat=True))
     assert seqs == list(range(1, threads_count * per_thread + 1))
     assert audit.verify() == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_read_is_recorded_in_its_own_transaction_without_waiting_for_the_disk():
+    if connection.vendor != "postgresql":
+        pytest.skip("cần PostgreSQL")
+    entry = audit.record_read("test.read", target=("core.thing", 1))
+    with connection.cursor() as cursor:  # the setting was local to the entry's transaction
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+    assert AuditEntry.objects.get(pk=entry.pk).action == "test.read"
+    audit.seal()
+    assert audit.verify() == []
