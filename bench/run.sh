@@ -58,6 +58,7 @@ psql_ -c "DROP DATABASE IF EXISTS $RUN_DB" -c "CREATE DATABASE $RUN_DB TEMPLATE 
 export DATABASE_URL="$PG/$RUN_DB"
 export DJANGO_SETTINGS_MODULE=tinhso.settings TINHSO_PRODUCTION=1 TINHSO_DEBUG=0
 export TINHSO_SECRET_KEY=${TINHSO_SECRET_KEY:-bench-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}
+export TINHSO_AUDIT_KEY=${TINHSO_AUDIT_KEY:-bench-audit-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}
 export TINHSO_EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend
 export TINHSO_LOG_JSON=0
 "$BIN/tinhso" migrate -v0   # indexes added since the template was seeded
@@ -86,7 +87,10 @@ if [ "${BENCH_WORKER:-1}" != 0 ]; then
   "$BIN/tinhso" db_worker --queue-name '*' > "$WORK/worker.log" 2>&1 &
   WORKER=$!
 fi
-trap 'kill $GUNICORN $WORKER 2>/dev/null; wait 2>/dev/null' EXIT
+# The audit sealer, as production runs it beside the worker (docs/audit.md).
+"$BIN/tinhso" seal_audit --every 30 > "$WORK/audit.log" 2>&1 &
+SEALER=$!
+trap 'kill $GUNICORN $WORKER $SEALER 2>/dev/null; wait 2>/dev/null' EXIT
 for _ in $(seq 60); do
   kill -0 $GUNICORN 2>/dev/null || { cat "$WORK/gunicorn.log" >&2; exit 1; }
   curl -fs -o /dev/null "http://127.0.0.1:$PORT/api/v1/" && break; sleep 0.5
