@@ -33,6 +33,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from tinhso.dossiers import lifecycle
@@ -159,7 +160,7 @@ def _payload(p, i: int, refs: tuple[str, str]) -> dict:
 def test_killed_server_loses_no_answered_submission(province, tmp_path):
     p = province
     session = _session(p.citizen)
-    earlier = submit_online(p)  # the papers the submissions reuse
+    earlier = submit_online(p, at_=timezone.now())  # the papers the submissions reuse
     refs = tuple(f"GT-{c.pk}" for c in earlier.components.order_by("component__order"))
     port = _free_port()
     server = _gunicorn(tmp_path, port)

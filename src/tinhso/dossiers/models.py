@@ -89,7 +89,8 @@ class Dossier(models.Model):
     fees_owed = models.PositiveBigIntegerField(_("nghĩa vụ tài chính (đồng)"), default=0)
     fees_paid = models.PositiveBigIntegerField(_("đã nộp (đồng)"), default=0)
     # Money confirmed by a payment gateway that the dossier did not owe (payments.py).
-    refund_due = models.PositiveBigIntegerField(_("chờ hoàn trả (đồng)"), default=0)
+    refund_due = models.PositiveBigIntegerField(_("chờ hoàn trả (đồng)"), default=0,
+                                                db_default=0)
     paid_online = models.BooleanField(_("thanh toán trực tuyến"), default=False)
     has_digitized_components = models.BooleanField(_("có thành phần số hóa"), default=False)
     reused_papers = models.BooleanField(_("tái sử dụng dữ liệu số hóa"), default=False)
@@ -215,10 +216,11 @@ class Payment(models.Model):
     amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))
     method = models.PositiveSmallIntegerField(_("hình thức"), choices=Method.choices)
     reference = models.CharField(_("mã giao dịch"), max_length=100, blank=True)
+    # Database defaults too: the bulk seeder writes payments without these columns.
     gateway_reference = models.CharField(_("mã giao dịch của cổng thanh toán"), max_length=100,
-                                         blank=True)
+                                         blank=True, default="", db_default="")
     refund = models.CharField(_("hoàn trả"), max_length=20, choices=Refund.choices,
-                              blank=True)
+                              blank=True, default="", db_default="")
     paid_at = models.DateTimeField()
 
     class Meta:
