@@ -228,3 +228,12 @@ def test_a_citizen_reading_their_own_dossier_is_not_recorded(province, make_doss
     assert citizen.get(f"/api/v1/dossiers/{d.code}/").status_code == 200
     assert citizen.get("/api/v1/dossiers/").status_code == 200
     assert not AuditEntry.objects.exists()
+
+
+def test_the_sealer_signs_nothing_over_a_cut_chain(sealed_chain, seal, capsys):
+    sealed_chain()
+    run_sql("DELETE FROM core_auditentry WHERE seq >= 5")
+    audit.record("test.after_the_cut")
+    seal()  # links the new row as #5, but #6 was signed: no checkpoint blesses the cut
+    assert list(AuditCheckpoint.objects.values_list("seq", flat=True)) == [6]
+    assert "#6:" in verify_fails(capsys)
