@@ -47,11 +47,9 @@ def _headers(session: str) -> dict:
             "Accept": "application/json"}
 
 
-def _applicant() -> dict:
-    # A syntactically valid 12-digit personal id: province code 025 (Phú Thọ), century/sex 0.
-    return {"kind": "citizen", "name": random.choice(["Nguyễn Văn An", "Trần Thị Bình",
-                                                      "Lê Hoàng Cường", "Phạm Thu Dung"]),
-            "id_number": f"0250{random.randint(0, 99_999_999):08d}",
+def _applicant(who: dict) -> dict:
+    """The signed-in citizen themself (a citizen files for no one else)."""
+    return {"kind": "citizen", "name": who["name"], "id_number": who["personal_id"],
             "phone": f"09{random.randint(0, 99_999_999):08d}",
             "email": "", "address": "Phường Tiên Cát, Việt Trì"}
 
@@ -71,13 +69,17 @@ class Submission(_Base):
     """Online submission by an applicant, with component metadata and an Idempotency-Key."""
 
     def on_start(self):
-        self.session = random.choice(FIXTURES["applicants"])["session"]
+        self.who = random.choice(FIXTURES["applicants"])
+        self.session = self.who["session"]
 
     @task
     def submit(self):
         target = random.choice(FIXTURES["submittable"])
         body = {"procedure": target["procedure"], "agency": target["agency"],
-                "applicant": _applicant(), "components": target["components"]}
+                "applicant": _applicant(self.who),
+                # Every paper from the applicant's own e-data store.
+                "components": [{**c, "reused_from": self.who["paper"]}
+                               for c in target["components"]]}
         headers = {**_headers(self.session), "Idempotency-Key": uuid.uuid4().hex}
         with self.client.post(API, json=body, headers=headers, name="submit",
                               catch_response=True) as resp:

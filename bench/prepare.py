@@ -40,16 +40,50 @@ def session_for(user) -> str:
     return store.session_key
 
 
+NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Hoàng Cường", "Phạm Thu Dung"]
+
+
 def applicants() -> list[dict]:
+    """Citizens with a personal id (a citizen files only as themself) and one stored paper
+    each, which their submissions reuse (a reference must be the applicant's own)."""
     User = get_user_model()
     out = []
     for i in range(APPLICANTS):
         user, created = User.objects.get_or_create(username=f"bench.congdan.{i:04d}")
-        if created:
+        if created or not user.personal_id:
             user.set_unusable_password()
+            user.personal_id = f"025099{i:06d}"  # Phú Thọ, a valid 12-digit personal id
+            user.full_name = NAMES[i % len(NAMES)]
             user.save()
-        out.append({"username": user.username, "session": session_for(user)})
+        out.append({"username": user.username, "session": session_for(user),
+                    "personal_id": user.personal_id, "name": user.full_name,
+                    "paper": _stored_paper(user)})
     return out
+
+
+def _stored_paper(user) -> str:
+    """The reference of a paper in the citizen's e-data store, made once at the desk."""
+    from django.core.files.base import ContentFile
+
+    from tinhso.catalog.services import SYSTEM
+    from tinhso.dossiers import lifecycle, reuse
+    from tinhso.dossiers.inputs import ApplicantInput, ComponentInput
+    from tinhso.dossiers.models import ApplicantKind, Channel
+
+    paper = reuse.papers_of(user.personal_id).order_by("pk").first()
+    if paper is None:
+        version = next(v for v in _versions() if v.agencies.filter(is_active=True).exists())
+        dossier = lifecycle.submit(
+            SYSTEM, procedure=version.procedure_id,
+            agency=version.agencies.filter(is_active=True).first(),
+            applicant=ApplicantInput(ApplicantKind.CITIZEN, user.full_name, user.personal_id),
+            channel=Channel.DESK, components=[
+                ComponentInput("Căn cước", file=ContentFile(b"%PDF-1.4 bench",
+                                                            name="can-cuoc.pdf")),
+                *(ComponentInput(c.name, c.pk) for c in version.components.all()
+                  if c.is_required)])  # in hand at the desk
+        paper = dossier.components.exclude(file="").get()
+    return f"{reuse.PAPER_PREFIX}{paper.pk}"
 
 
 def _name_fragment(name: str) -> str:
@@ -59,17 +93,22 @@ def _name_fragment(name: str) -> str:
     return words[-1] if len(words[-1]) >= 3 or len(words) < 2 else " ".join(words[-2:])
 
 
+def _versions() -> list:
+    """Current versions that applicants may file online."""
+    return [p.current_version for p in Procedure.objects.select_related("current_version")
+            .prefetch_related("current_version__agencies", "current_version__components")
+            if p.current_version
+            and p.current_version.status == ProcedureVersion.Status.PUBLISHED
+            and p.current_version.online_level != OnlineLevel.NONE]
+
+
 def submittables() -> list[dict]:
     """(procedure, agency, components) that an applicant may file online, as API payload."""
     out = []
-    versions = [p.current_version for p in Procedure.objects.select_related("current_version")
-                .prefetch_related("current_version__agencies", "current_version__components")
-                if p.current_version
-                and p.current_version.status == ProcedureVersion.Status.PUBLISHED
-                and p.current_version.online_level != OnlineLevel.NONE]
-    for version in versions:
-        components = [{"component_id": c.pk, "name": c.name, "is_digitized": True,
-                       "reused_from": f"KDL-{c.pk:06d}"} for c in version.components.all()]
+    for version in _versions():
+        # Each paper comes from the applicant's own store (locustfile adds the reference).
+        components = [{"component_id": c.pk, "name": c.name, "is_digitized": True}
+                      for c in version.components.all()]
         for agency in version.agencies.all():
             if agency.is_active:
                 out.append({"procedure": version.procedure.code, "agency": agency.code,

@@ -37,12 +37,13 @@ def requests(fx: dict):
     rnd = random.Random(7)  # noqa: S311 (a repeatable pick, not a secret)
     official = max(fx["officials"], key=lambda o: o["dossiers"])
     official = {**official, "session": _session(official["username"])}
-    applicant = _session(fx["applicants"][0]["username"])
+    who = fx["applicants"][0]
+    applicant = _session(who["username"])
     target = rnd.choice(fx["submittable"])
     body = {"procedure": target["procedure"], "agency": target["agency"],
-            "applicant": {"kind": "citizen", "name": "Nguyễn Văn An",
-                          "id_number": "025095001234", "phone": "0912345678"},
-            "components": target["components"]}
+            "applicant": {"kind": "citizen", "name": who["name"],
+                          "id_number": who["personal_id"], "phone": "0912345678"},
+            "components": [{**c, "reused_from": who["paper"]} for c in target["components"]]}
     yield ("submit", applicant, "post", API, body)
     yield ("lookup by code", official["session"], "get", f"{API}{official['codes'][0]}/", None)
     for bucket in ("due_soon", "overdue"):
