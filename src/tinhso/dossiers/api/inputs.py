@@ -88,7 +88,10 @@ class SubmitIn(serializers.Serializer):
     # With its current version: submittable_version then reads nothing more.
     procedure = _by_code(Procedure.objects.select_related("current_version"), _("thủ tục"))
     agency = _by_code(Agency.objects.filter(is_active=True), _("cơ quan"))
-    applicant = ApplicantIn(help_text=_("Chủ hồ sơ."))
+    applicant = ApplicantIn(help_text=_(
+        "Chủ hồ sơ. Công dân nộp trực tuyến cho chính mình: số định danh phải là của tài khoản "
+        "đã đăng nhập (khác thì 403), họ tên lấy theo tài khoản. Giấy tờ tái sử dụng "
+        "(reused_from) phải là giấy tờ, kết quả của chính chủ hồ sơ trong kho dữ liệu."))
     components = ComponentIn(many=True, required=False, default=list,
                              help_text=_("Giấy tờ nộp kèm."))
     is_full_online = serializers.BooleanField(
