@@ -12,9 +12,13 @@ from tinhso.dossiers import api_urls as dossiers_api
 from tinhso.metrics import api_urls as metrics_api
 
 admin.site.site_header = admin.site.site_title = "Quản trị Tỉnh số"
-# Bodies too big, unreadable or suspicious: JSON on the API, plain words on the pages.
-handler400 = "tinhso.core.bad_request.bad_request"
 admin.site.index_title = "Quản trị hệ thống"
+
+# Requests refused before a view (too big, unreadable, no route, a crash): JSON on the API,
+# plain words on the pages.
+handler400 = "tinhso.core.bad_request.bad_request"
+handler404 = "tinhso.core.bad_request.not_found"
+handler500 = "tinhso.core.bad_request.server_error"
 
 # One router gathers every app's routes so that /api/v1/ lists them all.
 api_router = DefaultRouter()

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import django_filters
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -221,7 +226,9 @@ class ProcedureViewSet(DomainNotFound, mixins.ListModelMixin, mixins.RetrieveMod
 
     @extend_schema(summary="Tạo phiên bản mới (quản trị)", description=(
         "Sao chép phiên bản đang áp dụng cùng mọi thành phần, phí, kết quả và quy trình "
-        "thành một bản nháp để sửa."), request=None, responses={201: ProcedureVersionSerializer})
+        "thành một bản nháp để sửa."), request=None, responses={
+            201: ProcedureVersionSerializer,
+            409: OpenApiResponse(description="Thủ tục đã có một bản nháp đang sửa.")})
     @action(detail=True, methods=["post"], url_path="new-version")
     def new_version(self, request, code=None):
         services.ensure_can_manage(request.user)
@@ -243,7 +250,9 @@ class VersionViewSet(DomainNotFound, mixins.RetrieveModelMixin, viewsets.Generic
     @extend_schema(summary="Công bố phiên bản (quản trị)", description=(
         "Kiểm tra điều kiện (thời hạn > 0, có cơ quan thực hiện, có kết quả, tổng tỷ lệ các "
         "bước mỗi quy trình bằng 100%), công bố, cho phiên bản cũ hết hiệu lực."),
-        request=None, responses={200: ProcedureVersionSerializer})
+        request=None, responses={
+            200: ProcedureVersionSerializer,
+            409: OpenApiResponse(description="Phiên bản không còn là bản nháp (đã công bố).")})
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         services.ensure_can_manage(request.user)

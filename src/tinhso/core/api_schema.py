@@ -45,6 +45,9 @@ def add_error_responses(result, generator, request, public):
                 continue
             applies = _situations(method, operation)
             responses = operation.setdefault("responses", {})
+            for status, response in responses.items():  # a view's own error, declared bare
+                if status[0] in "45" and "content" not in response:
+                    response["content"] = {"application/json": {"schema": ref}}
             for status, (situation, description) in STANDARD_ERRORS.items():
                 if situation in applies and status not in responses:
                     responses[status] = {"description": description,

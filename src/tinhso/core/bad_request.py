@@ -16,6 +16,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 
 API_PREFIX = "/api/"
 
@@ -56,3 +57,20 @@ def _form_page(request) -> str | None:
                                                 require_https=request.is_secure()):
         return back
     return None
+
+
+def not_found(request, exception=None):
+    """A path no route matches (urls.handler404): the API's JSON under /api/."""
+    if request.path_info.startswith(API_PREFIX):
+        return JsonResponse({"code": "not_found", "message": str(_("Không tìm thấy."))},
+                            status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """urls.handler500: the API's JSON under /api/, so a client can always parse the answer."""
+    if request.path_info.startswith(API_PREFIX):
+        return JsonResponse({"code": "server_error", "message": str(_(
+            "Hệ thống gặp lỗi khi xử lý yêu cầu; lỗi đã được ghi lại. Vui lòng thử lại sau."))},
+            status=500)
+    return defaults.server_error(request)

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, viewsets
@@ -203,10 +204,18 @@ class NotBuilt(APIException):
                                   "thử lại sau ít phút.")
 
 
+class _ObjectsSchema(AutoSchema):
+    """Every answer of the index is one object: its root ("list" to the router) is not a list."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
 class MetricsViewSet(viewsets.ViewSet):
     """Bộ chỉ số phục vụ người dân, doanh nghiệp (QĐ 766/QĐ-TTg), tính theo thời gian thực."""
 
     permission_classes = [AllowAny]
+    schema = _ObjectsSchema()
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

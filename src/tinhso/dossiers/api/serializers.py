@@ -235,6 +235,9 @@ class DossierDetailSerializer(DossierListSerializer):
     supplement_requests = SupplementRequestOutSerializer(many=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField(
         help_text="Các thao tác người dùng hiện tại được thực hiện với hồ sơ lúc này.")
+    # Not EmailField: an applicant without e-mail has "", which is no e-mail address.
+    applicant_email = serializers.CharField(read_only=True,
+                                            help_text="Thư điện tử; trống nếu không khai.")
 
     class Meta(DossierListSerializer.Meta):
         fields = [
