@@ -60,6 +60,10 @@ export DJANGO_SETTINGS_MODULE=tinhso.settings TINHSO_PRODUCTION=1 TINHSO_DEBUG=0
 export TINHSO_SECRET_KEY=${TINHSO_SECRET_KEY:-bench-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}
 export TINHSO_AUDIT_KEY=${TINHSO_AUDIT_KEY:-bench-audit-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}
 export TINHSO_EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend
+# Production mode wants the citizens' identity provider named (never called here); locust
+# talks plain HTTP to gunicorn, as the TLS proxy in front of it would: no redirect to HTTPS.
+export TINHSO_OIDC_ISSUER=${TINHSO_OIDC_ISSUER:-http://127.0.0.1:9/idp}
+export TINHSO_SSL_REDIRECT=0
 export TINHSO_LOG_JSON=0
 "$BIN/tinhso" migrate -v0   # indexes added since the template was seeded
 psql "$PG/$RUN_DB" -qc "ANALYZE"
