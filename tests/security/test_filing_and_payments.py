@@ -290,3 +290,16 @@ def test_concurrent_callbacks_for_the_same_order_settle_once(province, make_doss
         assert sorted(answers) == ["00", "02"] and Payment.objects.count() == 1
     else:  # two payments of one order: one settles, the other waits for its refund
         assert answers == ["00", "00"] and dossier.refund_due == 70_000
+
+
+@pytest.mark.django_db
+def test_money_kept_for_a_refund_is_in_the_audit_chain(province, make_dossier):
+    from tinhso.core.models import AuditEntry
+    from tinhso.dossiers import payments
+
+    dossier = make_dossier(Status.SUBMITTED)
+    order = payments.open_order(dossier, new_reference=lambda: f"{dossier.code}.z9")
+    payments.confirm(reference=order.reference, amount=1_000, succeeded=True,
+                     gateway_reference="G-1", method=Payment.Method.PROVINCE_GATEWAY)
+    entry = AuditEntry.objects.get(action="dossier.payment_refund_due")
+    assert entry.data["amount"] == 1_000 and entry.data["refund"] == "other_amount"

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.catalog.services import SYSTEM
+from tinhso.core import audit
 from tinhso.core.errors import Conflict, DomainError, NotFound
 
 from . import lifecycle
@@ -111,6 +112,10 @@ def confirm(*, reference: str, amount: int, succeeded: bool, gateway_reference: 
             return Outcome.SEEN, d
         Dossier.objects.filter(pk=d.pk).update(refund_due=F("refund_due") + amount)
         d.refund_due += amount
+        # Money held for a refund changes no status, so no lifecycle event: the chain has it.
+        audit.record("dossier.payment_refund_due", target=("dossiers.dossier", d.pk),
+                     data={"code": d.code, "amount": amount, "reference": reference,
+                           "gateway_reference": gateway_reference, "refund": str(reason)})
     return Outcome.REFUND, d
 
 
