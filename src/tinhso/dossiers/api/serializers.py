@@ -187,6 +187,8 @@ class ResultOutSerializer(ShownModelSerializer):
 
 class PaymentOutSerializer(ShownModelSerializer):
     method_label = serializers.CharField(source="get_method_display", read_only=True)
+    refund = serializers.ChoiceField(Payment.Refund.choices, allow_blank=True, read_only=True,
+                                     help_text="Mã lý do cần hoàn trả; rỗng nếu không cần.")
     refund_label = serializers.CharField(
         source="get_refund_display", read_only=True,
         help_text="Lý do cần hoàn trả (khoản tiền không được tính vào số đã nộp); rỗng nếu "
