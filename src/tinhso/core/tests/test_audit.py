@@ -460,10 +460,15 @@ def test_concurrent_appends_keep_one_unbroken_chain():
 def test_a_read_is_recorded_in_its_own_transaction_without_waiting_for_the_disk():
     if connection.vendor != "postgresql":
         pytest.skip("cần PostgreSQL")
-    entry = audit.record_read("test.read", target=("core.thing", 1))
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.9")
+    request.user = User.objects.create_user("doc_ho_so", password=PASSWORD)
+    audit.record_read("test.read", target=("core.thing", 1), data={"q": "Hà"}, request=request)
     with connection.cursor() as cursor:  # the setting was local to the entry's transaction
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone()[0] == "on"
-    assert AuditEntry.objects.get(pk=entry.pk).action == "test.read"
+    entry = AuditEntry.objects.get(action="test.read")
+    assert (entry.actor_name, entry.ip_address, entry.data) == ("doc_ho_so", "10.0.0.9",
+                                                                {"q": "Hà"})
+    assert (entry.target_type, entry.target_id, entry.seq) == ("core.thing", "1", None)
     audit.seal()
     assert audit.verify() == []
