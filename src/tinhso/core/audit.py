@@ -3,10 +3,11 @@
 Writing and linking are two steps, so that the requests that write entries never wait for one
 another:
 
-- `record` inserts one row and nothing else: no lock, no read of the chain's head. A dossier
-  action records inside its own transaction (rolled back with it); a read by an official
-  records in autocommit, one INSERT at the end of the view. The web processes never need the
-  chain's key or the signing key.
+- `record` inserts one row and nothing else: no lock, no read of the chain's head (on
+  PostgreSQL one prepared statement). A dossier action records inside its own transaction
+  (rolled back with it). `record_read`, for an official's read, is the same INSERT run on its
+  own, committed without waiting for a disk flush. The web processes never need the chain's
+  key or the signing key.
 - `seal` (run every few seconds by `tinhso seal_audit --every N`, beside the worker) takes the
   rows not yet in the chain in id order, gives each the next seq, links it to the previous
   one with HMAC-SHA256 under TINHSO_AUDIT_KEY (a key not in the database), and writes a
