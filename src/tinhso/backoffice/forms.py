@@ -12,6 +12,7 @@ from tinhso.dossiers.identifiers import validate_applicant
 from tinhso.dossiers.inputs import ApplicantInput, ComponentInput, ResultInput
 from tinhso.dossiers.models import ApplicantKind, Payment, Status
 from tinhso.dossiers.selectors import BUCKETS
+from tinhso.dossiers.transitions import AMOUNT_MAX
 from tinhso.dossiers.uploads import ACCEPT, validate_paper
 
 REQUIRED = {"required": _("Trường này là bắt buộc.")}
@@ -235,9 +236,10 @@ class TransferForm(NoteForm):
 
 
 def _amount_field():
-    return forms.IntegerField(label=_("Số tiền (đồng)"), min_value=1,
-                              error_messages={**REQUIRED,
-                                              "min_value": _("Số tiền phải lớn hơn 0."),
+    out_of_range = _("Số tiền phải lớn hơn 0 và không quá 1.000 tỷ đồng.")
+    return forms.IntegerField(label=_("Số tiền (đồng)"), min_value=1, max_value=AMOUNT_MAX,
+                              error_messages={**REQUIRED, "min_value": out_of_range,
+                                              "max_value": out_of_range,
                                               "invalid": _("Nhập số tiền bằng chữ số.")})
 
 

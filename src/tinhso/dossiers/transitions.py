@@ -173,13 +173,11 @@ def apply(dossier: Dossier, action: str, at: datetime, cal: WorkCalendar, *,
         dossier.paused_since = None
         change.data["paused_seconds"] = int(paused.total_seconds())
     elif action == Action.REQUEST_PAYMENT:
-        if amount <= 0:
-            raise DomainError(_("Số tiền phải lớn hơn 0."), code="invalid_amount")
+        _check_amount(amount)
         dossier.fees_owed += amount
         change.data["amount"] = amount
     elif action == Action.RECORD_PAYMENT:
-        if amount <= 0:
-            raise DomainError(_("Số tiền phải lớn hơn 0."), code="invalid_amount")
+        _check_amount(amount)
         dossier.fees_paid += amount
         dossier.fees_owed = max(dossier.fees_owed, dossier.fees_paid)
         dossier.paid_online = dossier.paid_online or online
@@ -227,3 +225,14 @@ def _next_step(dossier: Dossier, steps: list[Step] | None) -> Step:
     if index >= len(steps):
         raise TransitionNotAllowed(_("Hồ sơ đã ở bước cuối, hãy hoàn thành xử lý."))
     return steps[index]
+
+
+# A fee or a payment above a thousand billion đồng is a typing error, and sums of amounts
+# must stay within the database's 64-bit integers.
+AMOUNT_MAX = 10**12
+
+
+def _check_amount(amount: int) -> None:
+    if not 0 < amount <= AMOUNT_MAX:
+        raise DomainError(_("Số tiền phải lớn hơn 0 và không quá 1.000 tỷ đồng."),
+                          code="invalid_amount")

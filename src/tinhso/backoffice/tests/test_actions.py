@@ -173,7 +173,7 @@ def test_request_payment_needs_a_positive_amount(login, province, make_dossier):
     dossier = make_dossier(Status.PROCESSING)
     response = post(login(province.specialist), dossier, "request_payment", amount="0")
     assert response.status_code == 400
-    assert "Số tiền phải lớn hơn 0." in response.content.decode()
+    assert "Số tiền phải lớn hơn 0 và không quá 1.000 tỷ đồng." in response.content.decode()
 
 
 def test_a_wrong_file_type_is_refused(login, province, make_dossier):

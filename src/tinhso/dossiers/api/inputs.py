@@ -21,6 +21,7 @@ from ..texts import (
     RESULT_NAME_MAX,
     RESULT_NUMBER_MAX,
 )
+from ..transitions import AMOUNT_MAX
 
 REQUIRED = {"required": _("Trường này là bắt buộc."), "blank": _("Không được để trống."),
             "null": _("Không được để trống.")}
@@ -155,16 +156,18 @@ class SupplementIn(ActionIn):
         return {"components": _components(self.validated_data["components"])}
 
 
+def _amount():
+    message = _("Số tiền phải lớn hơn 0 và không quá 1.000 tỷ đồng.")
+    return serializers.IntegerField(min_value=1, max_value=AMOUNT_MAX, error_messages={
+        **REQUIRED, "min_value": message, "max_value": message}, help_text=_("Số tiền (đồng)."))
+
+
 class RequestPaymentIn(NoteIn):
-    amount = serializers.IntegerField(min_value=1, error_messages={
-        **REQUIRED, "min_value": _("Số tiền phải lớn hơn 0.")},
-        help_text=_("Số tiền (đồng)."))
+    amount = _amount()
 
 
 class RecordPaymentIn(ActionIn):
-    amount = serializers.IntegerField(min_value=1, error_messages={
-        **REQUIRED, "min_value": _("Số tiền phải lớn hơn 0.")},
-        help_text=_("Số tiền (đồng)."))
+    amount = _amount()
     method = serializers.ChoiceField(Payment.Method.choices, error_messages=REQUIRED,
                                      help_text=_("Hình thức thanh toán."))
     reference = _text(PAYMENT_REFERENCE_MAX, required=False, help_text=_("Mã giao dịch."))
