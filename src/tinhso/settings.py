@@ -45,6 +45,16 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _derived_secret(name: str) -> str:
+    """A stable secret for the demo's own parts, derived from SECRET_KEY (never shipped)."""
+    import hashlib
+    import hmac
+
+    return hmac.new(SECRET_KEY.encode(), name.encode(), hashlib.sha256).hexdigest()
+
+
 ALLOWED_HOSTS = env_list("TINHSO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("TINHSO_CSRF_TRUSTED_ORIGINS")
 
@@ -248,16 +258,8 @@ TINHSO_METRICS_TOKEN = os.environ.get("TINHSO_METRICS_TOKEN", "")
 # verify_audit refuse to run, while the web processes, which never link, do not need it).
 # Checkpoints are signed with an Ed25519 key (TINHSO_AUDIT_SIGNING_KEY, PEM; else a file
 # generated under var/) and appended to an anchor file outside the database.
-def _audit_key() -> str | None:
-    import hmac
-
-    key = os.environ.get("TINHSO_AUDIT_KEY")
-    if key or PRODUCTION:
-        return key or None
-    return hmac.new(SECRET_KEY.encode(), b"audit-chain", "sha256").hexdigest()
-
-
-TINHSO_AUDIT_KEY = _audit_key()
+TINHSO_AUDIT_KEY = os.environ.get("TINHSO_AUDIT_KEY") or (
+    None if PRODUCTION else _derived_secret("audit-chain"))
 TINHSO_AUDIT_SIGNING_KEY = os.environ.get("TINHSO_AUDIT_SIGNING_KEY", "")
 TINHSO_AUDIT_SIGNING_KEY_FILE = VAR_DIR / "audit_ed25519.pem"
 TINHSO_AUDIT_ANCHOR_PATH = Path(os.environ.get("TINHSO_AUDIT_ANCHOR_PATH",
@@ -345,14 +347,6 @@ TINHSO_UPLOAD_MAX_MB = float(os.environ.get("TINHSO_UPLOAD_MAX_MB", "10"))
 # Public lookups by dossier or petition code: attempts per client address per window.
 TINHSO_LOOKUP_LIMIT = int(os.environ.get("TINHSO_LOOKUP_LIMIT", "10"))
 TINHSO_LOOKUP_WINDOW_SECONDS = int(os.environ.get("TINHSO_LOOKUP_WINDOW_SECONDS", "900"))
-
-
-def _derived_secret(name: str) -> str:
-    """A stable secret for the demo's own parts, derived from SECRET_KEY (never shipped)."""
-    import hashlib
-    import hmac
-
-    return hmac.new(SECRET_KEY.encode(), name.encode(), hashlib.sha256).hexdigest()
 
 
 def _oidc_private_key() -> str:

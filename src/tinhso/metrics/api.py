@@ -39,11 +39,6 @@ MONTHS = OpenApiParameter("months", OpenApiTypes.INT, required=False,
                           description="Số tháng (1–36, mặc định 12) kết thúc ở tháng của kỳ.")
 
 
-class ErrorSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="Mã lỗi.")
-    message = serializers.CharField(help_text="Thông báo lỗi bằng tiếng Việt.")
-
-
 class RatioSerializer(serializers.Serializer):
     numerator = serializers.IntegerField(help_text="Tử số.")
     denominator = serializers.IntegerField(help_text="Mẫu số.")
@@ -190,9 +185,9 @@ class DrilldownPagination(Pagination):
     max_page_size = 500
 
 
-ERRORS = {400: OpenApiResponse(ErrorSerializer, description="Tham số không hợp lệ."),
-          404: OpenApiResponse(ErrorSerializer, description="Không tìm thấy cơ quan."),
-          503: OpenApiResponse(ErrorSerializer, description="Chỉ số đang được tính lần đầu.")}
+ERRORS = {400: OpenApiResponse(description="Tham số không hợp lệ."),
+          404: OpenApiResponse(description="Không tìm thấy cơ quan."),
+          503: OpenApiResponse(description="Chỉ số đang được tính lần đầu.")}
 
 
 class NotBuilt(APIException):

@@ -20,12 +20,6 @@ from ..selectors import CLOCK_RUNNING
 from ..transitions import Action
 
 
-class DossierErrorSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="Mã lỗi máy đọc, ví dụ transition_not_allowed.")
-    message = serializers.CharField(help_text="Thông báo lỗi bằng tiếng Việt.")
-    details = serializers.JSONField(required=False, help_text="Lỗi theo từng trường dữ liệu.")
-
-
 class RefSerializer(serializers.Serializer):
     """An agency or a procedure named by its code."""
 

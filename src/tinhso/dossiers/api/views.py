@@ -16,15 +16,14 @@ from .. import access_log, lifecycle, selectors
 from ..models import Channel, Dossier
 from . import inputs
 from .paging import DossierPagination
-from .serializers import DossierDetailSerializer, DossierErrorSerializer, DossierListSerializer
+from .serializers import DossierDetailSerializer, DossierListSerializer
 
-_Err = DossierErrorSerializer
 ERRORS = {
-    400: OpenApiResponse(_Err, description="Dữ liệu gửi lên không hợp lệ."),
-    403: OpenApiResponse(_Err, description="Không có quyền thực hiện."),
-    404: OpenApiResponse(_Err, description="Không tìm thấy hồ sơ trong phạm vi được xem."),
-    409: OpenApiResponse(_Err, description="Trạng thái hồ sơ không cho phép thao tác này, hoặc "
-                                           "hồ sơ đã bị người khác thay đổi (phiên bản cũ)."),
+    400: OpenApiResponse(description="Dữ liệu gửi lên không hợp lệ."),
+    403: OpenApiResponse(description="Không có quyền thực hiện."),
+    404: OpenApiResponse(description="Không tìm thấy hồ sơ trong phạm vi được xem."),
+    409: OpenApiResponse(description="Trạng thái hồ sơ không cho phép thao tác này, hoặc "
+                                     "hồ sơ đã bị người khác thay đổi (phiên bản cũ)."),
 }
 IF_MATCH = OpenApiParameter(
     "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
