@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import CharField, F, Value
 from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Coalesce
@@ -70,6 +71,25 @@ def resolve(id_number: str, references: Iterable[str]) -> dict[str, StoredPaper]
             wanted[parsed[0]].add(parsed[1])
     if not id_number or not (wanted[PAPER_PREFIX] or wanted[RESULT_PREFIX]):
         return {}
+    if connection.vendor == "postgresql":
+        # Written out, so PostgreSQL prepares it: built by the ORM (annotations, a union) the
+        # statement took about 1 ms of CPU to compile on every submission that reuses a paper.
+        with connection.cursor() as cursor:
+            cursor.execute(_RESOLVE, [list(wanted[PAPER_PREFIX]), id_number,
+                                      list(wanted[RESULT_PREFIX]), id_number])
+            found = cursor.fetchall()
+    else:
+        found = _resolve_orm(id_number, wanted)
+    field = DossierComponent._meta.get_field("file")
+    out = {}
+    for source, pk, name, file, code, at, kind in found:
+        reference = f"{source}{pk}"
+        out[reference] = StoredPaper(reference, name, kind or fold(name), code, at,
+                                     FieldFile(None, field, file))
+    return out
+
+
+def _resolve_orm(id_number: str, wanted: dict[str, set[int]]):
     text = CharField()
     queries = []
     if wanted[PAPER_PREFIX]:
@@ -80,11 +100,17 @@ def resolve(id_number: str, references: Iterable[str]) -> dict[str, StoredPaper]
         queries.append(results_of(id_number).filter(pk__in=wanted[RESULT_PREFIX]).annotate(
             source=Value(RESULT_PREFIX, text), at=F("issued_at"), kind=Value("", text)))
     rows = [q.order_by().values_list(*_COLUMNS) for q in queries]
-    found = rows[0].union(rows[1], all=True) if len(rows) == 2 else rows[0]
-    field = DossierComponent._meta.get_field("file")
-    out = {}
-    for source, pk, name, file, code, at, kind in found:
-        reference = f"{source}{pk}"
-        out[reference] = StoredPaper(reference, name, kind or fold(name), code, at,
-                                     FieldFile(None, field, file))
-    return out
+    return rows[0].union(rows[1], all=True) if len(rows) == 2 else rows[0]
+
+
+# The same rows as _resolve_orm: papers (not themselves reuses, with a file) and electronic
+# results with a file, of dossiers of this applicant, by id. 'GT-' and 'KQ-' are the prefixes.
+_RESOLVE = """SELECT 'GT-', c.id, c.name, c.file, d.code, c.added_at,
+       COALESCE(k.reusable_kind, '')
+FROM dossiers_dossiercomponent c JOIN dossiers_dossier d ON d.id = c.dossier_id
+LEFT JOIN catalog_component k ON k.id = c.component_id
+WHERE c.id = ANY(%s) AND d.applicant_id_number = %s AND c.reused_from = '' AND c.file <> ''
+UNION ALL
+SELECT 'KQ-', r.id, r.name, r.file, d.code, r.issued_at, ''
+FROM dossiers_result r JOIN dossiers_dossier d ON d.id = r.dossier_id
+WHERE r.id = ANY(%s) AND d.applicant_id_number = %s AND r.is_electronic AND r.file <> ''"""
