@@ -24,8 +24,12 @@ ISSUER = "https://vneid.example.gov.vn/oidc"
 
 
 def _run(args, tmp_path, **env):
-    """A fresh interpreter with only the given TINHSO_* variables (and a throwaway var/)."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("TINHSO_", "DATABASE_URL"))}
+    """A fresh interpreter with only the given TINHSO_* variables (and a throwaway var/).
+
+    DJANGO_ALLOW_ASYNC_UNSAFE is the browser journeys' setting for the test process (set when
+    e2e/ is collected); a production server never has it, and `check --deploy` says so."""
+    base = {k: v for k, v in os.environ.items()
+            if not k.startswith(("TINHSO_", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"))}
     base.update({"DJANGO_SETTINGS_MODULE": "tinhso.settings", "TINHSO_VAR_DIR": str(tmp_path)})
     base.update(env)
     return subprocess.run([sys.executable, *args], env=base, capture_output=True, text=True,
