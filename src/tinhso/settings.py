@@ -182,13 +182,19 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
+
+
+def _networks(name: str) -> list[str]:
+    """Addresses or networks listed in a variable; a wrong one stops start-up, named."""
+    try:
+        return [str(ipaddress.ip_network(item, strict=False)) for item in env_list(name)]
+    except ValueError as exc:
+        raise RuntimeError(f"{name}: {exc}") from None
+
+
 # Behind a reverse proxy REMOTE_ADDR is the proxy: lock-outs, the audit log and the public
 # lookup throttle key on the client address that core.clientip derives from these proxies.
-try:
-    TINHSO_TRUSTED_PROXIES = [str(ipaddress.ip_network(item, strict=False))
-                              for item in env_list("TINHSO_TRUSTED_PROXIES")]
-except ValueError as exc:
-    raise RuntimeError(f"TINHSO_TRUSTED_PROXIES: {exc}") from None
+TINHSO_TRUSTED_PROXIES = _networks("TINHSO_TRUSTED_PROXIES")
 AXES_CLIENT_IP_CALLABLE = "tinhso.core.clientip.client_ip"
 # Roles that must confirm a TOTP code when this is on (see core.roles).
 TINHSO_REQUIRE_OTP_FOR_PRIVILEGED = env_bool("TINHSO_REQUIRE_OTP", PRODUCTION)

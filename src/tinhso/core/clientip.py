@@ -47,7 +47,7 @@ def client_ip(request) -> str | None:
     address = _parse(meta.get("REMOTE_ADDR") or "")
     if address is None:
         return None
-    trusted = _networks(tuple(getattr(settings, "TINHSO_TRUSTED_PROXIES", ()) or ()))
+    trusted = _networks(tuple(settings.TINHSO_TRUSTED_PROXIES))
     if trusted:
         hops = [h for h in (meta.get("HTTP_X_FORWARDED_FOR") or "").split(",") if h.strip()]
         while hops and any(address in net for net in trusted):

@@ -41,8 +41,21 @@ class FeeOrderInline(ReadOnlyInline):
     fields = ["reference", "amount", "state", "created_at", "closed_at"]
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Seen, never written here: dossiers and payments change through their services."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Dossier)
-class DossierAdmin(admin.ModelAdmin):
+class DossierAdmin(ReadOnlyAdmin):
     list_display = ["code", "procedure", "agency", "applicant_name", "status", "submitted_at",
                     "due_at"]
     list_filter = ["status", "channel"]
@@ -52,18 +65,9 @@ class DossierAdmin(admin.ModelAdmin):
     show_full_result_count = False  # no COUNT(*) over millions of rows on every page
     inlines = [ComponentInline, EventInline, ResultInline, PaymentInline, FeeOrderInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(ReadOnlyAdmin):
     """Payments, read-only; "Hoàn trả" lists those confirmed by a gateway but not owed."""
 
     list_display = ["dossier", "amount", "method", "reference", "gateway_reference", "refund",
@@ -72,12 +76,3 @@ class PaymentAdmin(admin.ModelAdmin):
     search_fields = ["dossier__code", "reference", "gateway_reference"]
     list_select_related = ["dossier"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

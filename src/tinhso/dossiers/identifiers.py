@@ -1,7 +1,9 @@
 """Applicants' identifiers: the 12-digit personal id number and the tax code.
 
-Rules in shared/reference/one-stop.md, "Identifiers". Pure functions; each returns the
-normalised value or raises ValidationFailed with a Vietnamese message.
+A personal id is 12 digits: the province code of birth registration (3), sex and century (1),
+the year of birth (2) and a serial (6). A tax code is 10 digits, the last a check digit, with
+an optional "-NNN" for a branch. Pure functions; each returns the normalised value or raises
+ValidationFailed with a Vietnamese message.
 """
 
 import hmac
