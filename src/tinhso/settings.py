@@ -286,8 +286,8 @@ REST_FRAMEWORK = {
     # Malformed input is a 400: page numbers are checked, nested JSON cannot recurse.
     "DEFAULT_PAGINATION_CLASS": "tinhso.core.api_input.Pagination",
     "DEFAULT_PARSER_CLASSES": ["tinhso.core.api_input.JSONParser",
-                               "rest_framework.parsers.FormParser",
-                               "rest_framework.parsers.MultiPartParser"],
+                               "tinhso.core.api_input.FormParser",
+                               "tinhso.core.api_input.MultiPartParser"],
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "tinhso.core.api_errors.exception_handler",
 }

@@ -76,3 +76,15 @@ def test_the_schema_declares_what_the_api_answers(db):
         "$ref": "#/components/schemas/Index"}  # one object, not a list
     unit = schema["components"]["schemas"]["Unit"]["properties"]
     assert unit["parent"].get("nullable") and unit["successor"].get("nullable")
+
+
+@pytest.mark.parametrize("form", [True, False])
+def test_a_nul_character_in_the_body_is_a_400(province, form):
+    """A NUL in a code answered 500 on PostgreSQL (it cannot compare text holding one)."""
+    client = APIClient()
+    client.force_authenticate(province.officer)
+    body = {"procedure": "1.001\x00234", "agency": "H44.07"}
+    response = (client.post("/api/v1/dossiers/intake/", body) if form
+                else client.post("/api/v1/dossiers/intake/", body, format="json"))
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "parse_error"

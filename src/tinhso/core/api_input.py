@@ -23,6 +23,36 @@ class RequestTooLarge(APIException):
         super().__init__(too_large_message())
 
 
+def _refuse_nul(data):
+    """A NUL character is no text a person types, and PostgreSQL cannot store or compare it
+    (a lookup by a code holding one is a database error): refuse it at the edge."""
+    if isinstance(data, str):
+        if "\x00" in data:
+            raise ParseError(_("Dữ liệu gửi lên chứa ký tự không hợp lệ (NUL)."))
+    elif hasattr(data, "lists"):  # a QueryDict: every value of every key
+        for _key, values in data.lists():
+            _refuse_nul(values)
+    elif isinstance(data, dict):
+        for value in data.values():
+            _refuse_nul(value)
+    elif isinstance(data, list | tuple):
+        for value in data:
+            _refuse_nul(value)
+    return data
+
+
+class FormParser(parsers.FormParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        return _refuse_nul(super().parse(stream, media_type, parser_context))
+
+
+class MultiPartParser(parsers.MultiPartParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        result = super().parse(stream, media_type, parser_context)
+        _refuse_nul(result.data)
+        return result
+
+
 class JSONParser(parsers.JSONParser):
     """DRF's JSON parser, where a body nested past Python's recursion limit (100,000 `[`) is
     unreadable input (ParseError, 400) instead of a RecursionError (500), and a body over
@@ -37,7 +67,7 @@ class JSONParser(parsers.JSONParser):
                 raise RequestTooLarge()
             stream = io.BytesIO(body)
         try:
-            return super().parse(stream, media_type, parser_context)
+            return _refuse_nul(super().parse(stream, media_type, parser_context))
         except RecursionError:
             raise ParseError(_("Dữ liệu JSON lồng nhau quá sâu.")) from None
 
