@@ -344,6 +344,11 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("TINHSO_FROM_EMAIL", "tinhso@localhost")
+# SMS leaves through this sender (dossiers.notifications.SmsSender); the default logs them.
+TINHSO_SMS_BACKEND = os.environ.get("TINHSO_SMS_BACKEND",
+                                    "tinhso.dossiers.notifications.LoggingSmsSender")
+# A notification still unsent after this long is sent again by the worker.
+TINHSO_NOTIFY_STALE_SECONDS = int(os.environ.get("TINHSO_NOTIFY_STALE_SECONDS", "900"))
 
 # --- The citizens' portal: uploads, public lookup throttle, VNeID sign-in, payments.
 # The service index follows the dossiers with a background refresh, at most this often.

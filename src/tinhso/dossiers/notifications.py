@@ -26,7 +26,6 @@ from .transitions import Action
 logger = logging.getLogger(__name__)
 sms_logger = logging.getLogger("tinhso.sms")
 
-DEFAULT_SMS_BACKEND = "tinhso.dossiers.notifications.LoggingSmsSender"
 # Changes the applicant hears about; the others concern only the officials.
 NOTIFIED_ACTIONS = frozenset({
     Action.RECEIVE, Action.REFUSE, Action.REQUEST_SUPPLEMENT, Action.REQUEST_PAYMENT,
@@ -48,7 +47,7 @@ class LoggingSmsSender:
 
 
 def get_sms_sender() -> SmsSender:
-    return import_string(getattr(settings, "TINHSO_SMS_BACKEND", DEFAULT_SMS_BACKEND))()
+    return import_string(settings.TINHSO_SMS_BACKEND)()
 
 
 # --- Composing.

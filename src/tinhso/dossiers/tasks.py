@@ -25,7 +25,7 @@ def _requeue_lost_sends() -> None:
     if _last_sweep and now - _last_sweep[0] < SWEEP_EVERY:
         return
     _last_sweep[:] = [now]
-    stale = timedelta(seconds=getattr(settings, "TINHSO_NOTIFY_STALE_SECONDS", 900))
+    stale = timedelta(seconds=settings.TINHSO_NOTIFY_STALE_SECONDS)
     requeue_notifications(stale_before=timezone.now() - stale)
 
 
