@@ -13,9 +13,11 @@ from tinhso.core.errors import DomainError
 
 from . import services
 from .models import (
+    ChannelTime,
     Component,
     Fee,
     Procedure,
+    ProcedureCase,
     ProcedureVersion,
     ProcessStep,
     ProcessTemplate,
@@ -120,20 +122,45 @@ class FrozenInline:
         return self._editable(request, obj)
 
 
-class ComponentInline(FrozenInline, admin.TabularInline):
+class CaseInline(FrozenInline, admin.TabularInline):
+    model = ProcedureCase
+    fields = ["order", "name"]
+
+
+class OfCase(FrozenInline):
+    """Rows that name a case: the choice is among this version's cases only (save new
+    cases first, then assign them)."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self._version = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "case":
+            kwargs["queryset"] = ProcedureCase.objects.filter(version=self._version)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ComponentInline(OfCase, admin.TabularInline):
     model = Component
-    fields = ["order", "name", "is_required", "originals", "copies", "reusable_kind",
-              "template"]
+    fields = ["order", "case", "name", "is_required", "originals", "copies", "reusable_kind",
+              "template_name", "template", "form"]
 
 
-class FeeInline(FrozenInline, admin.TabularInline):
+class ChannelTimeInline(OfCase, admin.TabularInline):
+    model = ChannelTime
+    fields = ["order", "case", "channel", "processing_time", "time_unit", "note"]
+
+
+class FeeInline(OfCase, admin.TabularInline):
     model = Fee
-    fields = ["order", "kind", "name", "amount", "note"]
+    fields = ["order", "case", "channel", "kind", "name", "basis", "amount", "currency", "unit",
+              "rate", "group", "valid_from", "valid_until", "note"]
 
 
 class ResultTypeInline(FrozenInline, admin.TabularInline):
     model = ResultType
-    fields = ["order", "name", "is_electronic"]
+    fields = ["order", "name", "code", "template_name", "is_electronic"]
 
 
 class ProcessTemplateInline(FrozenInline, admin.TabularInline):
@@ -164,7 +191,8 @@ class ProcedureVersionAdmin(PartsThroughServices, ManagedAdmin):
     fields = ["procedure", "number", "status", "published_at", *services.CONTENT_FIELDS,
               "agencies"]
     filter_horizontal = ["agencies"]
-    inlines = [ComponentInline, FeeInline, ResultTypeInline, ProcessTemplateInline]
+    inlines = [CaseInline, ComponentInline, ChannelTimeInline, FeeInline, ResultTypeInline,
+               ProcessTemplateInline]
     actions = ["publish", "make_new_version"]
 
     def has_add_permission(self, request):

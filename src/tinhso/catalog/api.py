@@ -8,6 +8,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import mixins, serializers, status, viewsets
@@ -18,8 +19,9 @@ from tinhso.core.errors import NotFound
 from tinhso.core.models import Agency
 from tinhso.core.timeunits import TimeUnit
 
-from . import selectors, services
+from . import frozen, selectors, services
 from .models import (
+    ChannelTime,
     Component,
     Fee,
     OnlineLevel,
@@ -46,22 +48,68 @@ class CatalogAgencySerializer(serializers.ModelSerializer):
         fields = ["code", "name", "level"]
 
 
+API_TAG = "Thủ tục hành chính"  # the API docs' section
+CASE_HELP = "Mã trường hợp áp dụng; null: áp dụng cho mọi trường hợp."
+CHANNEL_HELP = "Cách thức: desk (trực tiếp), online (trực tuyến), post (bưu chính); rỗng: mọi cách."
+
+
 class CatalogComponentSerializer(serializers.ModelSerializer):
+    case = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True,
+                                              help_text=CASE_HELP)
+    form = serializers.JSONField(
+        read_only=True, allow_null=True,
+        help_text="Tờ khai điện tử: định nghĩa biểu mẫu (title, source, fields; xem "
+                  "catalog.forms_schema), đã kiểm tra khi nhập; null nếu giấy tờ không có.")
+
     class Meta:
         model = Component
-        fields = ["order", "name", "is_required", "originals", "copies", "reusable_kind"]
+        fields = ["id", "order", "case", "name", "is_required", "originals", "copies",
+                  "template_name", "reusable_kind", "form"]
 
 
 class CatalogFeeSerializer(serializers.ModelSerializer):
+    case = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True,
+                                              help_text=CASE_HELP)
+    channel = serializers.CharField(read_only=True, help_text=CHANNEL_HELP)
+
     class Meta:
         model = Fee
-        fields = ["order", "kind", "name", "amount", "note"]
+        fields = ["id", "order", "case", "channel", "kind", "name", "basis", "amount",
+                  "currency", "unit", "rate", "group", "valid_from", "valid_until", "note"]
+
+
+class ChannelTimeSerializer(serializers.ModelSerializer):
+    case = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True,
+                                              help_text=CASE_HELP)
+    channel = serializers.CharField(read_only=True, help_text=CHANNEL_HELP)
+    processing_time = serializers.DecimalField(
+        max_digits=6, decimal_places=1, read_only=True, allow_null=True,
+        help_text="Thời hạn giải quyết; null: văn bản công bố không quy định.")
+    time_unit = serializers.CharField(read_only=True,
+                                      help_text="Đơn vị thời hạn; rỗng khi không quy định.")
+
+    class Meta:
+        model = ChannelTime
+        fields = ["id", "order", "case", "channel", "processing_time", "time_unit", "note"]
+
+
+class CaseSerializer(serializers.Serializer):
+    """A case (trường hợp) with the rows that apply to it: its own and those of every case."""
+
+    id = serializers.IntegerField(read_only=True)
+    order = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    components = CatalogComponentSerializer(many=True, read_only=True)
+    times = ChannelTimeSerializer(many=True, read_only=True,
+                                  help_text="Thời hạn giải quyết theo cách thức.")
+    fees = CatalogFeeSerializer(many=True, read_only=True,
+                                help_text="Phí, lệ phí theo cách thức.")
 
 
 class CatalogResultTypeSerializer(serializers.ModelSerializer):
     class Meta:
         model = ResultType
-        fields = ["order", "name", "is_electronic"]
+        fields = ["order", "name", "code", "template_name", "is_electronic"]
 
 
 class ProcessStepSerializer(serializers.ModelSerializer):
@@ -83,20 +131,43 @@ class ProcessTemplateSerializer(serializers.ModelSerializer):
 
 
 VERSION_FIELDS = ["id", "number", "status", "published_at", *services.CONTENT_FIELDS]
+PUBLISHED_FACTS = [f for f in (
+    "at_ministry", "at_other", "implementing_body", "competent_authority",
+    "coordinating_bodies", "reception_address", "subjects", "conditions", "related_procedures",
+) if f not in VERSION_FIELDS]
 
 
 class ProcedureVersionSerializer(serializers.ModelSerializer):
     procedure = serializers.SlugRelatedField(slug_field="code", read_only=True)
     agencies = CatalogAgencySerializer(many=True, read_only=True)
-    components = CatalogComponentSerializer(many=True, read_only=True)
-    fees = CatalogFeeSerializer(many=True, read_only=True)
+    components = CatalogComponentSerializer(many=True, read_only=True,
+                                            help_text="Mọi thành phần hồ sơ, mọi trường hợp.")
+    fees = CatalogFeeSerializer(many=True, read_only=True,
+                                help_text="Mọi phí, lệ phí, mọi trường hợp và cách thức.")
+    times = serializers.SerializerMethodField(help_text=(
+        "Mọi thời hạn theo cách thức và trường hợp; rỗng nếu chỉ có thời hạn chung "
+        "(processing_time)."))
+    cases = serializers.SerializerMethodField(help_text=(
+        "Các trường hợp; mỗi trường hợp kèm thành phần hồ sơ, thời hạn và phí của riêng nó "
+        "và của mọi trường hợp. Rỗng nếu thủ tục không chia trường hợp."))
     results = CatalogResultTypeSerializer(source="resulttypes", many=True, read_only=True)
     processes = ProcessTemplateSerializer(many=True, read_only=True)
 
     class Meta:
         model = ProcedureVersion
-        fields = ["procedure", *VERSION_FIELDS, "agencies", "components", "fees", "results",
-                  "processes"]
+        fields = ["procedure", *VERSION_FIELDS, *PUBLISHED_FACTS, "agencies", "components",
+                  "fees", "times", "cases", "results", "processes"]
+
+    @extend_schema_field(ChannelTimeSerializer(many=True))
+    def get_times(self, version):
+        return ChannelTimeSerializer(frozen.parts_of(version).times, many=True).data
+
+    @extend_schema_field(CaseSerializer(many=True))
+    def get_cases(self, version):
+        rows = [{"id": c.pk, "order": c.case.order, "name": c.name,
+                 "components": c.components, "times": c.times, "fees": c.fees}
+                for c in selectors.case_terms(version) if c.case is not None]
+        return CaseSerializer(rows, many=True).data
 
 
 class ProcedureVersionSummarySerializer(serializers.ModelSerializer):
@@ -180,6 +251,7 @@ class DomainNotFound:
                        "hành chính; ai cũng xem được."),
     retrieve=extend_schema(summary="Một lĩnh vực theo mã"),
 )
+@extend_schema(tags=[API_TAG])
 class SectorViewSet(DomainNotFound, viewsets.ReadOnlyModelViewSet):
     serializer_class = SectorSerializer
     lookup_field = "code"
@@ -197,6 +269,7 @@ class SectorViewSet(DomainNotFound, viewsets.ReadOnlyModelViewSet):
         "Phiên bản đang áp dụng với thành phần hồ sơ, phí, lệ phí, kết quả và quy trình "
         "nội bộ.")),
 )
+@extend_schema(tags=[API_TAG])
 class ProcedureViewSet(DomainNotFound, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                        viewsets.GenericViewSet):
     lookup_field = "code"
@@ -241,6 +314,7 @@ class ProcedureViewSet(DomainNotFound, mixins.ListModelMixin, mixins.RetrieveMod
     summary="Một phiên bản thủ tục", description=(
         "Phiên bản đã công bố hoặc hết hiệu lực: ai cũng xem được; bản nháp: chỉ quản trị."),
     parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)]))
+@extend_schema(tags=[API_TAG])
 class VersionViewSet(DomainNotFound, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = ProcedureVersionSerializer
 

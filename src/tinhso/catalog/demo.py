@@ -1,18 +1,25 @@
-"""A realistic demo catalogue for the demo province, loaded through the importer.
+"""The demo province's catalogue: the real procedures of the national database.
 
-Procedure names and sectors come from data/demo_procedures.txt (real names of the national
-database where known, the rest built from real sector verbs and objects). Codes follow the
-national pattern; a handful are the real national codes, the rest are generated and stable.
-Every value is drawn from a seeded generator, so loading twice changes nothing.
+data/national/procedures.json.xz holds the procedures a province and its communes carry out,
+as the national database publishes them (cases, channels, fees, papers, legal basis); see
+data/national/SOURCE.md for where and when they were taken. What the national record cannot
+say is the province's own: which of its agencies receives a procedure (mapped here from the
+published implementing body, with the 2025 mergers of departments), the internal process
+(a demo process per level), which services it offers fully online (its own published list:
+the demo province offers fully online every procedure the national record files online),
+which papers its e-data store can stand in for (the citizen id) and the e-forms (tờ khai điện
+tử) of its most-filed procedures (data/forms/*.json, each from a published template it
+names). A procedure whose body maps to no agency of the demo province is left out and named
+in the load report; nothing is invented to fill it.
 """
 
 from __future__ import annotations
 
-import hashlib
+import json
+import lzma
 import random
-from dataclasses import dataclass
-from datetime import date, timedelta
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -22,21 +29,70 @@ from tinhso.core.models import Agency
 from tinhso.core.roles import Role
 from tinhso.core.text import fold
 
-from .demo_rules import (
-    COMMUNE_DIVISION,
-    LEGAL_BASIS,
-    PROVINCE_DIVISION,
-    REAL_CODES,
-    components_for,
-    fees_for,
-    results_for,
-    time_for,
-)
+from .exchange import json_format
 from .exchange.document import RawDocument, RawProcedure, RawProcess, RawRow
 from .exchange.importer import ImportReport, import_document
 
-DATA = Path(__file__).with_name("data") / "demo_procedures.txt"
-SERVICE_CENTRE = "phuc vu hanh chinh cong"
+DATA = Path(__file__).with_name("data") / "national" / "procedures.json.xz"
+# E-forms: one file per published template, {"template", "attach": [{"code", "component"}],
+# "form"}; a form goes to the papers of each procedure whose name holds the fragment.
+FORMS = Path(__file__).with_name("data") / "forms"
+
+# A published body (folded) -> the demo province's agency, by a fragment of its name. Vertical
+# bodies first; then departments, with the names they had before the 2025 mergers.
+VERTICAL = (
+    ("cong an", "cong an"),
+    ("canh sat", "cong an"),
+    ("xuat nhap canh", "cong an"),
+    ("thue", "thue"),
+    ("bao hiem xa hoi", "bao hiem xa hoi"),
+    ("ngan hang nha nuoc", "ngan hang nha nuoc"),
+    ("hai quan", "hai quan"),
+    ("kho bac", "kho bac"),
+    ("quan su", "quan su"),
+)
+DEPARTMENTS = (
+    # Units of a department that publish under their own name.
+    ("dang ky dat dai", "so nong nghiep"),
+    ("thu y", "so nong nghiep"),
+    ("kiem lam", "so nong nghiep"),
+    ("viec lam", "so noi vu"),
+    ("tro giup xa hoi", "so y te"),
+    ("hiv", "so y te"),
+    ("tro giup phap ly", "so tu phap"),
+    ("do luong chat luong", "so khoa hoc"),
+    ("dang kiem", "so xay dung"),
+    ("sat hach", "so xay dung"),
+    ("hanh chinh cong", "trung tam phuc vu"),
+    ("van phong uy ban", "van phong uy ban"),
+    ("tu phap", "so tu phap"),
+    ("noi vu", "so noi vu"),
+    ("lao dong", "so noi vu"),
+    ("tai chinh", "so tai chinh"),
+    ("ke hoach va dau tu", "so tai chinh"),
+    ("cong thuong", "so cong thuong"),
+    ("nong nghiep", "so nong nghiep"),
+    ("tai nguyen", "so nong nghiep"),
+    ("xay dung", "so xay dung"),
+    ("giao thong", "so xay dung"),
+    ("khoa hoc", "so khoa hoc"),
+    ("thong tin va truyen thong", "so khoa hoc"),
+    ("giao duc", "so giao duc"),
+    ("y te", "so y te"),
+    ("van hoa", "so van hoa"),
+    ("du lich", "so van hoa"),
+    ("the thao", "so van hoa"),
+    ("dan toc", "so dan toc"),
+    ("ton giao", "so dan toc"),
+    ("ngoai vu", "so ngoai vu"),
+    ("thanh tra", "thanh tra"),
+    ("khu cong nghiep", "khu cong nghiep"),
+    ("khu kinh te", "khu cong nghiep"),
+)
+
+
+# Papers the demo province's e-data store holds, by a fragment of their folded name.
+STORE_KINDS = (("can cuoc", "CCCD"),)
 
 
 class NoAgencies(DomainError):
@@ -44,154 +100,121 @@ class NoAgencies(DomainError):
     default_message = _("Chưa có cơ quan nào; hãy chạy “tinhso load_demo_province” trước.")
 
 
-@dataclass(frozen=True)
-class Entry:
-    sector: str
-    level: str  # x commune, t province, b both
-    name: str
-
-
-def read_entries() -> tuple[list[dict], list[Entry], dict[str, str]]:
-    sectors, entries, departments = [], [], {}
-    current = None
-    for line in DATA.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("=="):
-            code, name, department = (part.strip() for part in line[2:].split("|"))
-            sectors.append({"code": code, "name": name})
-            departments[code] = department
-            current = code
-            continue
-        level, name = line.split(" ", 1)
-        entries.append(Entry(current, level, name.strip()))
-    return sectors, entries, departments
-
-
-class AgencyPicker:
-    """Finds the department of a sector by a fragment of its name, with fallbacks."""
+class Province:
+    """The demo province's agencies, found by fragments of their folded names."""
 
     def __init__(self) -> None:
         rows = list(Agency.objects.filter(is_active=True).order_by("code")
-                    .values_list("code", "search_name", "level"))
+                    .values_list("code", "search_name", "level", "parent__search_name"))
         if not rows:
             raise NoAgencies()
-        self.communes = [c for c, _n, level in rows if level == Agency.Level.COMMUNE]
-        self.province = [(c, n) for c, n, level in rows if level == Agency.Level.PROVINCE]
-        self.fallback = next((c for c, n in self.province if SERVICE_CENTRE in n), None) or (
-            self.province[0][0] if self.province else rows[0][0])
-        if not self.communes:
-            self.communes = [self.fallback]
+        self.province = [(code, name) for code, name, level, _p in rows
+                         if level == Agency.Level.PROVINCE]
+        commune = [(code, name, parent) for code, name, level, parent in rows
+                   if level == Agency.Level.COMMUNE]
+        self.police = [code for code, name, _p in commune if name.startswith("cong an")]
+        self.committees = [code for code, name, _p in commune if name.startswith("uy ban")]
 
-    def department(self, fragment: str) -> str:
-        wanted = fold(fragment)
-        # A department ("Sở ...") first, then any provincial body with the words in its name.
-        for prefix in ("so ", ""):
-            for code, name in self.province:
-                if name.startswith(prefix) and wanted in name:
-                    return code
-        return self.fallback
+    @cached_property
+    def committee(self) -> str | None:
+        return next((code for code, name in self.province if name.startswith("uy ban")), None)
+
+    def provincial(self, fragment: str) -> str | None:
+        return next((code for code, name in self.province if fragment in name), None)
+
+    def agencies(self, body: str, at_province: bool, at_commune: bool) -> list[str]:
+        """The agencies that receive a procedure whose published implementing body is
+        `body`; empty when the demo province has none (the procedure is then refused)."""
+        text = fold(body)
+        vertical = next((agency for key, agency in VERTICAL if key in text), None)
+        out = []
+        if at_commune and vertical in (None, "cong an"):
+            out += self.police if vertical else self.committees
+        # Other vertical bodies receive at their provincial office, whatever level publishes.
+        if at_province or (at_commune and vertical not in (None, "cong an")):
+            if vertical:
+                # Provincial police keeps its own name; other vertical bodies sit in the province.
+                found = self.provincial("cong an tinh" if vertical == "cong an" else vertical)
+            else:
+                found = next((self.provincial(agency) for key, agency in DEPARTMENTS
+                              if key in text and self.provincial(agency)), None)
+                if found is None and "uy ban nhan dan" in text:
+                    found = self.committee
+            out += [found] if found else []
+        return out
 
 
-def _code(used: set[str], name: str) -> str:
-    """A code drawn from the name alone, so adding or editing other entries never moves it."""
-    if name in REAL_CODES:
-        return REAL_CODES[name]
-    digest = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big")
-    series, number = "12"[digest % 2], 1000 + (digest >> 1) % 9000  # 1.00xxxx, 2.00xxxx
-    while True:
-        code = f"{series}.{number:06d}"
-        if code not in used and code not in REAL_CODES.values():
-            return code
-        number = 1000 + (number - 999) % 9000
-
-
-def _steps(rng: random.Random, level: str, sector: str, short: bool) -> list[dict]:
+def _steps(rng: random.Random, commune: bool, short: bool) -> list[dict]:
     intake = {"name": "Tiếp nhận, kiểm tra hồ sơ", "role": Role.ONE_STOP_OFFICER,
-              "division": "Bộ phận Một cửa" if level == "x"
-              else "Trung tâm Phục vụ hành chính công"}
-    division = (COMMUNE_DIVISION if level == "x" else PROVINCE_DIVISION).get(
-        sector, "Phòng chuyên môn")
-    leader = "Lãnh đạo Ủy ban nhân dân xã" if level == "x" else "Lãnh đạo Sở"
+              "division": "Bộ phận Một cửa" if commune else "Trung tâm Phục vụ hành chính công"}
+    leader = "Lãnh đạo cơ quan cấp xã" if commune else "Lãnh đạo cơ quan"
     if short:
         return [{**intake, "name": "Tiếp nhận, thẩm định hồ sơ", "share": 70},
                 {"name": "Ký, trả kết quả", "role": Role.AGENCY_LEADER, "division": leader,
                  "share": 30}]
-    review = {"name": "Thẩm định, xử lý hồ sơ", "role": Role.SPECIALIST, "division": division}
+    review = {"name": "Thẩm định, xử lý hồ sơ", "role": Role.SPECIALIST,
+              "division": "Bộ phận chuyên môn"}
     sign = {"name": "Phê duyệt, ký kết quả", "role": Role.AGENCY_LEADER, "division": leader}
-    shape = rng.choice(("three", "four", "four_head"))
-    if shape == "three":
+    if rng.random() < 0.5:
         return [{**intake, "share": 10}, {**review, "share": 70}, {**sign, "share": 20}]
-    if shape == "four":
-        return [{**intake, "share": 10}, {**review, "share": 60}, {**sign, "share": 20},
-                {"name": "Trả kết quả", "role": Role.ONE_STOP_OFFICER,
-                 "division": intake["division"], "share": 10}]
     return [{**intake, "share": 10}, {**review, "share": 50},
-            {"name": "Kiểm tra, trình ký", "role": Role.DIVISION_HEAD, "division": division,
-             "share": 20}, {**sign, "share": 20}]
+            {"name": "Kiểm tra, trình ký", "role": Role.DIVISION_HEAD,
+             "division": "Bộ phận chuyên môn", "share": 20}, {**sign, "share": 20}]
 
 
-def _online_level(rng: random.Random, name: str) -> str:
-    if fold(name).startswith("tiep cong dan"):
-        return "none"
-    draw = rng.random()
-    return "full" if draw < 0.6 else "partial" if draw < 0.9 else "none"
+def _is_short(data: dict) -> bool:
+    time, unit = data.get("processing_time"), data.get("time_unit")
+    return unit == "working_hours" or (time is not None and Decimal(str(time)) <= 1)
+
+
+def _process(proc: RawProcedure, index: int, agency: str | None, name: str,
+             steps: list[dict]) -> RawProcess:
+    where = f"{proc.row.where}.processes[{index}]"
+    return RawProcess(RawRow(where, {"agency": agency, "name": name}),
+                      [RawRow(f"{where}.steps[{k}]", s) for k, s in enumerate(steps)])
+
+
+def demo_forms() -> dict[str, list[tuple[str, dict]]]:
+    """procedure code -> [(folded fragment of a paper's name, form definition)]."""
+    out: dict[str, list[tuple[str, dict]]] = {}
+    for path in sorted(FORMS.glob("*.json")):
+        body = json.loads(path.read_text(encoding="utf-8"))
+        for target in body["attach"]:
+            out.setdefault(target["code"], []).append((fold(target["component"]), body["form"]))
+    return out
 
 
 def build_document() -> RawDocument:
-    """The demo catalogue as a document the importer accepts (raw rows, all valid)."""
-    sectors, entries, departments = read_entries()
-    picker = AgencyPicker()
-    used: set[str] = set()
-    doc = RawDocument(sectors=[RawRow(f"demo.sectors[{i}]", s) for i, s in enumerate(sectors)])
-    for i, entry in enumerate(entries):
-        # One generator per procedure, seeded by its name: stable whatever else changes.
-        rng = random.Random(f"{entry.sector}:{entry.name}")  # noqa: S311 - demo data, no secret
-        code = _code(used, entry.name)
-        used.add(code)
-        where = f"demo.procedures[{i}]"
-        department = picker.department(departments[entry.sector])
-        agencies = {"x": picker.communes, "t": [department],
-                    "b": [*picker.communes, department]}[entry.level]
-        amount, unit = time_for(rng, entry.sector, entry.name)
-        decided = date(2025, 7, 1) + timedelta(days=rng.randint(0, 330))
-        fields = {
-            "code": code, "name": entry.name, "sector": entry.sector, "agencies": agencies,
-            "at_province": entry.level in "tb", "at_commune": entry.level in "xb",
-            "processing_time": amount, "time_unit": unit,
-            "online_level": _online_level(rng, entry.name),
-            "uses_population_data": entry.level in "xb" and rng.random() < 0.7,
-            "content_complete": rng.random() < 0.95,
-            "legal_basis": LEGAL_BASIS.get(entry.sector, ""),
-            "legal_effective_date": date(2025, 7, 1),
-            "publication_decision_no": f"{rng.randint(100, 2999)}/QĐ-UBND",
-            "publication_decision_date": decided,
-            "public_posting_date": decided + timedelta(days=rng.randint(1, 7)),
-            "description": _("Nộp hồ sơ trực tuyến trên Cổng dịch vụ công hoặc trực tiếp tại "
-                             "Bộ phận Một cửa; nhận kết quả theo ngày hẹn trả."),
-        }
-        proc = RawProcedure(RawRow(where, fields))
-        for key, rows in (("components", components_for(rng, entry.sector, entry.name)),
-                          ("fees", fees_for(rng, entry.sector, entry.name)),
-                          ("results", results_for(rng, entry.sector, entry.name))):
-            setattr(proc, key, [RawRow(f"{where}.{key}[{j}]", row)
-                                for j, row in enumerate(rows)])
-        short = unit == "working_hours" or amount <= Decimal(1)
-        if entry.level in "xb":
-            proc.processes.append(_process(where, 0, None, "Quy trình giải quyết tại cấp xã",
-                                           _steps(rng, "x", entry.sector, short)))
-        if entry.level in "tb":
-            proc.processes.append(_process(where, 1, department, "Quy trình giải quyết tại Sở",
-                                           _steps(rng, "t", entry.sector, short)))
-        doc.procedures.append(proc)
+    """The national procedures with the demo province's agencies and processes."""
+    doc = json_format.read(lzma.decompress(DATA.read_bytes()))
+    province = Province()
+    forms = demo_forms()
+    for proc in doc.procedures:
+        data = proc.row.data
+        # One generator per procedure, seeded by its code: stable whatever else changes.
+        rng = random.Random(str(data.get("code")))  # noqa: S311 - demo data, no secret
+        agencies = province.agencies(
+            data.get("implementing_body") or data.get("competent_authority") or "",
+            bool(data.get("at_province")), bool(data.get("at_commune")))
+        data["agencies"] = agencies
+        if data.get("online_level") == "partial":
+            data["online_level"] = "full"
+        for paper in proc.components:
+            name = fold(str(paper.data.get("name") or ""))
+            paper.data["reusable_kind"] = next(
+                (kind for key, kind in STORE_KINDS if key in name), "")
+            paper.data["form"] = next(
+                (form for fragment, form in forms.get(str(data.get("code")), ())
+                 if fragment in name), None)
+        short = _is_short(data)
+        commune_agencies = set(province.committees) | set(province.police)
+        if any(a in commune_agencies for a in agencies):
+            proc.processes.append(_process(proc, 0, None, "Quy trình giải quyết tại cấp xã",
+                                           _steps(rng, True, short)))
+        for i, agency in enumerate(a for a in agencies if a not in commune_agencies):
+            proc.processes.append(_process(proc, i + 1, agency, "Quy trình giải quyết tại tỉnh",
+                                           _steps(rng, False, short)))
     return doc
-
-
-def _process(where: str, index: int, agency: str | None, name: str, steps) -> RawProcess:
-    pwhere = f"{where}.processes[{index}]"
-    return RawProcess(RawRow(pwhere, {"agency": agency, "name": name}),
-                      [RawRow(f"{pwhere}.steps[{k}]", s) for k, s in enumerate(steps)])
 
 
 def load_demo_catalog(user) -> ImportReport:

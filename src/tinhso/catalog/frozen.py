@@ -1,6 +1,6 @@
 """What a published version holds, kept by each process after its first read.
 
-A published (or retired) version's components, fees and implementing agencies never change:
+A published (or retired) version's cases, components, times, fees and agencies never change:
 models.py refuses the edit, a change makes a new version. Every submission needs them, and
 reading them was a fifth of a submission's CPU (a join, an aggregate and a list on each
 request). Only the version's status still changes (retired when a newer one is published),
@@ -15,16 +15,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
 
-from django.db.models import Sum
-
-from .models import Component, Fee, ProcedureVersion
+from .models import ChannelTime, Component, Fee, ProcedureCase, ProcedureVersion
 
 
 @dataclass(frozen=True)
 class VersionParts:
-    components: Mapping  # id -> Component, in the version's order (shared: read-only)
+    """Shared between requests: read-only. Each kind in the version's order."""
+
+    components: Mapping  # id -> Component
     agency_ids: frozenset[int]
-    fees_total: int  # what a new dossier owes
+    cases: Mapping  # id -> ProcedureCase
+    times: tuple[ChannelTime, ...]
+    fees: tuple[Fee, ...]
 
 
 def parts_of(version: ProcedureVersion) -> VersionParts:
@@ -40,10 +42,14 @@ def _parts(version_id: int, published_at) -> VersionParts:
 
 def _read(version_id: int) -> VersionParts:
     agencies = ProcedureVersion.agencies.through.objects.filter(procedureversion_id=version_id)
-    total = Fee.objects.filter(version_id=version_id).aggregate(s=Sum("amount"))["s"]
+
+    def rows(model):
+        return model.objects.filter(version_id=version_id).order_by("order", "pk")
+
     return VersionParts(
-        components=MappingProxyType(
-            {c.pk: c for c in Component.objects.filter(version_id=version_id)}),
+        components=MappingProxyType({c.pk: c for c in rows(Component)}),
         agency_ids=frozenset(agencies.values_list("agency_id", flat=True)),
-        fees_total=total or 0)
+        cases=MappingProxyType({c.pk: c for c in rows(ProcedureCase)}),
+        times=tuple(rows(ChannelTime)),
+        fees=tuple(rows(Fee)))
 

@@ -8,13 +8,17 @@ from django.utils.translation import gettext_lazy as _
 
 from tinhso.core.models import Agency, SearchableName
 from tinhso.core.roles import Role
+from tinhso.core.text import fold
 from tinhso.core.timeunits import TimeUnit
 
 from .errors import VersionPublished
+from .forms_schema import validate_definition
 
+# National codes (1.004222), in full form (2.000815.000.00.00.H55) and local codes (1.012753.H19).
+PROCEDURE_CODE = r"^\d\.\d{6}(\.\d{3}(\.\d{2}\.\d{2})?)?(\.[A-Z]\d{2}(\.\d{1,3})?)?$"
 procedure_code_validator = RegexValidator(
-    r"^\d\.\d{6}(\.\d{3})?$",
-    _("Mã thủ tục không đúng dạng (ví dụ: 1.001234 hoặc 2.000815)."),
+    PROCEDURE_CODE,
+    _("Mã thủ tục không đúng dạng (ví dụ: 1.001234, 2.000815.000.00.00.H55 hoặc 1.012753.H19)."),
     code="invalid_procedure_code",
 )
 
@@ -31,8 +35,11 @@ class Sector(SearchableName):
 class Procedure(SearchableName):
     """A procedure as the public knows it; its rules live in its versions."""
 
+    # Published names run past 1,000 characters; the folded form is searched with LIKE.
+    name = models.TextField(_("tên"))
+    search_name = models.TextField(editable=False)
     code = models.CharField(
-        _("mã thủ tục"), max_length=20, unique=True, validators=[procedure_code_validator]
+        _("mã thủ tục"), max_length=40, unique=True, validators=[procedure_code_validator]
     )
     sector = models.ForeignKey(Sector, models.PROTECT, related_name="procedures",
                                verbose_name=_("lĩnh vực"))
@@ -45,6 +52,14 @@ class Procedure(SearchableName):
         verbose_name = _("thủ tục hành chính")
         verbose_name_plural = _("thủ tục hành chính")
         ordering = ["code"]
+
+
+class Channel(models.TextChoices):
+    """Cách thức thực hiện: how an applicant may file, each with its own time and fees."""
+
+    DESK = "desk", _("Trực tiếp")
+    ONLINE = "online", _("Trực tuyến")
+    POST = "post", _("Dịch vụ bưu chính")
 
 
 class OnlineLevel(models.TextChoices):
@@ -69,8 +84,12 @@ class ProcedureVersion(models.Model):
                                       verbose_name=_("cơ quan thực hiện"))
     at_province = models.BooleanField(_("thực hiện ở cấp tỉnh"), default=False)
     at_commune = models.BooleanField(_("thực hiện ở cấp xã"), default=False)
+    at_ministry = models.BooleanField(_("thực hiện ở cấp bộ"), default=False)
+    at_other = models.BooleanField(_("thực hiện ở cơ quan khác"), default=False)
+    # Null: the published record states no time; never given an invented default.
     processing_time = models.DecimalField(_("thời hạn giải quyết"), max_digits=6,
-                                          decimal_places=1, validators=[MinValueValidator(0)])
+                                          decimal_places=1, null=True, blank=True,
+                                          validators=[MinValueValidator(0)])
     time_unit = models.CharField(_("đơn vị thời hạn"), max_length=20, choices=TimeUnit.choices,
                                  default=TimeUnit.WORKING_DAYS)
     legal_basis = models.TextField(_("căn cứ pháp lý"), blank=True)
@@ -85,6 +104,14 @@ class ProcedureVersion(models.Model):
                                     choices=OnlineLevel.choices, default=OnlineLevel.NONE)
     uses_population_data = models.BooleanField(_("kết nối dữ liệu dân cư"), default=False)
     description = models.TextField(_("trình tự thực hiện"), blank=True)
+    # Facts of the procedure as published (text; the agencies above are who receives here).
+    implementing_body = models.TextField(_("cơ quan thực hiện (theo công bố)"), blank=True)
+    competent_authority = models.TextField(_("cơ quan có thẩm quyền"), blank=True)
+    coordinating_bodies = models.TextField(_("cơ quan phối hợp"), blank=True)
+    reception_address = models.TextField(_("địa chỉ tiếp nhận hồ sơ"), blank=True)
+    subjects = models.TextField(_("đối tượng thực hiện"), blank=True)
+    conditions = models.TextField(_("yêu cầu, điều kiện"), blank=True)
+    related_procedures = models.TextField(_("thủ tục liên quan"), blank=True)
 
     class Meta:
         verbose_name = _("phiên bản thủ tục")
@@ -186,15 +213,50 @@ class VersionPart(FrozenWithVersion):
         ordering = ["version", "order", "pk"]
 
 
-class Component(VersionPart):
-    name = models.CharField(_("tên giấy tờ"), max_length=500)
+class ProcedureCase(VersionPart):
+    """Trường hợp: a case splits papers, times and fees; the applicant chooses one."""
+
+    name = models.TextField(_("tên trường hợp"))
+    search_name = models.TextField(editable=False)
+
+    class Meta(VersionPart.Meta):
+        verbose_name = _("trường hợp")
+        verbose_name_plural = _("trường hợp")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_name = fold(self.name)
+        super().save(*args, **kwargs)
+
+
+class CasePart(VersionPart):
+    """A row that applies to one case of its version, or to every case when `case` is empty."""
+
+    case = models.ForeignKey(ProcedureCase, models.CASCADE, null=True, blank=True,
+                             related_name="%(class)ss", verbose_name=_("trường hợp"))
+
+    class Meta(VersionPart.Meta):
+        abstract = True
+
+
+class Component(CasePart):
+    name = models.TextField(_("tên giấy tờ"))
     is_required = models.BooleanField(_("bắt buộc"), default=True)
     originals = models.PositiveSmallIntegerField(_("số bản chính"), default=1)
     copies = models.PositiveSmallIntegerField(_("số bản sao"), default=0)
     template = models.FileField(_("mẫu đơn, tờ khai"), upload_to="templates/%Y/", blank=True)
+    template_name = models.CharField(_("tên mẫu đơn, tờ khai"), max_length=500, blank=True)
     reusable_kind = models.CharField(
         _("loại giấy tờ có thể tái sử dụng"), max_length=100, blank=True,
         help_text=_("Mã loại giấy tờ trong kho dữ liệu điện tử có thể dùng thay bản nộp."),
+    )
+    # Tờ khai điện tử: the form as data (catalog.forms_schema), null when the paper has none.
+    form = models.JSONField(
+        _("tờ khai điện tử"), null=True, blank=True, validators=[validate_definition],
+        help_text=_("Định nghĩa biểu mẫu dạng JSON (xem docs/catalogue.md); để trống nếu "
+                    "giấy tờ này không có tờ khai điện tử."),
     )
 
     class Meta(VersionPart.Meta):
@@ -205,26 +267,74 @@ class Component(VersionPart):
         return self.name
 
 
-class Fee(VersionPart):
+class ChannelTime(CasePart):
+    """Thời hạn giải quyết of one channel (or of every channel when blank), per case."""
+
+    channel = models.CharField(_("cách thức"), max_length=10, choices=Channel.choices,
+                               blank=True)
+    processing_time = models.DecimalField(_("thời hạn giải quyết"), max_digits=6,
+                                          decimal_places=1, null=True, blank=True,
+                                          validators=[MinValueValidator(0)])
+    time_unit = models.CharField(_("đơn vị thời hạn"), max_length=20, choices=TimeUnit.choices,
+                                 blank=True)
+    note = models.TextField(_("mô tả"), blank=True)
+
+    class Meta(VersionPart.Meta):
+        verbose_name = _("thời hạn theo cách thức")
+        verbose_name_plural = _("thời hạn theo cách thức")
+
+    def __str__(self) -> str:
+        channel = self.get_channel_display() or _("Mọi cách thức")
+        if self.processing_time is None:
+            return f"{channel}: {_('không quy định')}"
+        return f"{channel}: {self.processing_time.normalize():f} {self.get_time_unit_display()}"
+
+
+class Fee(CasePart):
     class Kind(models.TextChoices):
         FEE = "fee", _("Phí")
         CHARGE = "charge", _("Lệ phí")
+        PRICE = "price", _("Giá dịch vụ")
+
+    class Basis(models.TextChoices):
+        FIXED = "fixed", _("Mức cố định")
+        PER_UNIT = "per_unit", _("Theo đơn vị")
+        PERCENT = "percent", _("Theo tỷ lệ phần trăm")
+        RESOLUTION = "resolution", _("Theo nghị quyết của HĐND tỉnh")
 
     kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices, default=Kind.CHARGE)
-    name = models.CharField(_("tên"), max_length=255)
-    amount = models.PositiveBigIntegerField(_("mức thu (đồng)"))
-    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    channel = models.CharField(_("cách thức"), max_length=10, choices=Channel.choices,
+                               blank=True, help_text=_("Để trống nếu áp dụng mọi cách thức."))
+    name = models.TextField(_("tên"))
+    basis = models.CharField(_("cách tính"), max_length=10, choices=Basis.choices,
+                             default=Basis.FIXED)
+    # Null for a percentage or an amount the provincial council's resolution sets.
+    amount = models.PositiveBigIntegerField(_("mức thu"), null=True, blank=True)
+    currency = models.CharField(_("đơn vị tiền"), max_length=3, default="VND")
+    unit = models.CharField(_("đơn vị tính"), max_length=100, blank=True,
+                            help_text=_("Với mức thu theo đơn vị: trang, bản, m²…"))
+    rate = models.DecimalField(_("tỷ lệ (%)"), max_digits=7, decimal_places=4, null=True,
+                               blank=True)
+    # Rows of one non-zero group are alternatives (one applies); group 0 rows always add.
+    group = models.PositiveSmallIntegerField(_("nhóm lựa chọn"), default=0)
+    valid_from = models.DateField(_("áp dụng từ"), null=True, blank=True)
+    valid_until = models.DateField(_("áp dụng đến"), null=True, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
 
     class Meta(VersionPart.Meta):
         verbose_name = _("phí, lệ phí")
         verbose_name_plural = _("phí, lệ phí")
 
     def __str__(self) -> str:
-        return f"{self.name}: {self.amount:,} đ"
+        if self.amount is None:
+            return self.name
+        return f"{self.name}: {self.amount:,} {'đ' if self.currency == 'VND' else self.currency}"
 
 
 class ResultType(VersionPart):
-    name = models.CharField(_("tên kết quả"), max_length=500)
+    name = models.TextField(_("tên kết quả"))
+    code = models.CharField(_("mã kết quả"), max_length=100, blank=True)
+    template_name = models.CharField(_("mẫu kết quả"), max_length=500, blank=True)
     is_electronic = models.BooleanField(_("có kết quả điện tử"), default=False)
 
     class Meta(VersionPart.Meta):

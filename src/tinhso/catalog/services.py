@@ -15,10 +15,13 @@ from tinhso.core.errors import PermissionDenied, ValidationFailed
 from tinhso.core.roles import Role
 
 from .errors import DraftExists, PublishInvalid, VersionPublished
+from .forms_schema import definition_problems
 from .models import (
+    ChannelTime,
     Component,
     Fee,
     Procedure,
+    ProcedureCase,
     ProcedureVersion,
     ProcessStep,
     ProcessTemplate,
@@ -26,13 +29,14 @@ from .models import (
 )
 
 Status = ProcedureVersion.Status
-PARTS = (Component, Fee, ResultType, ProcessTemplate, ProcessStep)
+PARTS = (ProcedureCase, Component, ChannelTime, Fee, ResultType, ProcessTemplate, ProcessStep)
 # Version fields copied to a new version and editable on a draft.
 CONTENT_FIELDS = (
-    "at_province", "at_commune", "processing_time", "time_unit", "legal_basis",
-    "legal_effective_date", "publication_decision_no", "publication_decision_date",
-    "public_posting_date", "content_complete", "online_level", "uses_population_data",
-    "description",
+    "at_province", "at_commune", "at_ministry", "at_other", "processing_time", "time_unit",
+    "legal_basis", "legal_effective_date", "publication_decision_no",
+    "publication_decision_date", "public_posting_date", "content_complete", "online_level",
+    "uses_population_data", "description", "implementing_body", "competent_authority",
+    "coordinating_bodies", "reception_address", "subjects", "conditions", "related_procedures",
 )
 
 
@@ -130,6 +134,11 @@ def save_part(user, part):
     """Add or change a component, fee, result type, process template or step of a draft."""
     ensure_can_manage(user)
     _ensure_draft(_version_of(part))
+    if isinstance(part, Component):  # its e-form, by the one checker of forms
+        problems = definition_problems(part.form)
+        if problems:
+            raise ValidationFailed(_("Tờ khai điện tử không hợp lệ."), code="invalid_form",
+                                   details={"form": problems})
     if part.pk is not None:
         old = type(part).objects.select_related(
             "template__version" if isinstance(part, ProcessStep) else "version").get(pk=part.pk)
@@ -172,24 +181,37 @@ def copy_parts(source: ProcedureVersion, target: ProcedureVersion) -> None:
         [through(procedureversion_id=target.pk, agency_id=agency_id)
          for agency_id in source.agencies.values_list("pk", flat=True)]
     )
-    for model in (Component, Fee, ResultType):
+    cases = list(ProcedureCase.objects.filter(version=source).order_by("pk"))
+    old_case_ids = [c.pk for c in cases]
+    _fresh(cases, version_id=target.pk)
+    ProcedureCase.objects.bulk_create(cases)
+    new_case = {old: c.pk for old, c in zip(old_case_ids, cases, strict=True)} | {None: None}
+    for model in (Component, ChannelTime, Fee, ResultType):
         rows = list(model.objects.filter(version=source))
         for row in rows:
-            row.pk, row.id, row.version_id = None, None, target.pk
-            row._state.adding = True
+            if model is not ResultType:
+                row.case_id = new_case[row.case_id]
+        _fresh(rows, version_id=target.pk)
         model.objects.bulk_create(rows)
     templates = list(ProcessTemplate.objects.filter(version=source).order_by("pk"))
     old_ids = [t.pk for t in templates]
-    for template in templates:
-        template.pk, template.id, template.version_id = None, None, target.pk
-        template._state.adding = True
+    _fresh(templates, version_id=target.pk)
     ProcessTemplate.objects.bulk_create(templates)
     new_id = {old: t.pk for old, t in zip(old_ids, templates, strict=True)}
     steps = list(ProcessStep.objects.filter(template_id__in=old_ids))
     for step in steps:
-        step.pk, step.id, step.template_id = None, None, new_id[step.template_id]
-        step._state.adding = True
+        step.template_id = new_id[step.template_id]
+    _fresh(steps)
     ProcessStep.objects.bulk_create(steps)
+
+
+def _fresh(rows, **fields) -> None:
+    """Make loaded rows into new ones (saved by bulk_create) with these field values."""
+    for row in rows:
+        row.pk = row.id = None
+        row._state.adding = True
+        for name, value in fields.items():
+            setattr(row, name, value)
 
 
 def publish_problems(version: ProcedureVersion) -> list[str]:

@@ -3,8 +3,10 @@
 The clean form of a document is plain dicts with Python values (Decimal, date, bool, int):
     {"sectors": [{"code", "name"}],
      "procedures": [{"code", "name", "sector", "version": {<VERSION fields>, "agencies": [...],
-                     "components": [...], "fees": [...], "results": [...],
+                     "cases": [{"number", "name"}], "components": [...], "times": [...],
+                     "fees": [...], "results": [...],
                      "processes": [{"agency", "name", "steps": [...]}]}}]}
+A component, time or fee names its case by number (1 is the first), or none for every case.
 Both formats write it and read it back; equal clean forms mean equal catalogue content.
 """
 
@@ -19,10 +21,13 @@ from tinhso.core.roles import Role
 from tinhso.core.timeunits import TimeUnit
 
 from ..models import (
+    Channel,
+    ChannelTime,
     Component,
     Fee,
     OnlineLevel,
     Procedure,
+    ProcedureCase,
     ProcedureVersion,
     ProcessStep,
     ProcessTemplate,
@@ -31,18 +36,26 @@ from ..models import (
 )
 
 FORMAT = "tinhso.catalog"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Published texts run to tens of thousands of characters (26,305 is the longest seen, a
+# procedure's conditions); this bound only stops abuse.
+LONG_TEXT = 100_000
 
 
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str  # text, bool, count, amount, positive, share, date, choice, agency, agencies, code
+    # text, bool, count, amount, positive, share, rate, date, choice, agency, agencies, code,
+    # case (a case's number in its procedure), form (an e-form definition: the object in
+    # JSON, its JSON text in an Excel cell)
+    kind: str
     header: str  # the column header in Excel
+    # Must be stated: an empty value is a reported problem, never a guess.
     required: bool = False
     default: object = None
-    max_length: int | None = None
+    max_length: int | None = LONG_TEXT
     choices: type | None = None
+    blank: bool = False  # a choice that may be empty (a channel: every channel)
 
 
 SECTOR_FIELDS = (
@@ -51,16 +64,18 @@ SECTOR_FIELDS = (
 )
 PROCEDURE_FIELDS = (
     Field("code", "code", "Mã thủ tục", required=True),
-    Field("name", "text", "Tên thủ tục", required=True, max_length=255),
+    Field("name", "text", "Tên thủ tục", required=True),
     Field("sector", "text", "Mã lĩnh vực", required=True, max_length=30),
 )
 VERSION_FIELDS = (
     Field("agencies", "agencies", "Cơ quan thực hiện (mã định danh)", required=True),
     Field("at_province", "bool", "Cấp tỉnh", default=False),
     Field("at_commune", "bool", "Cấp xã", default=False),
-    Field("processing_time", "positive", "Thời hạn giải quyết", required=True),
-    Field("time_unit", "choice", "Đơn vị thời hạn", default=TimeUnit.WORKING_DAYS,
-          choices=TimeUnit),
+    Field("at_ministry", "bool", "Cấp bộ", default=False),
+    Field("at_other", "bool", "Cơ quan khác", default=False),
+    # Empty: the published record states no time (reported as a warning, never invented).
+    Field("processing_time", "positive", "Thời hạn giải quyết"),
+    Field("time_unit", "choice", "Đơn vị thời hạn", choices=TimeUnit),
     Field("online_level", "choice", "Mức độ trực tuyến", default=OnlineLevel.NONE,
           choices=OnlineLevel),
     Field("uses_population_data", "bool", "Kết nối dữ liệu dân cư", default=False),
@@ -72,22 +87,54 @@ VERSION_FIELDS = (
     Field("publication_decision_date", "date", "Ngày quyết định công bố"),
     Field("public_posting_date", "date", "Ngày công khai"),
     Field("description", "text", "Trình tự thực hiện", default=""),
+    Field("implementing_body", "text", "Cơ quan thực hiện (theo công bố)", default=""),
+    Field("competent_authority", "text", "Cơ quan có thẩm quyền", default=""),
+    Field("coordinating_bodies", "text", "Cơ quan phối hợp", default=""),
+    Field("reception_address", "text", "Địa chỉ tiếp nhận hồ sơ", default=""),
+    Field("subjects", "text", "Đối tượng thực hiện", default=""),
+    Field("conditions", "text", "Yêu cầu, điều kiện", default=""),
+    Field("related_procedures", "text", "Thủ tục liên quan", default=""),
 )
+CASE_FIELDS = (
+    Field("number", "case", "Số thứ tự trường hợp", required=True),
+    Field("name", "text", "Tên trường hợp", required=True),
+)
+_CASE = Field("case", "case", "Trường hợp (số thứ tự)")
+_CHANNEL = Field("channel", "choice", "Cách thức", default="", choices=Channel, blank=True)
 COMPONENT_FIELDS = (
-    Field("name", "text", "Tên giấy tờ", required=True, max_length=500),
-    Field("is_required", "bool", "Bắt buộc", default=True),
-    Field("originals", "count", "Số bản chính", default=1),
-    Field("copies", "count", "Số bản sao", default=0),
+    _CASE,
+    Field("name", "text", "Tên giấy tờ", required=True),
+    Field("is_required", "bool", "Bắt buộc", required=True),
+    Field("originals", "count", "Số bản chính", required=True),
+    Field("copies", "count", "Số bản sao", required=True),
+    Field("template_name", "text", "Mẫu đơn, tờ khai", default="", max_length=500),
     Field("reusable_kind", "text", "Loại giấy tờ tái sử dụng", default="", max_length=100),
+    Field("form", "form", "Tờ khai điện tử (JSON)", max_length=None),
+)
+TIME_FIELDS = (
+    _CASE, _CHANNEL,
+    Field("processing_time", "positive", "Thời hạn giải quyết"),
+    Field("time_unit", "choice", "Đơn vị thời hạn", choices=TimeUnit),
+    Field("note", "text", "Mô tả", default=""),
 )
 FEE_FIELDS = (
-    Field("kind", "choice", "Loại", default=Fee.Kind.CHARGE, choices=Fee.Kind),
-    Field("name", "text", "Tên phí, lệ phí", required=True, max_length=255),
-    Field("amount", "amount", "Mức thu (đồng)", required=True),
-    Field("note", "text", "Ghi chú", default="", max_length=255),
+    _CASE, _CHANNEL,
+    Field("kind", "choice", "Loại", required=True, choices=Fee.Kind),
+    Field("name", "text", "Tên phí, lệ phí", required=True),
+    Field("basis", "choice", "Cách tính", required=True, choices=Fee.Basis),
+    Field("amount", "amount", "Mức thu"),
+    Field("currency", "text", "Đơn vị tiền", default="VND", max_length=3),
+    Field("unit", "text", "Đơn vị tính", default="", max_length=100),
+    Field("rate", "rate", "Tỷ lệ (%)"),
+    Field("group", "count", "Nhóm lựa chọn", default=0),
+    Field("valid_from", "date", "Áp dụng từ"),
+    Field("valid_until", "date", "Áp dụng đến"),
+    Field("note", "text", "Ghi chú", default=""),
 )
 RESULT_FIELDS = (
-    Field("name", "text", "Tên kết quả", required=True, max_length=500),
+    Field("name", "text", "Tên kết quả", required=True),
+    Field("code", "text", "Mã kết quả", default="", max_length=100),
+    Field("template_name", "text", "Mẫu kết quả", default="", max_length=500),
     Field("is_electronic", "bool", "Kết quả điện tử", default=False),
 )
 PROCESS_FIELDS = (
@@ -101,7 +148,9 @@ STEP_FIELDS = (
     Field("share", "share", "Tỷ lệ thời gian (%)", required=True),
     Field("handled_by", "agency", "Cơ quan liên thông"),
 )
-PART_FIELDS = {"components": COMPONENT_FIELDS, "fees": FEE_FIELDS, "results": RESULT_FIELDS}
+# The rows of a version, in this order in the document and on their own Excel sheets.
+PART_FIELDS = {"cases": CASE_FIELDS, "components": COMPONENT_FIELDS, "times": TIME_FIELDS,
+               "fees": FEE_FIELDS, "results": RESULT_FIELDS}
 
 
 # --- What a reader hands to the importer: raw values with where they came from.
@@ -126,7 +175,9 @@ class RawProcess:
 @dataclass
 class RawProcedure:
     row: RawRow
+    cases: list[RawRow] = field(default_factory=list)
     components: list[RawRow] = field(default_factory=list)
+    times: list[RawRow] = field(default_factory=list)
     fees: list[RawRow] = field(default_factory=list)
     results: list[RawRow] = field(default_factory=list)
     processes: list[RawProcess] = field(default_factory=list)
@@ -150,25 +201,40 @@ def plain(number: Decimal) -> Decimal:
     return number.quantize(Decimal(1)) if number == number.to_integral_value() else number
 
 
-def _values(obj, fields) -> dict:
-    return {f.name: getattr(obj, f.name) for f in fields}
+def _values(obj, fields, case_number=None) -> dict:
+    out = {}
+    for f in fields:
+        if f.kind == "case" and case_number is not None:
+            out[f.name] = case_number.get(obj.case_id)
+            continue
+        # An agency's id, not the row: the caller maps ids to codes without a query.
+        value = getattr(obj, f"{f.name}_id" if f.kind == "agency" else f.name)
+        out[f.name] = plain(value) if isinstance(value, Decimal) else value
+    return out
+
+
+# Where each kind of row is on a prefetched version.
+PART_RELATIONS = {"cases": "procedurecases", "components": "components",
+                  "times": "channeltimes", "fees": "fees", "results": "resulttypes"}
 
 
 def version_content(version: ProcedureVersion, agency_code: dict[int, str],
                     agency_ids: list[int]) -> dict:
     """The content of a version with prefetched parts (see export_document)."""
     content = _values(version, [f for f in VERSION_FIELDS if f.name != "agencies"])
-    content["processing_time"] = plain(version.processing_time)
     content["agencies"] = sorted(agency_code[pk] for pk in agency_ids)
-    content["components"] = [_values(c, COMPONENT_FIELDS) for c in version.components.all()]
-    content["fees"] = [_values(f, FEE_FIELDS) for f in version.fees.all()]
-    content["results"] = [_values(r, RESULT_FIELDS) for r in version.resulttypes.all()]
+    cases = list(version.procedurecases.all())
+    content["cases"] = [{"number": i, "name": c.name} for i, c in enumerate(cases, start=1)]
+    case_number = {c.pk: i for i, c in enumerate(cases, start=1)} | {None: None}
+    for key, fields in PART_FIELDS.items():
+        if key != "cases":
+            content[key] = [_values(row, fields, case_number)
+                            for row in getattr(version, PART_RELATIONS[key]).all()]
     processes = []
     for template in version.processes.all():
         steps = []
         for step in template.steps.all():
             row = _values(step, STEP_FIELDS)
-            row["share"] = plain(step.share)
             row["handled_by"] = agency_code.get(step.handled_by_id)
             steps.append(row)
         processes.append({"agency": agency_code.get(template.agency_id), "name": template.name,
@@ -184,9 +250,9 @@ def sort_processes(processes: list[dict]) -> list[dict]:
 def prefetched_versions(version_ids) -> dict[int, ProcedureVersion]:
     ordered = ("order", "pk")
     versions = ProcedureVersion.objects.filter(pk__in=version_ids).prefetch_related(
-        Prefetch("components", Component.objects.order_by(*ordered)),
-        Prefetch("fees", Fee.objects.order_by(*ordered)),
-        Prefetch("resulttypes", ResultType.objects.order_by(*ordered)),
+        *(Prefetch(relation, model.objects.order_by(*ordered)) for relation, model in (
+            ("procedurecases", ProcedureCase), ("components", Component),
+            ("channeltimes", ChannelTime), ("fees", Fee), ("resulttypes", ResultType))),
         Prefetch("processes", ProcessTemplate.objects.prefetch_related(
             Prefetch("steps", ProcessStep.objects.order_by("order")))),
     )

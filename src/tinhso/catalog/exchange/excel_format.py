@@ -9,6 +9,7 @@ consecutive rows with the same procedure code and agency. Rows are reported as
 from __future__ import annotations
 
 import io
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -20,6 +21,7 @@ from tinhso.core.spreadsheets import cell as text_cell
 from tinhso.core.text import fold
 
 from .document import (
+    CASE_FIELDS,
     COMPONENT_FIELDS,
     FEE_FIELDS,
     PROCEDURE_FIELDS,
@@ -27,6 +29,7 @@ from .document import (
     RESULT_FIELDS,
     SECTOR_FIELDS,
     STEP_FIELDS,
+    TIME_FIELDS,
     VERSION_FIELDS,
     Field,
     RawDocument,
@@ -38,7 +41,9 @@ from .document import (
 CODE_HEADER = "Mã thủ tục"
 SECTORS = "Lĩnh vực"
 PROCEDURES = "Thủ tục"
-PART_SHEETS = {"components": ("Thành phần hồ sơ", COMPONENT_FIELDS),
+PART_SHEETS = {"cases": ("Trường hợp", CASE_FIELDS),
+               "components": ("Thành phần hồ sơ", COMPONENT_FIELDS),
+               "times": ("Thời hạn theo cách thức", TIME_FIELDS),
                "fees": ("Phí, lệ phí", FEE_FIELDS),
                "results": ("Kết quả", RESULT_FIELDS)}
 PROCESSES = "Quy trình"
@@ -53,7 +58,7 @@ _CODE_FIELD = Field("procedure", "text", CODE_HEADER, required=True)
 
 
 def _cell_value(field: Field, value):
-    if value is None:
+    if value is None or value == "":
         return None
     if field.kind == "bool":
         return "Có" if value else "Không"
@@ -61,6 +66,8 @@ def _cell_value(field: Field, value):
         return str(field.choices(value).label)
     if field.kind == "agencies":
         return ", ".join(value)
+    if field.kind == "form":  # the definition as JSON text in its cell
+        return json.dumps(value, ensure_ascii=False)
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value

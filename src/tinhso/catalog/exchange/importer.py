@@ -1,13 +1,16 @@
-"""Import of a catalogue document: validate every row, then write everything or nothing.
+"""Import of a catalogue document: every procedure without a problem is written, in one
+transaction; every procedure with one is refused whole and reported under its code.
 
 A procedure that is new gets a published version 1; one whose content differs from its
 current version gets a new published version (the old one retires); one whose content is the
-same gets nothing, so importing the same file twice writes nothing the second time.
+same gets nothing, so importing the same file twice writes nothing the second time. A dry run
+does all of it and rolls back, so it reports exactly what a real run would change.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import lzma
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -22,9 +25,11 @@ from tinhso.core.text import fold
 from .. import services
 from ..errors import ImportInvalid
 from ..models import (
+    ChannelTime,
     Component,
     Fee,
     Procedure,
+    ProcedureCase,
     ProcedureVersion,
     ProcessStep,
     ProcessTemplate,
@@ -36,7 +41,9 @@ from .cleaning import Cleaner
 from .document import CHUNK, RawDocument, procedure_contents
 
 BATCH = 1000
-PART_MODELS = {"components": Component, "fees": Fee, "results": ResultType}
+# Rows of a version that belong to one of its cases (or to all), and those that do not.
+CASE_PARTS = {"components": Component, "times": ChannelTime, "fees": Fee}
+PART_MODELS = {**CASE_PARTS, "results": ResultType}
 Status = ProcedureVersion.Status
 
 
@@ -48,36 +55,70 @@ class ImportReport:
     procedures_renamed: int = 0
     versions_created: int = 0
     unchanged: int = 0
+    refused: int = 0
+    warned: int = 0
+    dry_run: bool = False
+    problems: list = field(default_factory=list, repr=False)  # refusals, with their code
+    warnings: list = field(default_factory=list, repr=False)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {k: v for k, v in asdict(self).items() if k not in ("problems", "warnings")}
+
+    def by_code(self, rows: list[dict]) -> dict[str, list[dict]]:
+        out: dict[str, list[dict]] = {}
+        for row in rows:
+            out.setdefault(row["code"] or "", []).append(row)
+        return out
 
 
 def read_file(path: str | Path) -> RawDocument:
+    """A .json or .xlsx file, or either compressed with xz (.json.xz)."""
     path = Path(path)
-    reader = {".json": json_format.read, ".xlsx": excel_format.read}.get(path.suffix.lower())
+    suffixes = [s.lower() for s in path.suffixes[-2:]]
+    packed = suffixes[-1:] == [".xz"]
+    kind = suffixes[-2] if packed and len(suffixes) == 2 else suffixes[-1] if suffixes else ""
+    reader = {".json": json_format.read, ".xlsx": excel_format.read}.get(kind)
     if reader is None:
-        raise ImportInvalid(_("Chỉ nhận tệp .json hoặc .xlsx."), code="unsupported_format")
-    return reader(path.read_bytes())
+        raise ImportInvalid(_("Chỉ nhận tệp .json hoặc .xlsx (có thể nén .xz)."),
+                            code="unsupported_format")
+    data = path.read_bytes()
+    if packed:
+        try:
+            data = lzma.decompress(data)
+        except lzma.LZMAError as exc:
+            raise ImportInvalid(_("Không giải nén được tệp .xz: %s") % exc,
+                                code="unsupported_format") from None
+    return reader(data)
 
 
-def import_file(user, path: str | Path) -> ImportReport:
-    return import_document(user, read_file(path))
+def import_file(user, path: str | Path, *, dry_run: bool = False) -> ImportReport:
+    return import_document(user, read_file(path), dry_run=dry_run)
 
 
-def import_document(user, raw: RawDocument) -> ImportReport:
+def import_document(user, raw: RawDocument, *, dry_run: bool = False) -> ImportReport:
+    """Write the valid procedures; the report lists the refused ones with every problem.
+
+    Raises ImportInvalid only when nothing could be read at all (not a catalogue file).
+    """
     services.ensure_can_manage(user)
     with transaction.atomic():
         cleaner = Cleaner()
         document = cleaner.document(raw)
-        if document is None:
+        if not document["procedures"] and not document["sectors"] and cleaner.problems:
             raise ImportInvalid(
                 _("Tệp danh mục có %d lỗi; chưa ghi dữ liệu nào.") % len(cleaner.problems),
                 details=cleaner.problems,
             )
         report = _write(document)
-        audit.record("catalog.import", actor=services._audit_actor(user),
-                     target=("catalog.procedure", ""), data=report.as_dict())
+        report.dry_run = dry_run
+        report.problems, report.warnings = cleaner.problems, cleaner.warnings
+        report.refused = len({p["code"] for p in cleaner.problems if p["code"]})
+        report.warned = len({w["code"] for w in cleaner.warnings})
+        if dry_run:
+            transaction.set_rollback(True)
+        else:
+            audit.record("catalog.import", actor=services._audit_actor(user),
+                         target=("catalog.procedure", ""), data=report.as_dict())
     return report
 
 
@@ -172,12 +213,24 @@ def _write_versions(pending: list[tuple[Procedure, dict]], agency_ids: dict[str,
     ]
     ProcedureVersion.objects.bulk_create(versions, batch_size=BATCH)
 
-    links, parts, templates, steps_of = [], {key: [] for key in PART_MODELS}, [], []
+    cases_of = []
     for version, (_p, content) in zip(versions, pending, strict=True):
+        cases_of.append([ProcedureCase(version=version, order=i, name=case["name"],
+                                       search_name=fold(case["name"]))
+                         for i, case in enumerate(content["cases"])])
+    ProcedureCase.objects.bulk_create([c for cases in cases_of for c in cases],
+                                      batch_size=BATCH)
+
+    links, parts, templates, steps_of = [], {key: [] for key in PART_MODELS}, [], []
+    for version, cases, (_p, content) in zip(versions, cases_of, pending, strict=True):
         links += [(version.pk, agency_ids[code]) for code in content["agencies"]]
         for key, model in PART_MODELS.items():
-            parts[key] += [model(version=version, order=i, **row)
-                           for i, row in enumerate(content[key])]
+            for i, row in enumerate(content[key]):
+                values = dict(row)
+                if key in CASE_PARTS:  # case numbers count from 1
+                    number = values.pop("case")
+                    values["case"] = cases[number - 1] if number else None
+                parts[key].append(model(version=version, order=i, **values))
         for process in content["processes"]:
             templates.append(ProcessTemplate(
                 version=version, name=process["name"],

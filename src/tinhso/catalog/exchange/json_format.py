@@ -12,14 +12,13 @@ from django.utils.translation import gettext as _
 from .document import (
     FORMAT,
     FORMAT_VERSION,
+    PART_FIELDS,
     VERSION_FIELDS,
     RawDocument,
     RawProcedure,
     RawProcess,
     RawRow,
 )
-
-PARTS = {"components": "components", "fees": "fees", "results": "results"}
 
 
 def _default(value):
@@ -68,6 +67,11 @@ def read(data: bytes) -> RawDocument:
     if body.get("format", FORMAT) != FORMAT:
         doc.problems.append(_problem("format", _("Không phải tệp danh mục thủ tục tinhso.")))
         return doc
+    if body.get("format_version", FORMAT_VERSION) != FORMAT_VERSION:
+        doc.problems.append(_problem("format_version", _(
+            "Tệp theo định dạng phiên bản %(got)s; hệ thống đọc phiên bản %(want)s."
+        ) % {"got": body.get("format_version"), "want": FORMAT_VERSION}))
+        return doc
     doc.sectors = [RawRow(where, item) for where, item in
                    _rows(body, "sectors", "", doc.problems)]
     version_labels = {f.name: f"version.{f.name}" for f in VERSION_FIELDS}
@@ -77,13 +81,14 @@ def read(data: bytes) -> RawDocument:
             doc.problems.append(_problem(f"{where}.version", _("Phải là một đối tượng JSON.")))
             version = {}
         flat = {k: v for k, v in item.items() if k != "version"}
-        flat.update({k: v for k, v in version.items() if k not in
-                     ("components", "fees", "results", "processes")})
+        flat.update({k: v for k, v in version.items() if k not in (*PART_FIELDS, "processes")})
         proc = RawProcedure(RawRow(where, flat, version_labels))
         prefix = f"{where}.version."
-        for key in PARTS:
+        for key in PART_FIELDS:
             setattr(proc, key, [RawRow(w, it) for w, it in
                                 _rows(version, key, prefix, doc.problems)])
+        for number, case in enumerate(proc.cases, start=1):  # numbered by position if not
+            case.data.setdefault("number", number)
         for pwhere, process in _rows(version, "processes", prefix, doc.problems):
             head = {k: v for k, v in process.items() if k != "steps"}
             steps = [RawRow(w, it) for w, it in _rows(process, "steps", f"{pwhere}.",

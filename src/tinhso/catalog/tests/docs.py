@@ -13,11 +13,12 @@ def procedure(code: str, name: str, agencies, *, sector="HO_TICH", steps=(10, 70
             "time_unit": "working_days", "online_level": "full",
             "legal_effective_date": "2025-07-01", "publication_decision_no": "1234/QĐ-UBND",
             "components": [
-                {"name": "Tờ khai theo mẫu", "is_required": True},
-                {"name": "Căn cước công dân", "reusable_kind": "CCCD", "originals": 0,
-                 "copies": 1},
+                {"name": "Tờ khai theo mẫu", "is_required": True, "originals": 1,
+                 "copies": 0},
+                {"name": "Căn cước công dân", "reusable_kind": "CCCD", "is_required": True,
+                 "originals": 0, "copies": 1},
             ],
-            "fees": [{"kind": "charge", "name": "Lệ phí", "amount": amount}],
+            "fees": [{"kind": "charge", "name": "Lệ phí", "basis": "fixed", "amount": amount}],
             "results": [{"name": "Trích lục", "is_electronic": True}],
             "processes": [{
                 "agency": None, "name": "Quy trình cấp xã",

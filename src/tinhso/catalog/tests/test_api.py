@@ -98,9 +98,14 @@ def test_detail_by_code_has_the_current_version_parts(client, catalogue):
     assert [c["name"] for c in version["components"]] == ["Tờ khai theo mẫu",
                                                           "Căn cước công dân"]
     assert version["components"][1]["reusable_kind"] == "CCCD"
-    assert version["fees"] == [{"order": 0, "kind": "charge", "name": "Lệ phí",
-                                "amount": 8000, "note": ""}]
-    assert version["results"] == [{"order": 0, "name": "Trích lục", "is_electronic": True}]
+    [fee] = version["fees"]
+    assert {k: fee[k] for k in ("order", "kind", "name", "amount", "note")} == {
+        "order": 0, "kind": "charge", "name": "Lệ phí", "amount": 8000, "note": ""}
+    assert (fee["case"], fee["channel"], fee["basis"], fee["currency"]) == (
+        None, "", "fixed", "VND")
+    assert version["results"] == [{"order": 0, "name": "Trích lục", "code": "",
+                                   "template_name": "", "is_electronic": True}]
+    assert version["cases"] == [] and version["times"] == []
     process = version["processes"][0]
     assert process["agency"] is None
     assert [(s["order"], s["share"]) for s in process["steps"]] == [

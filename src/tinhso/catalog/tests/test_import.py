@@ -1,4 +1,5 @@
-"""Import: every bad row reported with where it is, nothing written; idempotent re-import."""
+"""Import: what is valid is written, every refused procedure is reported by code with every
+problem and where it is; idempotent re-import; dry runs; round trips of everything."""
 
 import io
 
@@ -103,42 +104,41 @@ def _bad_document(place):
     return changed(document(codes(place)), edit)
 
 
-def test_bad_json_rows_are_all_reported_with_their_index_path_and_nothing_is_written(place):
-    with pytest.raises(ImportInvalid) as err:
-        run(_bad_document(place))
-    found = {(p["where"], p["field"]): p["message"] for p in err.value.details}
+def test_bad_json_rows_are_all_reported_by_code_with_their_index_path(place):
+    report = run(_bad_document(place))
+    found = {(p["code"], p["where"], p["field"]): p["message"] for p in report.problems}
     assert found == {
-        ("procedures[0]", "code"):
-            "Mã thủ tục “1.0012” không đúng dạng (ví dụ: 1.001234 hoặc 2.000815).",
-        ("procedures[0]", "version.agencies"): "Không có cơ quan mang mã định danh “H44.999”.",
-        ("procedures[0]", "version.time_unit"):
-            "Giá trị “tuần” không hợp lệ; dùng một trong: ngày làm việc, giờ làm việc, ngày.",
-        ("procedures[1].version.fees[0]", "amount"): "Mức thu không được âm.",
-        ("procedures[1].version.components[1]", "name"): "Không được để trống.",
-        ("procedures[2].version.processes[0]", "steps"):
+        ("1.0012", "procedures[0]", "code"): "Mã thủ tục “1.0012” không đúng dạng (ví dụ: "
+            "1.001234, 2.000815.000.00.00.H55 hoặc 1.012753.H19).",
+        ("1.0012", "procedures[0]", "version.agencies"):
+            "Không có cơ quan mang mã định danh “H44.999”.",
+        ("1.0012", "procedures[0]", "version.time_unit"):
+            "Giá trị “tuần” không hợp lệ; dùng một trong: ngày làm việc, giờ làm việc, ngày, "
+            "tháng.",
+        ("1.001001", "procedures[1].version.fees[0]", "amount"): "Mức thu không được âm.",
+        ("1.001001", "procedures[1].version.components[1]", "name"): "Không được để trống.",
+        ("1.001002", "procedures[2].version.processes[0]", "steps"):
             "Tổng tỷ lệ thời gian các bước là 90%, phải bằng 100%.",
-        ("procedures[2]", "sector"): "Không có lĩnh vực mang mã “KHONG_CO”.",
+        ("1.001002", "procedures[2]", "sector"): "Không có lĩnh vực mang mã “KHONG_CO”.",
     }
-    assert err.value.code == "import_invalid"
-    assert str(err.value.message) == "Tệp danh mục có 7 lỗi; chưa ghi dữ liệu nào."
-    assert counts() == (0, 0, 0, 0, 0)
-    assert not AuditEntry.objects.filter(action="catalog.import").exists()
+    assert report.refused == 3 and report.procedures_created == 0
+    assert counts() == (1, 0, 0, 0, 0)  # the file's sector is valid and kept
 
 
-def test_one_bad_row_among_good_ones_writes_nothing_even_for_existing_procedures(place):
+def test_a_bad_procedure_is_refused_and_the_good_ones_next_to_it_are_written(place):
     doc = document(codes(place))
     run(doc)
-    before = counts()
 
     def edit(d):
         d["procedures"][0]["version"]["processing_time"] = 7  # a real change ...
-        d["procedures"][2]["version"]["results"] = []  # ... next to a bad row
+        d["procedures"][2]["version"]["results"] = []  # ... next to a bad procedure
 
-    with pytest.raises(ImportInvalid) as err:
-        run(changed(doc, edit))
-    assert [(p["where"], p["field"]) for p in err.value.details] == [("procedures[2]", "results")]
-    assert counts() == before
-    assert Procedure.objects.get(code="1.001000").current_version.processing_time == 5
+    report = run(changed(doc, edit))
+    assert [(p["code"], p["where"], p["field"]) for p in report.problems] == [
+        ("1.001002", "procedures[2]", "results")]
+    assert (report.versions_created, report.unchanged, report.refused) == (1, 1, 1)
+    assert Procedure.objects.get(code="1.001000").current_version.processing_time == 7
+    assert Procedure.objects.get(code="1.001002").versions.count() == 1  # left as it was
 
 
 def test_duplicate_codes_and_process_agency_outside_the_agencies_are_reported(place):
@@ -146,9 +146,8 @@ def test_duplicate_codes_and_process_agency_outside_the_agencies_are_reported(pl
         d["procedures"][1]["code"] = d["procedures"][0]["code"]
         d["procedures"][2]["version"]["processes"][0]["agency"] = place.justice.code
 
-    with pytest.raises(ImportInvalid) as err:
-        run(changed(document(codes(place)), edit))
-    messages = {(p["where"], p["message"]) for p in err.value.details}
+    report = run(changed(document(codes(place)), edit))
+    messages = {(p["where"], p["message"]) for p in report.problems}
     assert ("procedures[1]", "Mã thủ tục lặp lại (đã có ở procedures[0]).") in messages
     assert ("procedures[2].version.processes[0]",
             f"Cơ quan “{place.justice.code}” không có trong danh sách cơ quan thực hiện."
@@ -170,13 +169,13 @@ def _column(sheet, header):
     return next(c.column for c in sheet[1] if c.value == header)
 
 
-def test_bad_excel_rows_are_reported_with_sheet_and_row_and_nothing_is_written(place, tmp_path):
+def test_bad_excel_rows_are_reported_with_sheet_and_row(place, tmp_path):
     def edit(book):
         fees = book["Phí, lệ phí"]
-        fees.cell(3, _column(fees, "Mức thu (đồng)")).value = -1
+        fees.cell(3, _column(fees, "Mức thu")).value = -1
         procs = book["Thủ tục"]
         procs.cell(2, _column(procs, "Cơ quan thực hiện (mã định danh)")).value = "H44.999"
-        procs.cell(4, _column(procs, "Đơn vị thời hạn")).value = "tháng"
+        procs.cell(4, _column(procs, "Đơn vị thời hạn")).value = "tuần"
         steps = book["Quy trình"]
         steps.cell(5, _column(steps, "Tỷ lệ thời gian (%)")).value = 75
         results = book["Kết quả"]
@@ -184,19 +183,19 @@ def test_bad_excel_rows_are_reported_with_sheet_and_row_and_nothing_is_written(p
 
     path = tmp_path / "danh-muc.xlsx"
     path.write_bytes(_workbook_with(place, edit))
-    with pytest.raises(ImportInvalid) as err:
-        import_file(SYSTEM, path)
-    found = {(p["where"], p["field"]): p["message"] for p in err.value.details}
-    assert found[("Phí, lệ phí: dòng 3", "Mức thu (đồng)")] == "Mức thu không được âm."
+    report = import_file(SYSTEM, path)
+    found = {(p["where"], p["field"]): p["message"] for p in report.problems}
+    assert found[("Phí, lệ phí: dòng 3", "Mức thu")] == "Mức thu không được âm."
     assert found[("Thủ tục: dòng 2", "Cơ quan thực hiện (mã định danh)")] == (
         "Không có cơ quan mang mã định danh “H44.999”.")
-    assert found[("Thủ tục: dòng 4", "Đơn vị thời hạn")].startswith("Giá trị “tháng”")
+    assert found[("Thủ tục: dòng 4", "Đơn vị thời hạn")].startswith("Giá trị “tuần”")
     # Rows 5-7 are the second procedure's steps (10, 70, 20); the first became 75.
     assert found[("Quy trình: dòng 5", "steps")] == (
         "Tổng tỷ lệ thời gian các bước là 165%, phải bằng 100%.")
     assert found[("Kết quả: dòng 2", "Mã thủ tục")] == (
         "Mã thủ tục “9.999999” không có trong trang “Thủ tục”.")
-    assert counts() == (0, 0, 0, 0, 0)
+    # Each of the three procedures has a problem (the result row moved off the first).
+    assert report.refused == 3 and Procedure.objects.count() == 0
 
 
 def test_excel_accepts_vietnamese_labels_and_words(place, tmp_path):
@@ -206,7 +205,7 @@ def test_excel_accepts_vietnamese_labels_and_words(place, tmp_path):
         procs.cell(2, _column(procs, "Đơn vị thời hạn")).value = "Ngay lam viec"
         procs.cell(2, _column(procs, "Thời hạn giải quyết")).value = "2,5"
         fees = book["Phí, lệ phí"]
-        fees.cell(2, _column(fees, "Mức thu (đồng)")).value = "1.500.000"
+        fees.cell(2, _column(fees, "Mức thu")).value = "1.500.000"
 
     path = tmp_path / "danh-muc.xlsx"
     path.write_bytes(_workbook_with(place, edit))
@@ -255,19 +254,44 @@ def test_non_administrators_cannot_import(place):
     assert counts() == (0, 0, 0, 0, 0)
 
 
-def test_import_command_reports_bad_rows_and_fails(place, tmp_path, capsys):
-    path = tmp_path / "xau.json"
-    path.write_bytes(dumps(_bad_document(place)))
-    with pytest.raises(CommandError, match="7 lỗi"):
-        call_command("import_catalog", str(path))
-    assert "procedures[1].version.fees[0], amount: Mức thu không được âm." in (
-        capsys.readouterr().err)
+def test_import_command_lists_refusals_by_code_on_screen_and_in_a_file_and_fails(
+        place, tmp_path, capsys):
+    def edit(d):
+        d["procedures"][1]["version"]["fees"][0]["amount"] = -5000
+
+    path, report = tmp_path / "mot-loi.json", tmp_path / "bao-cao.txt"
+    path.write_bytes(dumps(changed(document(codes(place)), edit)))
+    with pytest.raises(CommandError, match="1 thủ tục bị từ chối"):
+        call_command("import_catalog", str(path), "--report", str(report))
+    out = capsys.readouterr().out
+    expected = ("  1.001001\n"
+                "    procedures[1].version.fees[0], amount: Mức thu không được âm.\n")
+    assert expected in out and expected in report.read_text(encoding="utf-8")
+    assert "  2 thủ tục mới" in out
+    assert set(Procedure.objects.values_list("code", flat=True)) == {"1.001000", "1.001002"}
     good = tmp_path / "tot.json"
     good.write_bytes(dumps(document(codes(place))))
-    call_command("import_catalog", str(good))
-    assert "procedures_created=3" in capsys.readouterr().out
+    call_command("import_catalog", str(good), "--report", str(report))
+    assert "  1 thủ tục mới" in capsys.readouterr().out
     with pytest.raises(CommandError, match=r"\.json hoặc \.xlsx"):
         call_command("import_catalog", str(tmp_path / "danh-muc.csv"))
+
+
+def test_a_dry_run_reports_what_would_change_and_writes_nothing(place, tmp_path, capsys):
+    path = tmp_path / "danh-muc.json"
+    path.write_bytes(dumps(document(codes(place))))
+    call_command("import_catalog", str(path), "--dry-run", "--report", str(tmp_path / "r.txt"))
+    out = capsys.readouterr().out
+    assert out.startswith("Chạy thử (không ghi gì)") and "  3 thủ tục mới" in out
+    assert counts() == (0, 0, 0, 0, 0)
+    assert not AuditEntry.objects.filter(action="catalog.import").exists()
+
+
+def test_a_file_that_is_not_a_catalogue_is_refused_whole(place, tmp_path):
+    path = tmp_path / "khac.json"
+    path.write_bytes(b'{"format": "something-else"}')
+    with pytest.raises(ImportInvalid):
+        import_file(SYSTEM, path)
 
 
 def test_export_command_writes_both_formats(place, tmp_path):
@@ -277,5 +301,5 @@ def test_export_command_writes_both_formats(place, tmp_path):
     assert json_format.read((tmp_path / "ra.json").read_bytes()).procedures[2].row.data[
         "code"] == "1.001002"
     book = load_workbook(tmp_path / "ra.xlsx", read_only=True)
-    assert book.sheetnames == ["Lĩnh vực", "Thủ tục", "Thành phần hồ sơ", "Phí, lệ phí",
-                               "Kết quả", "Quy trình"]
+    assert book.sheetnames == ["Lĩnh vực", "Thủ tục", "Trường hợp", "Thành phần hồ sơ",
+                               "Thời hạn theo cách thức", "Phí, lệ phí", "Kết quả", "Quy trình"]

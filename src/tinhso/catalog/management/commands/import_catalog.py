@@ -1,22 +1,32 @@
 import time
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from tinhso.catalog import services
 from tinhso.catalog.exchange.importer import import_file
+from tinhso.catalog.exchange.report import write_report
 from tinhso.core.errors import DomainError
 
 
 class Command(BaseCommand):
-    help = "Nhập danh mục thủ tục từ tệp .json hoặc .xlsx (tất cả hoặc không gì cả)."
+    help = ("Nhập danh mục thủ tục từ tệp .json hoặc .xlsx (có thể nén .xz): nhập các thủ tục "
+            "hợp lệ, liệt kê các thủ tục bị từ chối theo mã (ra màn hình và ra tệp báo cáo); "
+            "trả mã lỗi khác 0 nếu có thủ tục bị từ chối.")
 
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--user", help="Tên đăng nhập của quản trị viên thực hiện "
                             "(mặc định: hệ thống).")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="Chỉ kiểm tra và cho biết sẽ thay đổi gì; không ghi gì.")
+        parser.add_argument("--report", help="Tệp báo cáo (mặc định: var/import-catalog-"
+                            "<thời điểm>.txt).")
 
-    def handle(self, *args, file, user=None, **options):
+    def handle(self, *args, file, user=None, dry_run=False, report=None, **options):
         actor = services.SYSTEM
         if user:
             actor = get_user_model().objects.filter(username=user).first()
@@ -24,12 +34,18 @@ class Command(BaseCommand):
                 raise CommandError(f"Không có tài khoản “{user}”.")
         started = time.perf_counter()
         try:
-            report = import_file(actor, file)
+            result = import_file(actor, file, dry_run=dry_run)
         except DomainError as exc:
             for problem in (exc.details or [])[:200]:
                 where = ", ".join(x for x in (problem["where"], problem["field"]) if x)
                 self.stderr.write(f"{where}: {problem['message']}")
             raise CommandError(str(exc.message)) from None
         elapsed = time.perf_counter() - started
-        summary = ", ".join(f"{k}={v}" for k, v in report.as_dict().items())
-        self.stdout.write(self.style.SUCCESS(f"Đã nhập danh mục ({elapsed:.1f} s): {summary}"))
+        path = Path(report or settings.VAR_DIR / (
+            f"import-catalog-{timezone.localtime():%Y%m%d-%H%M%S}.txt"))
+        text = write_report(result, source=file, seconds=elapsed)
+        path.write_text(text, encoding="utf-8")
+        self.stdout.write(text)
+        self.stdout.write(f"Báo cáo đã ghi vào {path}")
+        if result.refused:
+            raise CommandError(f"{result.refused} thủ tục bị từ chối (xem báo cáo {path}).")
