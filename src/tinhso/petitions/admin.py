@@ -1,4 +1,5 @@
-"""Officials answer or refuse petitions here; the change goes through petitions.services."""
+"""Administrators may answer or refuse petitions here too (officials work in the back office,
+/office/petitions/); the change goes through petitions.services."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -11,7 +12,10 @@ from .models import Petition
 
 DATA_FIELDS = ["code", "kind", "status", "title", "content", "agency", "dossier_code",
                "submitter_name", "submitter_id_number", "submitter_phone", "submitter_email",
-               "submitter_address", "submitted_at", "due_at", "answered_at", "answered_by"]
+               "submitter_address", "submitted_at", "refuse_due_at", "info_due_at", "due_at",
+               "assignee", "forwarded_from", "forwarded_at", "paused_since", "info_request",
+               "info_reply", "answered_at", "answered_by", "closed_on_time", "publish_due_at",
+               "published_at", "rating", "rated_at"]
 
 
 class ReplyForm(forms.ModelForm):
