@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from tinhso.core.roles import Role
 
 from .models import Notification
+from .tasks import enqueue_notification
 
 
 class FailedFirst(admin.SimpleListFilter):
@@ -52,8 +53,6 @@ class NotificationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Gửi lại các thông báo đã chọn"), permissions=["resend"])
     def send_again(self, request, queryset):
-        from tinhso.dossiers.tasks import enqueue_notification
-
         rows = queryset.exclude(status=Notification.Status.SENT)
         ids = list(rows.values_list("pk", flat=True))
         rows.update(status=Notification.Status.PENDING, attempts=0,

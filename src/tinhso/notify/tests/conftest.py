@@ -1,2 +1,3 @@
-# The dossier tests' small province and dossier maker serve the notification tests too.
+"""The small province of the dossier tests, for sending its notifications."""
+
 from tinhso.dossiers.tests.conftest import make_dossier, province  # noqa: F401
