@@ -27,7 +27,7 @@ from mozilla_django_oidc.views import (
 
 from tinhso.core.auth import RolesWithUser
 from tinhso.core.errors import ValidationFailed
-from tinhso.dossiers.identifiers import validate_personal_id
+from tinhso.core.identifiers import validate_personal_id
 from tinhso.dossiers.policy import is_staff_member
 
 log = logging.getLogger(__name__)

@@ -22,7 +22,8 @@ def test_the_store_holds_only_the_citizens_own_papers_and_results(province, make
     store = LocalDataStore()
     found = store.papers(province.citizen)
     assert {p.dossier_code for p in found} == {mine.code}
-    assert {p.kind for p in found} == {"cccd", "to khai"}  # the result has no file
+    # Its papers and its electronic result (which has its file: lifecycle.finish).
+    assert {p.kind for p in found} == {"cccd", "to khai", "trich luc"}
     id_paper = next(p for p in found if p.kind == "cccd")
     assert store.get(province.citizen, id_paper.reference).file.name == id_paper.file.name
     assert store.get(province.other_citizen, id_paper.reference) is None

@@ -1,30 +1,9 @@
-"""Signed query strings of the payment gateway and the mapping of identity claims."""
+"""The mapping of identity claims (the payment gateway's signatures: test_vnpay.py)."""
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from tinhso.integrations import identity
-from tinhso.integrations.payments import signing
-from tinhso.integrations.payments.hmac_gateway import HmacGateway
-from tinhso.integrations.payments.port import InvalidNotice
-
-
-def test_a_signature_covers_every_field_and_only_the_secret_makes_it():
-    params = signing.signed({"amount": "70000", "reference": "H44.07-260213-0001.ab"}, "k")
-    assert signing.verify(params, "k")
-    assert not signing.verify({**params, "amount": "7000"}, "k")
-    assert not signing.verify(params, "other")
-    assert not signing.verify({k: v for k, v in params.items() if k != "signature"}, "k")
-
-
-def test_the_gateway_reads_only_its_own_merchants_notices():
-    gw = HmacGateway(url="http://gw/pay", merchant="TINHSO", secret="k")
-    good = signing.signed({"merchant": "TINHSO", "reference": "r", "amount": "5",
-                           "response_code": "00", "transaction_no": "9"}, "k")
-    assert gw.read_notice(good).succeeded and gw.read_notice(good).amount == 5
-    other = signing.signed({**good, "merchant": "KHAC"}, "k")
-    with pytest.raises(InvalidNotice):
-        gw.read_notice(other)
 
 
 def test_without_a_configured_provider_the_endpoints_are_the_demo_providers(settings):
