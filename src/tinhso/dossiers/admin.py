@@ -2,7 +2,15 @@
 
 from django.contrib import admin
 
-from .models import Dossier, DossierComponent, DossierEvent, FeeOrder, Payment, Result
+from .models import (
+    Dossier,
+    DossierComponent,
+    DossierEvent,
+    FeeOrder,
+    Payment,
+    Result,
+    WithdrawalRequest,
+)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -41,6 +49,12 @@ class FeeOrderInline(ReadOnlyInline):
     fields = ["reference", "amount", "state", "created_at", "closed_at"]
 
 
+class WithdrawalInline(ReadOnlyInline):
+    model = WithdrawalRequest
+    fields = ["requested_at", "reason", "state", "decided_at", "decided_by_name",
+              "decline_reason"]
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Seen, never written here: dossiers and payments change through their services."""
 
@@ -63,7 +77,8 @@ class DossierAdmin(ReadOnlyAdmin):
     list_select_related = ["procedure", "agency"]
     date_hierarchy = "submitted_at"
     show_full_result_count = False  # no COUNT(*) over millions of rows on every page
-    inlines = [ComponentInline, EventInline, ResultInline, PaymentInline, FeeOrderInline]
+    inlines = [ComponentInline, EventInline, ResultInline, PaymentInline, FeeOrderInline,
+               WithdrawalInline]
 
 
 @admin.register(Payment)

@@ -6,8 +6,11 @@ intake rolls its number back too, so the numbers of a day have no gaps.
 """
 
 from datetime import datetime
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from .models import CodeCounter
@@ -22,8 +25,19 @@ _UPSERT = (
 )
 
 
+# The longest run of digits a code holds: the day (yymmdd); an agency code's groups have at
+# most 3 digits (core.models.AGENCY_CODE_RE) and a day's counter stays under a million.
+DIGIT_RUN_MAX = 6
+
+
 def format_code(agency_code: str, day, number: int) -> str:
     return f"{agency_code}-{day:%y%m%d}-{number:04d}"
+
+
+def tracking_url(code: str) -> str:
+    """The public tracking page of a dossier, absolute (settings.TINHSO_SITE_URL), with its
+    code filled in: what the receipt's QR code and the applicant's e-mails point to."""
+    return f"{settings.TINHSO_SITE_URL}{reverse('portal:track')}?{urlencode({'code': code})}"
 
 
 def next_code(agency, at: datetime) -> str:

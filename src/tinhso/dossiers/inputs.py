@@ -3,17 +3,19 @@ and their checks against the catalogue."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.files import File
 from django.db.models import Subquery
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tinhso.catalog import frozen
+from tinhso.catalog import forms_schema, frozen, terms
 from tinhso.catalog.models import OnlineLevel, Procedure, ProcedureVersion
 from tinhso.core.errors import NotFound, ValidationFailed
 
 from . import reuse
-from .models import Channel
+from .models import CATALOG_CHANNEL, Channel
 
 
 @dataclass
@@ -33,6 +35,8 @@ class ComponentInput:
     file: File | None = None
     is_digitized: bool = False
     reused_from: str = ""  # reference of the paper in the personal e-data store
+    # The filled e-form of a component that has one (catalog.forms_schema), checked here.
+    form_data: dict | None = None
 
 
 @dataclass
@@ -54,8 +58,7 @@ def submittable_version(procedure, agency, channel, is_full_online) -> Procedure
 
     The version is read with its procedure, unless the caller loaded the procedure with
     its current version (select_related, in the same request: that read is its status).
-    What the version holds comes from catalog.frozen: its agencies, and its fees, whose sum
-    is set as `fees_total` (what a new dossier owes).
+    What the version holds comes from catalog.frozen.
     """
     pk = getattr(procedure, "pk", procedure)
     if isinstance(procedure, Procedure) and Procedure.current_version.is_cached(procedure):
@@ -73,9 +76,7 @@ def submittable_version(procedure, agency, channel, is_full_online) -> Procedure
     if version.status != ProcedureVersion.Status.PUBLISHED:
         raise ValidationFailed(_("Thủ tục chưa được công bố hoặc đã hết hiệu lực."),
                                code="procedure_not_published")
-    parts = frozen.parts_of(version)
-    version.fees_total = parts.fees_total
-    if agency.pk not in parts.agency_ids:
+    if agency.pk not in frozen.parts_of(version).agency_ids:
         raise ValidationFailed(_("Cơ quan đã chọn không thực hiện thủ tục này."),
                                code="agency_not_implementing")
     if channel == Channel.ONLINE and not offers_online(version):
@@ -95,18 +96,59 @@ def _current_version(procedure):
     return Subquery(Procedure.objects.filter(pk=procedure).values("current_version_id"))
 
 
-def check_components(version, components, channel, *, owner: str = "",
+@dataclass(frozen=True)
+class FilingTerms:
+    """The case filed and what it brings on its channel: statutory time and fees owed."""
+
+    case_id: int | None
+    processing_time: Decimal | None
+    time_unit: str
+    fees: terms.FeeQuote
+
+
+def filing_terms(version, case, channel, at) -> FilingTerms:
+    parts = frozen.parts_of(version)
+    case_id = terms.check_case(parts.cases, _pk(case))
+    on_channel = CATALOG_CHANNEL[channel]
+    amount, unit = terms.statutory_time(version, parts.times, case_id, on_channel)
+    quote = terms.fee_quote(parts.fees, case_id, on_channel, timezone.localdate(at))
+    return FilingTerms(case_id, amount, unit, quote)
+
+
+def _pk(obj):
+    return getattr(obj, "pk", obj)
+
+
+def _check_form(component, item: ComponentInput) -> None:
+    """A filled e-form answers its component's form, checked by the catalogue's checker; the
+    clean values replace what was given."""
+    if component is None or not component.form:
+        raise ValidationFailed(_("Giấy tờ này không có tờ khai điện tử."), code="invalid_form")
+    checked = forms_schema.clean(component.form, item.form_data)
+    if not checked.ok:
+        raise ValidationFailed(_("Tờ khai “%s” chưa hợp lệ.") % component.name,
+                               code="invalid_form", details=checked.errors)
+    item.form_data = checked.values
+
+
+def check_components(version, components, channel, *, owner: str = "", case_id=None,
                      require=True) -> Mapping:
-    """The version's components by id; refuses unknown ones, reused papers that are not the
-    owner's (the applicant's id number, see reuse.py; none without one) and missing required
-    ones."""
+    """The version's components by id; refuses unknown ones, papers of another case,
+    reused papers that are not the owner's (the applicant's id number, see reuse.py; none
+    without one) and missing required ones of the case."""
     catalogue = frozen.parts_of(version).components
     for item in components:
         if item.component_id is not None and item.component_id not in catalogue:
             raise ValidationFailed(_("Giấy tờ không thuộc thành phần hồ sơ của thủ tục."),
                                    code="unknown_component")
+        if (item.component_id is not None
+                and not terms.applies(catalogue[item.component_id], case_id)):
+            raise ValidationFailed(_("Giấy tờ không thuộc trường hợp đã chọn."),
+                                   code="component_of_other_case")
         if item.component_id is None and not item.name.strip():
             raise ValidationFailed(_("Cần nhập tên giấy tờ."), code="invalid_component")
+        if item.form_data is not None:
+            _check_form(catalogue.get(item.component_id), item)
     references = {c.reused_from for c in components if c.reused_from}
     if references:  # the only read this check makes, and only when a paper is reused
         unknown = sorted(references - reuse.resolve(owner, references).keys())
@@ -118,8 +160,9 @@ def check_components(version, components, channel, *, owner: str = "",
         # Online a paper must come as a file or from the e-data store; at the desk the
         # officer has the paper in hand.
         given = {c.component_id for c in components
-                 if channel != Channel.ONLINE or c.file or c.reused_from}
-        missing = [c.name for c in catalogue.values() if c.is_required and c.pk not in given]
+                 if channel != Channel.ONLINE or c.file or c.reused_from or c.form_data}
+        missing = [c.name for c in catalogue.values()
+                   if c.is_required and terms.applies(c, case_id) and c.pk not in given]
         if missing:
             raise ValidationFailed(_("Thiếu thành phần hồ sơ bắt buộc."),
                                    code="missing_components", details=missing)

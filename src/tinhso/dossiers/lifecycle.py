@@ -4,6 +4,10 @@ Each service locks the dossier row, checks the actor (policy) and the version th
 saw (`expected_version` against `lock_version`), moves the dossier with transitions.apply,
 saves the changed fields, appends one DossierEvent, writes the side rows of the action and
 announces the change with `signals.dossier_changed` once the transaction commits.
+
+Whether the actor may act is dossiers.guard's answer, the one the pages and the API offer
+from. A move that opens a step or brings it to another agency gives the step its assignee in
+the same transaction (dossiers.assignment); `reassign` and `take_over` change who holds it.
 """
 
 from __future__ import annotations
@@ -12,24 +16,23 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tinhso.catalog.models import ProcessStep
 from tinhso.core import audit
 from tinhso.core.calendar import get_calendar
 from tinhso.core.errors import Conflict, NotFound, ValidationFailed
 from tinhso.core.limits import bounded
 from tinhso.core.models import Agency, User
 
-from . import codes, details, policy, signals, texts, transitions
+from . import assignment, codes, details, guard, policy, signals, texts, transitions
 from .identifiers import validate_applicant
 from .inputs import (
     ApplicantInput,
     ComponentInput,
     ResultInput,
     check_components,
+    filing_terms,
     submittable_version,
 )
 from .models import (
@@ -42,6 +45,7 @@ from .models import (
     Result,
     Status,
     SupplementRequest,
+    search_text,
 )
 from .transitions import Action
 
@@ -52,7 +56,7 @@ Hook = Callable[[Dossier, transitions.Change], None]
 # --- submission -----------------------------------------------------------------------
 
 
-def submit(actor, *, procedure, agency, applicant: ApplicantInput, channel,
+def submit(actor, *, procedure, agency, applicant: ApplicantInput, channel, case=None,
            components: Iterable[ComponentInput] = (), is_full_online=False,
            idempotency_key=None, used_population_db=False, vneid_verified=False,
            at=None) -> Dossier:
@@ -64,7 +68,7 @@ def submit(actor, *, procedure, agency, applicant: ApplicantInput, channel,
     try:
         with transaction.atomic():
             return _create(actor, procedure=procedure, agency=agency, applicant=applicant,
-                           channel=channel, components=list(components),
+                           channel=channel, case=case, components=list(components),
                            is_full_online=is_full_online,
                            idempotency_key=idempotency_key or None,
                            used_population_db=used_population_db,
@@ -73,7 +77,7 @@ def submit(actor, *, procedure, agency, applicant: ApplicantInput, channel,
         return _replay(taken, actor)
 
 
-def intake(actor, *, procedure, agency, applicant: ApplicantInput,
+def intake(actor, *, procedure, agency, applicant: ApplicantInput, case=None,
            components: Iterable[ComponentInput] = (), idempotency_key=None,
            at=None) -> Dossier:
     """The desk's submit and receive in one transaction (channel DESK).
@@ -84,7 +88,7 @@ def intake(actor, *, procedure, agency, applicant: ApplicantInput,
     try:
         with transaction.atomic():
             dossier = _create(actor, procedure=procedure, agency=agency, applicant=applicant,
-                              channel=Channel.DESK, components=list(components),
+                              channel=Channel.DESK, case=case, components=list(components),
                               is_full_online=False, idempotency_key=idempotency_key or None,
                               used_population_db=False, vneid_verified=False, at=at)
             return receive(actor, dossier, at=at)
@@ -103,8 +107,9 @@ class _KeyTaken(Exception):
         self.key, self.fingerprint = key, fingerprint
 
 
-def _create(actor, *, procedure, agency, applicant, channel, components, is_full_online,
-            idempotency_key, used_population_db, vneid_verified, at) -> Dossier:
+def _create(actor, *, procedure, agency, applicant, channel, case, components,
+            is_full_online, idempotency_key, used_population_db, vneid_verified,
+            at) -> Dossier:
     agency = _agency(agency)
     if channel not in Channel.values:
         raise ValidationFailed(_("Kênh nộp hồ sơ không hợp lệ."), code="invalid_channel")
@@ -112,14 +117,21 @@ def _create(actor, *, procedure, agency, applicant, channel, components, is_full
     applicant = policy.filing_applicant(actor, applicant)
     id_number = validate_applicant(applicant.kind, applicant.name, applicant.id_number)
     version = submittable_version(procedure, agency, channel, is_full_online)
-    catalogue = check_components(version, components, channel, owner=id_number)
+    filing = filing_terms(version, case, channel, at)
+    catalogue = check_components(version, components, channel, owner=id_number,
+                                 case_id=filing.case_id)
     names = [c.name.strip() or catalogue[c.component_id].name for c in components]
+    _check_scans(components, names)
     fingerprint = (version.procedure_id, agency.pk, applicant.kind, id_number, int(channel),
-                   sorted(names))
+                   filing.case_id, sorted(names))
+    code = codes.next_code(agency, at)
     dossier = Dossier(
-        code=codes.next_code(agency, at), procedure=version.procedure,
-        procedure_version=version, agency=agency, current_agency=agency,
+        code=code, procedure=version.procedure,
+        procedure_version=version, case_id=filing.case_id,
+        processing_time=filing.processing_time, time_unit=filing.time_unit,
+        agency=agency, current_agency=agency,
         applicant_kind=applicant.kind, applicant_name=applicant.name.strip(),
+        search_text=search_text(code, applicant.name.strip()),
         applicant_id_number=id_number, applicant_phone=applicant.phone,
         applicant_email=applicant.email, applicant_address=applicant.address,
         applicant_user=(actor if policy.is_applicant(actor)
@@ -127,7 +139,7 @@ def _create(actor, *, procedure, agency, applicant, channel, components, is_full
         channel=channel, is_full_online=is_full_online,
         idempotency_key=idempotency_key, submitted_at=at,
         used_population_db=used_population_db, vneid_verified=vneid_verified,
-        fees_owed=version.fees_total,
+        fees_owed=filing.fees.amount,
     )
     _mark_papers(dossier, components)
     # No look-up of the key first: the unique key decides, also between concurrent
@@ -159,7 +171,7 @@ def _replay(taken: _KeyTaken, actor) -> Dossier:
     names = sorted(existing.components.filter(is_supplement=False).values_list("name",
                                                                               flat=True))
     stored = (existing.procedure_id, existing.agency_id, existing.applicant_kind,
-              existing.applicant_id_number, existing.channel, names)
+              existing.applicant_id_number, existing.channel, existing.case_id, names)
     if submitter != getattr(actor, "pk", None) or stored != taken.fingerprint:
         raise Conflict(_("Mã yêu cầu (idempotency key) đã được dùng cho một hồ sơ khác."),
                        code="idempotency_conflict")
@@ -175,6 +187,16 @@ def _agency(agency) -> Agency:
     return found
 
 
+def _check_scans(components, names) -> None:
+    """A paper marked digitised comes with its scan (service index 5.1 counts it), unless
+    it is reused from the e-data store: the store holds its file."""
+    missing = [name for c, name in zip(components, names, strict=True)
+               if c.is_digitized and not c.reused_from and not c.file]
+    if missing:
+        raise ValidationFailed(_("Giấy tờ số hóa cần có bản quét."), code="missing_scan",
+                               details=missing)
+
+
 def _mark_papers(dossier: Dossier, components) -> None:
     # A paper reused from the e-data store is a digitised paper too.
     if any(c.is_digitized or c.reused_from for c in components):
@@ -187,7 +209,8 @@ def _add_components(dossier, components, names, at, *, is_supplement) -> list:
     return DossierComponent.objects.bulk_create([
         DossierComponent(dossier=dossier, component_id=c.component_id, name=name,
                          file=c.file or "", is_digitized=c.is_digitized,
-                         reused_from=c.reused_from, is_supplement=is_supplement, added_at=at)
+                         reused_from=c.reused_from, is_supplement=is_supplement, added_at=at,
+                         form_data=c.form_data)
         for c, name in zip(components, names, strict=True)
     ])
 
@@ -210,12 +233,16 @@ def refuse(actor, dossier, *, reason, expected_version=None, at=None) -> Dossier
     return _act(actor, dossier, Action.REFUSE, expected_version, at, _required(reason))
 
 
-def start(actor, dossier, *, note="", expected_version=None, at=None) -> Dossier:
-    return _act(actor, dossier, Action.START, expected_version, at, note)
+def start(actor, dossier, *, note="", assignee=None, expected_version=None,
+          at=None) -> Dossier:
+    """To the process's first step; `assignee` (else the default) holds it."""
+    return _act(actor, dossier, Action.START, expected_version, at, note, assignee=assignee)
 
 
-def forward(actor, dossier, *, note="", expected_version=None, at=None) -> Dossier:
-    return _act(actor, dossier, Action.FORWARD, expected_version, at, note)
+def forward(actor, dossier, *, note="", assignee=None, expected_version=None,
+            at=None) -> Dossier:
+    """To the next step; `assignee` (else the default) holds it."""
+    return _act(actor, dossier, Action.FORWARD, expected_version, at, note, assignee=assignee)
 
 
 def transfer(actor, dossier, *, to_agency, note="", expected_version=None, at=None) -> Dossier:
@@ -250,8 +277,10 @@ def supplement(actor, dossier, *, components, expected_version=None, at=None) ->
 
     def papers(d, change):
         catalogue = check_components(d.procedure_version, components, d.channel,
-                                      owner=d.applicant_id_number, require=False)
+                                      owner=d.applicant_id_number, case_id=d.case_id,
+                                      require=False)
         names.extend(c.name.strip() or catalogue[c.component_id].name for c in components)
+        _check_scans(components, names)
         _mark_papers(d, components)
 
     def resolve(d, change):
@@ -305,6 +334,10 @@ def finish(actor, dossier, *, results: Iterable[ResultInput], note="", expected_
     for r in results:
         bounded(r.name.strip(), texts.RESULT_NAME_MAX, _("Tên kết quả"))
         bounded(r.number or "", texts.RESULT_NUMBER_MAX, _("Số, ký hiệu của kết quả"))
+    unfiled = [r.name.strip() for r in results if r.is_electronic and not r.file]
+    if unfiled:  # service index 5.2 counts electronic results: each is its signed file
+        raise ValidationFailed(_("Kết quả điện tử cần có tệp kết quả."),
+                               code="missing_result_file", details=unfiled)
 
     def mark(d, change):
         d.has_electronic_result = d.has_electronic_result or any(
@@ -338,6 +371,44 @@ def rate(actor, dossier, *, rating, expected_version=None, at=None) -> Dossier:
     return _act(actor, dossier, Action.RATE, expected_version, at, "", rating=rating)
 
 
+# --- who holds the open step ----------------------------------------------------------
+
+
+def reassign(actor, dossier, *, assignee, reason, expected_version=None, at=None) -> Dossier:
+    """The step's assignee hands it over, or the unit's head gives it out, with a reason."""
+    return _hand_over(actor, dossier, Action.REASSIGN, assignee, _required(reason),
+                      expected_version, at)
+
+
+def take_over(actor, dossier, *, reason="", expected_version=None, at=None) -> Dossier:
+    """A holder of the step's role takes it: from the unit's queue, or from its assignee
+    (then with a reason, which the timeline and the audit log keep)."""
+    return _hand_over(actor, dossier, Action.TAKE_OVER, actor, reason, expected_version, at)
+
+
+def _hand_over(actor, dossier, action, official, reason, expected_version, at) -> Dossier:
+    reason = bounded((reason or "").strip(), texts.REASON_MAX, _("Lý do"))
+    at = at or timezone.now()
+    with transaction.atomic():
+        d = _locked(dossier)
+        _check_version(actor, d, expected_version, at)
+        guard.ensure(actor, d, action)
+        if action == Action.TAKE_OVER and d.assignee_id is not None:
+            reason = _required(reason)  # taking someone's work says why
+        target = assignment.chosen(official, d.current_agency_id, assignment.holder_roles(d))
+        if target.pk == d.assignee_id:
+            raise ValidationFailed(_("Hồ sơ đang được giao cho chính cán bộ này."),
+                                   code="invalid_assignee")
+        change = transitions.Change(action, at, d.status, d.status, d.current_agency_id,
+                                    step_id=d.current_step_id)
+        change.data["previous_assignee_id"] = d.assignee_id
+        _give(d, change, target.pk, _actor_name(target))
+        d.lock_version += 1
+        d.save(update_fields=["assignee", "assigned_at", "lock_version"])
+        _record(actor, d, change, reason, d.current_step_id)
+    return d
+
+
 # --- the common path ------------------------------------------------------------------
 
 
@@ -346,21 +417,21 @@ def _act(actor, dossier, action: str, expected_version, at: datetime | None, not
     # Every note, and every reason (checked first by _required, with its own words).
     note = bounded(note or "", texts.NOTE_MAX, _("Ý kiến, ghi chú"))
     at = at or timezone.now()
+    chosen = params.pop("assignee", None)
     with transaction.atomic():
         d = _locked(dossier)
-        policy.ensure_may(actor, d, action)
-        if expected_version is not None and int(expected_version) != d.lock_version:
-            raise Conflict(code="stale_version")
-        if at < d.submitted_at:
-            raise ValidationFailed(_("Thời điểm thao tác không thể trước thời điểm nộp hồ sơ."),
-                                   code="invalid_time")
+        # The version first: whoever saw an older dossier is told it changed, whatever the
+        # change made of the rest of the answer.
+        _check_version(actor, d, expected_version, at)
         if action in (Action.START, Action.FORWARD):
-            params["steps"] = _steps(d)
-        elif action == Action.RECEIVE:
-            params["time"] = transitions.statutory_time(d.procedure_version)
+            params["steps"] = assignment.steps_of(d)
+        guard.ensure(actor, d, action, steps=params.get("steps"))
+        if action == Action.RECEIVE:
+            params["time"] = transitions.statutory_time(d)
         snapshot = {attname: getattr(d, attname) for _name, attname in _FIELDS}
         step_before = d.current_step_id
         change = transitions.apply(d, action, at, get_calendar(), **params)
+        _assign(d, change, params.get("steps"), chosen)
         if before:
             before(d, change)
         d.lock_version += 1
@@ -372,29 +443,55 @@ def _act(actor, dossier, action: str, expected_version, at: datetime | None, not
     return d
 
 
+def _check_version(actor, d: Dossier, expected_version, at) -> None:
+    if not policy.can_see(actor, d):  # before anything that would tell it exists
+        raise NotFound(_("Không tìm thấy hồ sơ."))
+    if expected_version is not None and int(expected_version) != d.lock_version:
+        raise Conflict(code="stale_version")
+    if at < d.submitted_at:
+        raise ValidationFailed(_("Thời điểm thao tác không thể trước thời điểm nộp hồ sơ."),
+                               code="invalid_time")
+
+
 def _locked(dossier) -> Dossier:
-    # of=self: lock the dossier row only, not its procedure version shared by many.
+    # of=self: lock the dossier row only, not its procedure version or step shared by many.
     found = (Dossier.objects.select_for_update(of=("self",))
-             .select_related("procedure_version").filter(pk=_pk(dossier)).first())
+             .select_related("procedure_version", "current_step")
+             .filter(pk=_pk(dossier)).first())
     if found is None:
         raise NotFound(_("Không tìm thấy hồ sơ."))
     return found
 
 
-def at_last_step(d: Dossier) -> bool:
-    """Nothing left to forward to: the next move is to finish."""
-    steps = _steps(d)
-    return bool(steps) and d.current_step_id == steps[-1].id
+# Moves after which nobody holds a step: the work is done or over.
+_RELEASES = frozenset({Action.FINISH, Action.REFUSE, Action.WITHDRAW, Action.STOP})
 
 
-def _steps(d: Dossier) -> list[transitions.Step]:
-    """Steps of the process the receiving agency runs (its own, else the generic one)."""
-    rows = ProcessStep.objects.filter(
-        Q(template__agency_id=d.agency_id) | Q(template__agency__isnull=True),
-        template__version_id=d.procedure_version_id,
-    ).values_list("id", "order", "share", "handled_by_id", "template__agency_id")
-    own = [r for r in rows if r[4] is not None]
-    return [transitions.Step(*r[:4]) for r in sorted(own or rows, key=lambda r: r[1])]
+def _assign(d: Dossier, change: transitions.Change, steps, chosen) -> None:
+    """The step the move opened, or brought to another agency, gets its assignee: the one
+    chosen (start, forward) or the default; a finished or closed dossier none."""
+    if change.action in (Action.START, Action.FORWARD):
+        role = next(s.role for s in steps if s.id == d.current_step_id)
+        if chosen is not None:
+            target = assignment.chosen(chosen, d.current_agency_id, role)
+            _give(d, change, target.pk, _actor_name(target))
+        else:
+            _give_default(d, change, role)
+    elif change.action in (Action.TRANSFER, Action.TRANSFER_BACK):
+        _give_default(d, change, assignment.step_role(d))
+    elif change.action in _RELEASES and d.assignee_id is not None:
+        d.assignee_id = d.assigned_at = None
+
+
+def _give_default(d: Dossier, change, role: str) -> None:
+    pk, name = assignment.default_assignee(d.current_agency_id, role) or (None, "")
+    _give(d, change, pk, name)
+
+
+def _give(d: Dossier, change, pk: int | None, name: str) -> None:
+    d.assignee_id, d.assigned_at = pk, (change.at if pk else None)
+    # The timeline says who got the step (or that it waits in the unit's queue).
+    change.data.update(assignee_id=pk, assignee_name=name)
 
 
 def _record(actor, d: Dossier, change: transitions.Change, note: str,
@@ -406,9 +503,13 @@ def _record(actor, d: Dossier, change: transitions.Change, note: str,
         agency_id=change.agency_id, step_id=step_id, note=note, data=change.data,
     )
     # Every state change in the audit chain too: one INSERT, rolled back with the action.
+    # Who got the step travels with it (handing work over is security-relevant).
+    handed = {k: change.data[k] for k in ("assignee_id", "previous_assignee_id")
+              if k in change.data}
     audit.record(f"dossier.{change.action!s}", actor=actor if isinstance(actor, User) else None,
                  target=("dossiers.dossier", d.pk),
-                 data={"code": d.code, "from": change.from_status, "to": change.to_status})
+                 data={"code": d.code, "from": change.from_status, "to": change.to_status,
+                       **handed})
     payload = {"dossier_id": d.pk, "action": str(change.action),
                "from_status": change.from_status, "to_status": change.to_status,
                "at": change.at}

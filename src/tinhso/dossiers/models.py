@@ -5,8 +5,16 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
-from tinhso.catalog.models import Component, Procedure, ProcedureVersion, ProcessStep
+from tinhso.catalog.models import Channel as CatalogChannel
+from tinhso.catalog.models import (
+    Component,
+    Procedure,
+    ProcedureCase,
+    ProcedureVersion,
+    ProcessStep,
+)
 from tinhso.core.models import Agency
+from tinhso.core.text import fold
 
 
 class Status(models.IntegerChoices):
@@ -32,6 +40,11 @@ class Channel(models.IntegerChoices):
     POSTAL = 3, _("Bưu chính công ích")
 
 
+# The catalogue's name of each channel, whose time and fees a filing takes.
+CATALOG_CHANNEL = {Channel.DESK: CatalogChannel.DESK, Channel.ONLINE: CatalogChannel.ONLINE,
+                   Channel.POSTAL: CatalogChannel.POST}
+
+
 class ApplicantKind(models.TextChoices):
     CITIZEN = "citizen", _("Công dân")
     ORGANISATION = "organisation", _("Tổ chức")
@@ -50,6 +63,12 @@ class Dossier(models.Model):
     procedure = models.ForeignKey(Procedure, models.PROTECT, related_name="dossiers",
                                   db_index=False)
     procedure_version = models.ForeignKey(ProcedureVersion, models.PROTECT, related_name="+")
+    case = models.ForeignKey(ProcedureCase, models.PROTECT, null=True, blank=True,
+                             related_name="+", verbose_name=_("trường hợp"), db_index=False)
+    # The statutory time of the case and channel filed, fixed at submission (null: none stated).
+    processing_time = models.DecimalField(_("thời hạn giải quyết"), max_digits=6,
+                                          decimal_places=1, null=True, blank=True)
+    time_unit = models.CharField(_("đơn vị thời hạn"), max_length=20, blank=True)
     agency = models.ForeignKey(Agency, models.PROTECT, related_name="dossiers",
                                verbose_name=_("cơ quan tiếp nhận"), db_index=False)
     current_agency = models.ForeignKey(Agency, models.PROTECT, related_name="+",
@@ -57,6 +76,9 @@ class Dossier(models.Model):
 
     applicant_kind = models.CharField(max_length=15, choices=ApplicantKind.choices)
     applicant_name = models.CharField(_("chủ hồ sơ"), max_length=255)
+    # What an official's search matches: the code and the name folded (search_text below),
+    # written with them; PostgreSQL indexes it by trigrams within the agency (migration 0010).
+    search_text = models.TextField(editable=False, default="")
     applicant_id_number = models.CharField(_("số định danh / mã số thuế"), max_length=14,
                                            db_index=True)
     applicant_phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
@@ -74,6 +96,12 @@ class Dossier(models.Model):
     current_step = models.ForeignKey(ProcessStep, models.PROTECT, null=True, blank=True,
                                      related_name="+")
     step_due_at = models.DateTimeField(_("hạn của bước"), null=True, blank=True)
+    # The official who holds the open step (dossiers.assignment); null: the unit's queue,
+    # or no step open (desk work, closed dossiers).
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                 blank=True, related_name="assigned_dossiers",
+                                 verbose_name=_("người được giao xử lý"), db_index=False)
+    assigned_at = models.DateTimeField(_("thời điểm giao xử lý"), null=True, blank=True)
 
     submitted_at = models.DateTimeField(_("thời điểm nộp"))
     received_at = models.DateTimeField(_("ngày tiếp nhận"), null=True, blank=True)
@@ -113,12 +141,31 @@ class Dossier(models.Model):
             models.Index(fields=["procedure", "received_at"]),
             models.Index(fields=["applicant_user", "-submitted_at"]),
             # Search (selectors.filter_dossiers q=) matches code iexact, the applicant's id
-            # (db_index) or the name icontains (PostgreSQL trigram index, migration 0002).
+            # (db_index) or a fragment of search_text (PostgreSQL trigram index, 0010).
             models.Index(Upper("code"), name="dossier_code_upper_idx"),
+            # Only dossiers with a case: three in four procedures have none.
+            models.Index(fields=["case"], condition=models.Q(case__isnull=False),
+                         name="dossier_case_idx"),
+            # "Việc của tôi": an official's own open steps, by status and due date. Only
+            # assigned rows: most dossiers are closed, and closing clears the assignee.
+            models.Index(fields=["assignee", "status", "due_at"],
+                         condition=models.Q(assignee__isnull=False),
+                         name="dossier_assignee_idx"),
+            # The unit's queue: open steps nobody holds (few rows, read by the unit's head
+            # and the step's role holders).
+            models.Index(fields=["current_agency", "due_at"],
+                         condition=models.Q(assignee__isnull=True, current_step__isnull=False),
+                         name="dossier_unassigned_idx"),
         ]
 
     def __str__(self) -> str:
         return self.code
+
+
+def search_text(code: str, applicant_name: str) -> str:
+    """'H44.07-261204-0001', 'Nguyễn Văn An' -> 'h44.07-261204-0001 nguyen van an': the
+    portal's folding (core.text.fold), so that "nguyen van an" and "261204" both find it."""
+    return fold(f"{code} {applicant_name}")
 
 
 class DossierEvent(models.Model):
@@ -155,12 +202,14 @@ class DossierComponent(models.Model):
     dossier = models.ForeignKey(Dossier, models.CASCADE, related_name="components")
     component = models.ForeignKey(Component, models.PROTECT, null=True, blank=True,
                                   related_name="+")
-    name = models.CharField(_("tên giấy tờ"), max_length=500)
+    name = models.TextField(_("tên giấy tờ"))
     file = models.FileField(_("tệp"), upload_to="dossiers/%Y/%m/", blank=True)
     is_digitized = models.BooleanField(_("đã số hóa"), default=False)
     reused_from = models.CharField(_("tái sử dụng từ kho"), max_length=100, blank=True)
     is_supplement = models.BooleanField(_("nộp bổ sung"), default=False)
     added_at = models.DateTimeField()
+    # The filed e-form's clean values (catalog.forms_schema), read with its component's form.
+    form_data = models.JSONField(_("dữ liệu tờ khai điện tử"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("giấy tờ đã nộp")
@@ -183,9 +232,48 @@ class SupplementRequest(models.Model):
         return f"{self.dossier_id}: {self.reasons[:60]}"
 
 
+class WithdrawalRequest(models.Model):
+    """An applicant's request to withdraw their dossier (national status 7 once accepted).
+
+    The applicant asks online with a reason; an official of the receiving agency's desk
+    accepts it (the dossier is withdrawn through lifecycle.withdraw) or declines it with a
+    reason. At most one request of a dossier is open (dossiers.withdrawals).
+    """
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Chờ cơ quan xem xét")
+        ACCEPTED = "accepted", _("Đã đồng ý rút hồ sơ")
+        DECLINED = "declined", _("Không đồng ý rút hồ sơ")
+
+    dossier = models.ForeignKey(Dossier, models.CASCADE, related_name="withdrawal_requests",
+                                verbose_name=_("hồ sơ"))
+    reason = models.TextField(_("lý do rút hồ sơ"))
+    requested_at = models.DateTimeField(_("thời điểm đề nghị"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                     blank=True, related_name="+")
+    state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices,
+                             default=State.OPEN)
+    decided_at = models.DateTimeField(_("thời điểm quyết định"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                   blank=True, related_name="+")
+    decided_by_name = models.CharField(_("người quyết định"), max_length=150, blank=True)
+    decline_reason = models.TextField(_("lý do không đồng ý"), blank=True)
+
+    class Meta:
+        verbose_name = _("đề nghị rút hồ sơ")
+        verbose_name_plural = _("đề nghị rút hồ sơ")
+        constraints = [
+            models.UniqueConstraint(fields=["dossier"], condition=models.Q(state="open"),
+                                    name="one_open_withdrawal_request"),
+        ]
+
+    def __str__(self):
+        return f"{self.dossier_id}: {self.get_state_display()}"
+
+
 class Result(models.Model):
     dossier = models.ForeignKey(Dossier, models.CASCADE, related_name="results")
-    name = models.CharField(_("tên kết quả"), max_length=500)
+    name = models.TextField(_("tên kết quả"))
     number = models.CharField(_("số, ký hiệu"), max_length=100, blank=True)
     is_electronic = models.BooleanField(_("kết quả điện tử"), default=False)
     file = models.FileField(_("tệp"), upload_to="results/%Y/%m/", blank=True)

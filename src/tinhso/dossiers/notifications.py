@@ -1,53 +1,37 @@
-"""What the applicant is told when their dossier changes, and how it reaches them.
+"""What the applicant is told when their dossier changes.
 
-Rows go to the `notify.Notification` outbox first; a task sends them (see dossiers.tasks).
-SMS leaves through a port, `SmsSender`, chosen by the TINHSO_SMS_BACKEND setting; the default
-only logs, so the demo needs no SMS gateway.
+One composition per event, `compose`, gives the subject and the text; the SMS is the text,
+the e-mail is the text with a greeting and the tracking address (`email_body`). Rows go to
+the `notify.Notification` outbox; notify sends them (notify.tasks, which queues
+notify.sending.deliver) by e-mail through SMTP and by SMS through the SMS port.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
-from typing import Protocol
+from datetime import datetime
+from functools import partial
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from tinhso.notify.models import MAX_ATTEMPTS, Notification
+from tinhso.notify.models import Notification
 
-from .models import Dossier, DossierEvent, SupplementRequest
+from .codes import tracking_url
+from .models import Dossier, DossierEvent, SupplementRequest, WithdrawalRequest
 from .transitions import Action
 
 logger = logging.getLogger(__name__)
-sms_logger = logging.getLogger("tinhso.sms")
 
 # Changes the applicant hears about; the others concern only the officials.
 NOTIFIED_ACTIONS = frozenset({
     Action.RECEIVE, Action.REFUSE, Action.REQUEST_SUPPLEMENT, Action.REQUEST_PAYMENT,
-    Action.FINISH, Action.RETURN_RESULT, Action.STOP,
+    Action.FINISH, Action.RETURN_RESULT, Action.WITHDRAW, Action.STOP,
 })
-
-
-class SmsSender(Protocol):
-    """Port to an SMS gateway. `send` raises on any failure so that the row is retried."""
-
-    def send(self, phone: str, text: str) -> None: ...
-
-
-class LoggingSmsSender:
-    """Writes the message to the "tinhso.sms" log instead of sending it."""
-
-    def send(self, phone: str, text: str) -> None:
-        sms_logger.info("SMS tới %s: %s", phone, text)
-
-
-def get_sms_sender() -> SmsSender:
-    return import_string(settings.TINHSO_SMS_BACKEND)()
+# Events that change no status: an official declined the applicant's withdrawal request.
+WITHDRAWAL_DECLINED = "withdrawal_declined"
+NOTIFIED_EVENTS = NOTIFIED_ACTIONS | {WITHDRAWAL_DECLINED}
 
 
 # --- Composing.
@@ -67,10 +51,10 @@ def _last_event(dossier: Dossier, action: str) -> DossierEvent | None:
 
 def compose(dossier: Dossier, action: str) -> tuple[str, str] | None:
     """(subject, text) in Vietnamese for this change, or None when nobody is told."""
-    if action not in NOTIFIED_ACTIONS:
+    if action not in NOTIFIED_EVENTS:
         return None
     with translation.override("vi"):
-        event = _last_event(dossier, action)
+        event = _last_event(dossier, action) if action in NOTIFIED_ACTIONS else None
         note = (event.note if event else "") or "—"
         values = {"code": dossier.code, "procedure": dossier.procedure.name, "reason": note}
         if action == Action.RECEIVE:
@@ -102,15 +86,36 @@ def compose(dossier: Dossier, action: str) -> tuple[str, str] | None:
             subject = _("Hồ sơ %(code)s đã trả kết quả")
             text = _("Kết quả hồ sơ %(code)s (%(procedure)s) đã được trả. Mời ông/bà đánh "
                      "giá mức độ hài lòng về việc giải quyết hồ sơ.")
+        elif action == Action.WITHDRAW:
+            subject = _("Hồ sơ %(code)s đã được rút")
+            text = _("Theo đề nghị của ông/bà, hồ sơ %(code)s (%(procedure)s) đã được rút; "
+                     "cơ quan tiếp nhận không tiếp tục giải quyết hồ sơ này.")
+        elif action == WITHDRAWAL_DECLINED:
+            request = (WithdrawalRequest.objects
+                       .filter(dossier=dossier, state=WithdrawalRequest.State.DECLINED)
+                       .order_by("-decided_at", "-pk").first())
+            values["reason"] = (request.decline_reason if request else "") or "—"
+            subject = _("Hồ sơ %(code)s: không đồng ý cho rút hồ sơ")
+            text = _("Cơ quan tiếp nhận không đồng ý cho rút hồ sơ %(code)s (%(procedure)s). "
+                     "Lý do: %(reason)s. Hồ sơ tiếp tục được giải quyết.")
         else:  # Action.STOP
             subject = _("Hồ sơ %(code)s đã dừng xử lý")
             text = _("Hồ sơ %(code)s (%(procedure)s) đã dừng xử lý. Lý do: %(reason)s")
         return subject % values, text % values
 
 
+def email_body(dossier: Dossier, text: str) -> str:
+    """The e-mail around the composed text: a greeting, the tracking address, a signature."""
+    with translation.override("vi"):
+        return _("Kính gửi ông/bà %(name)s,\n\n%(text)s\n\nTra cứu tình trạng hồ sơ: "
+                 "%(url)s\n\nThư này được gửi tự động từ Cổng dịch vụ công của tỉnh; vui lòng "
+                 "không trả lời thư này.") % {"name": dossier.applicant_name, "text": text,
+                                             "url": tracking_url(dossier.code)}
+
+
 def create_notifications(dossier_id: int, action: str) -> list[Notification]:
     """Write one outbox row per channel the applicant gave (e-mail, phone)."""
-    if action not in NOTIFIED_ACTIONS:
+    if action not in NOTIFIED_EVENTS:
         return []
     dossier = Dossier.objects.select_related("procedure").get(pk=dossier_id)
     if not (dossier.applicant_email or dossier.applicant_phone):
@@ -120,7 +125,8 @@ def create_notifications(dossier_id: int, action: str) -> list[Notification]:
     rows = []
     if dossier.applicant_email:
         rows.append(Notification(dossier=dossier, event=action, channel=Notification.Channel.EMAIL,
-                                 recipient=dossier.applicant_email, subject=subject, body=text,
+                                 recipient=dossier.applicant_email, subject=subject,
+                                 body=email_body(dossier, text),
                                  next_attempt_at=now))
     if dossier.applicant_phone:
         rows.append(Notification(dossier=dossier, event=action, channel=Notification.Channel.SMS,
@@ -129,49 +135,19 @@ def create_notifications(dossier_id: int, action: str) -> list[Notification]:
     return Notification.objects.bulk_create(rows)
 
 
-# --- Sending.
+def announce(dossier_id: int, event: str) -> None:
+    """Write the outbox rows, then queue their sending once those rows are committed.
 
-
-def backoff(attempts: int) -> timedelta:
-    """Wait before attempt `attempts + 1`: 1, 2, 4, 8 minutes."""
-    return timedelta(minutes=2 ** max(attempts - 1, 0))
-
-
-def _send(row: Notification) -> None:
-    if row.channel == Notification.Channel.EMAIL:
-        send_mail(row.subject, row.body, None, [row.recipient], fail_silently=False)
-    else:
-        get_sms_sender().send(row.recipient, row.body)
-
-
-def deliver(notification_id: int) -> Notification | None:
-    """Try to send one pending row once and record the outcome; None if nothing to do.
-
-    The row stays locked while it is sent so that two workers never send it twice.
+    Called after the change itself is committed (or inside its transaction): a failure here
+    must not turn the request into an error; it is logged at ERROR level for the operator.
     """
-    with transaction.atomic():
-        row = (Notification.objects.select_for_update()
-               .filter(pk=notification_id, status=Notification.Status.PENDING).first())
-        if row is None:
-            return None
-        row.attempts += 1
-        try:
-            _send(row)
-        except Exception as exc:  # any gateway failure: record it and let the caller retry
-            row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if row.attempts >= MAX_ATTEMPTS:
-                row.status = Notification.Status.FAILED
-                row.next_attempt_at = None
-                logger.error("Gửi thông báo %s thất bại sau %s lần: %s", row.pk,
-                             row.attempts, row.last_error)
-            else:
-                row.next_attempt_at = timezone.now() + backoff(row.attempts)
-                logger.warning("Gửi thông báo %s lỗi (lần %s): %s", row.pk, row.attempts,
-                               row.last_error)
-        else:
-            row.status = Notification.Status.SENT
-            row.sent_at = timezone.now()
-            row.next_attempt_at = None
-        row.save(update_fields=["attempts", "status", "last_error", "sent_at",
-                                "next_attempt_at"])
-    return row
+    if event not in NOTIFIED_EVENTS:
+        return
+    from tinhso.notify.tasks import enqueue_notification
+
+    try:
+        with transaction.atomic():
+            for row in create_notifications(dossier_id, event):
+                transaction.on_commit(partial(enqueue_notification, row.pk))
+    except Exception:
+        logger.exception("Không tạo được thông báo cho hồ sơ %s (%s)", dossier_id, event)

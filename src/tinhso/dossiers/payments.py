@@ -4,9 +4,11 @@ A dossier has at most one open order (FeeOrder). Asking again for the same amoun
 asking for another amount (the fees changed) cancels it here and opens a new one. A confirmed
 payment settles the fees (lifecycle.record_payment) only when it pays the open order and the
 dossier owes exactly that; any other confirmed payment (of a cancelled or already paid order,
-of another amount, for fees paid meanwhile at the desk) is recorded with its refund reason and
-added to the dossier's `refund_due`, never dropped. A notice seen before (the same gateway
-transaction) changes nothing. Rows are locked dossier first, then order, as everywhere.
+for fees paid meanwhile at the desk, or of another amount than its order's, which the gateway
+is also told is wrong) is recorded with its refund reason and added to the dossier's
+`refund_due`, never dropped. A notice seen before (the same gateway transaction, or a second
+failure notice of an order already closed) changes nothing. Rows are locked dossier first,
+then order, as everywhere.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ class Outcome(enum.Enum):
     CANCELLED = "cancelled"  # the payer cancelled: nothing to record
     SETTLED = "settled"
     REFUND = "refund"  # recorded, flagged for refund
+    WRONG_AMOUNT = "wrong_amount"  # not the order's amount (any money taken: kept for refund)
 
 
 def outstanding(dossier: Dossier) -> int:
@@ -79,12 +82,18 @@ def confirm(*, reference: str, amount: int, succeeded: bool, gateway_reference: 
     with transaction.atomic():
         d = _locked(dossier_id)
         order = FeeOrder.objects.select_for_update().get(reference=reference)
+        if amount != order.amount:
+            if succeeded and not _seen(method, reference, gateway_reference):
+                _keep_for_refund(d, amount, method, reference, gateway_reference,
+                                 Refund.OTHER_AMOUNT, at)
+            return Outcome.WRONG_AMOUNT, d
         if _seen(method, reference, gateway_reference):
             return Outcome.SEEN, d
         if not succeeded:
-            if order.state == FeeOrder.State.OPEN:
-                order.state, order.closed_at = FeeOrder.State.CANCELLED, at
-                order.save(update_fields=["state", "closed_at"])
+            if order.state != FeeOrder.State.OPEN:
+                return Outcome.SEEN, d
+            order.state, order.closed_at = FeeOrder.State.CANCELLED, at
+            order.save(update_fields=["state", "closed_at"])
             return Outcome.CANCELLED, d
         reason = _refund_reason(d, order, amount)
         if reason is None:
@@ -103,20 +112,28 @@ def confirm(*, reference: str, amount: int, succeeded: bool, gateway_reference: 
                 order.state, order.closed_at = FeeOrder.State.PAID, at
                 order.save(update_fields=["state", "closed_at"])
                 return Outcome.SETTLED, d
-        try:
-            with transaction.atomic():
-                Payment.objects.create(dossier=d, amount=amount, method=method,
-                                       reference=reference, gateway_reference=gateway_reference,
-                                       refund=reason, paid_at=at)
-        except IntegrityError:  # the same gateway transaction, recorded by a concurrent call
+        if not _keep_for_refund(d, amount, method, reference, gateway_reference, reason, at):
             return Outcome.SEEN, d
-        Dossier.objects.filter(pk=d.pk).update(refund_due=F("refund_due") + amount)
-        d.refund_due += amount
-        # Money held for a refund changes no status, so no lifecycle event: the chain has it.
-        audit.record("dossier.payment_refund_due", target=("dossiers.dossier", d.pk),
-                     data={"code": d.code, "amount": amount, "reference": reference,
-                           "gateway_reference": gateway_reference, "refund": str(reason)})
     return Outcome.REFUND, d
+
+
+def _keep_for_refund(d: Dossier, amount, method, reference, gateway_reference, reason,
+                     at) -> bool:
+    """Record a confirmed payment that settles nothing; False when a concurrent call did."""
+    try:
+        with transaction.atomic():
+            Payment.objects.create(dossier=d, amount=amount, method=method,
+                                   reference=reference, gateway_reference=gateway_reference,
+                                   refund=reason, paid_at=at)
+    except IntegrityError:  # the same gateway transaction, recorded by a concurrent call
+        return False
+    Dossier.objects.filter(pk=d.pk).update(refund_due=F("refund_due") + amount)
+    d.refund_due += amount
+    # Money held for a refund changes no status, so no lifecycle event: the chain has it.
+    audit.record("dossier.payment_refund_due", target=("dossiers.dossier", d.pk),
+                 data={"code": d.code, "amount": amount, "reference": reference,
+                       "gateway_reference": gateway_reference, "refund": str(reason)})
+    return True
 
 
 def _locked(pk) -> Dossier:
@@ -136,8 +153,6 @@ def _seen(method, reference, gateway_reference) -> bool:
 
 def _refund_reason(d: Dossier, order: FeeOrder, amount: int) -> str | None:
     """Why this confirmed payment does not settle the fees, or None when it does."""
-    if amount != order.amount:
-        return Refund.OTHER_AMOUNT
     if order.state == FeeOrder.State.CANCELLED:
         return Refund.CANCELLED_ORDER
     if order.state == FeeOrder.State.PAID:

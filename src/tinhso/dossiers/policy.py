@@ -1,9 +1,11 @@
-"""Who may do which action to a dossier: one table, read by the lifecycle services.
+"""Who may do which action to a dossier: one table of roles, read by dossiers.guard.
 
 Officials act on the dossiers of their own agency: the receiving agency for the desk's
 actions, the agency currently processing for the others. Province-wide roles read every
 dossier but process none. Applicants act on their own dossiers only. A dossier the actor
 may not even see answers NotFound (404), so that other agencies' codes cannot be probed.
+The guard adds what this table cannot know: the status, who holds the open step, and the
+dossier's own state.
 """
 
 from dataclasses import replace
@@ -11,7 +13,7 @@ from dataclasses import replace
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.catalog.services import SYSTEM
-from tinhso.core.errors import NotFound, PermissionDenied
+from tinhso.core.errors import PermissionDenied
 from tinhso.core.roles import Role
 
 from .transitions import Action
@@ -23,7 +25,9 @@ STAFF_ROLES: dict[str, frozenset[str]] = {
     Action.RECEIVE: frozenset({R.ONE_STOP_OFFICER}),
     Action.REFUSE: frozenset({R.ONE_STOP_OFFICER}),
     Action.START: frozenset({R.ONE_STOP_OFFICER, R.SPECIALIST, R.DIVISION_HEAD}),
-    Action.FORWARD: frozenset({R.SPECIALIST, R.DIVISION_HEAD, R.AGENCY_LEADER}),
+    # The desk's officer too: a process may open with the desk's own checking step.
+    Action.FORWARD: frozenset({R.ONE_STOP_OFFICER, R.SPECIALIST, R.DIVISION_HEAD,
+                               R.AGENCY_LEADER}),
     Action.TRANSFER: frozenset({R.SPECIALIST, R.DIVISION_HEAD, R.AGENCY_LEADER}),
     Action.TRANSFER_BACK: frozenset({R.SPECIALIST, R.DIVISION_HEAD, R.AGENCY_LEADER}),
     Action.REQUEST_SUPPLEMENT: frozenset({R.ONE_STOP_OFFICER, R.SPECIALIST, R.DIVISION_HEAD}),
@@ -35,6 +39,12 @@ STAFF_ROLES: dict[str, frozenset[str]] = {
     Action.WITHDRAW: frozenset({R.ONE_STOP_OFFICER}),  # the applicant asks at the desk
     Action.STOP: frozenset({R.DIVISION_HEAD, R.AGENCY_LEADER}),
     Action.RATE: frozenset(),
+    # Who holds a step: the guard narrows these to the step's assignee, the unit's head and
+    # the holders of the step's role (dossiers.guard).
+    Action.REASSIGN: frozenset({R.ONE_STOP_OFFICER, R.SPECIALIST, R.DIVISION_HEAD,
+                                R.AGENCY_LEADER}),
+    Action.TAKE_OVER: frozenset({R.ONE_STOP_OFFICER, R.SPECIALIST, R.DIVISION_HEAD,
+                                 R.AGENCY_LEADER}),
 }
 APPLICANT_ACTIONS = frozenset({Action.SUBMIT, Action.SUPPLEMENT, Action.WITHDRAW, Action.RATE})
 # Actions of the receiving agency's desk; the others belong to the agency processing now.
@@ -80,17 +90,6 @@ def may(actor, dossier, action: str) -> bool:
     return (actor.agency_id is not None
             and actor.agency_id == acting_agency_id(dossier, action)
             and actor.has_role(*STAFF_ROLES[action]))
-
-
-def ensure_may(actor, dossier, action: str) -> None:
-    """NotFound when the dossier is outside the actor's view, PermissionDenied otherwise."""
-    if not can_see(actor, dossier):
-        raise NotFound(_("Không tìm thấy hồ sơ."))
-    if not may(actor, dossier, action):
-        raise PermissionDenied(
-            _("Bạn không có quyền “%(action)s” đối với hồ sơ này.")
-            % {"action": Action(action).label}
-        )
 
 
 def filing_applicant(actor, applicant):

@@ -10,26 +10,30 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import BigIntegerField, F, Q, QuerySet, Value
-from django.db.models.functions import Cast
+from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.core.calendar import get_calendar
 from tinhso.core.errors import NotFound, ValidationFailed
+from tinhso.core.models import User, UserRole
+from tinhso.core.roles import UNIT_HEAD_ROLES, Role
+from tinhso.core.text import fold
 from tinhso.core.timeunits import TimeUnit
 
+from . import assignment, guard
 from . import details as details_of
-from . import lifecycle
+from .codes import DIGIT_RUN_MAX
 from .identifiers import matches_fact
 from .models import Dossier, Status
-from .policy import is_applicant, may
-from .transitions import OPEN, Action, allowed_actions, statutory_time
+from .policy import is_applicant
+from .transitions import OPEN, Action, statutory_time
 
 # Open statuses whose deadline clock runs (it is paused while a supplement is awaited).
 CLOCK_RUNNING = frozenset(OPEN - {Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED})
 LIST_RELATED = ("procedure", "agency", "current_agency")
-BUCKETS = ("to_receive", "processing", "due_today", "due_soon", "overdue")
+BUCKETS = ("to_receive", "processing", "due_today", "due_soon", "overdue", "unassigned")
 DUE_SOON_WORKING_DAYS = 2
 
 
@@ -72,60 +76,160 @@ def dossier_details(pk: int, *, version: bool = True) -> Dossier:
 def _related(details: bool, version: bool) -> tuple[str, ...]:
     if not details:
         return LIST_RELATED
-    return (*LIST_RELATED, "current_step", *(("procedure_version",) if version else ()))
+    return (*LIST_RELATED, "current_step", "assignee",
+            *(("procedure_version",) if version else ()))
 
 
 def actions_for(actor, dossier: Dossier) -> list[str]:
-    """The actions this actor may take on the dossier now (buttons to show)."""
-    actions = [a for a in allowed_actions(dossier.status) if may(actor, dossier, a)]
-    if dossier.rating is not None:  # apply() refuses a second rating
-        actions = [a for a in actions if a != Action.RATE]
-    return actions
+    """The actions this actor may take on the dossier now: what dossiers.guard allows, the
+    same answer the lifecycle services give (the API's allowed_actions, the buttons)."""
+    return guard.allowed_actions(actor, dossier)
 
 
 # --- Worklists of an official.
+#
+# "Việc của tôi" is the official's own: the open steps assigned to them, and for the desk's
+# officers the desk's shared queue (dossiers to receive, received ones to pass on). The unit's
+# queue (`unassigned`) holds the open steps nobody holds: its head sees all of them, a holder
+# of a step's role those of their role. Province-wide roles see every agency's queues.
 
 
 def _local_midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _my_work(actor) -> QuerySet[Dossier]:
-    qs = dossiers_for(actor)
-    if actor.is_authenticated and actor.agency_id and not actor.is_province_wide:
-        qs = qs.filter(current_agency_id=actor.agency_id)
-    return qs
+def _due(bucket: str, now: datetime) -> Q:
+    if bucket == "due_today":
+        tomorrow = _local_midnight(timezone.localdate(now) + timedelta(days=1))
+        return Q(due_at__gte=now, due_at__lt=tomorrow)
+    if bucket == "due_soon":
+        horizon = get_calendar().add_working_days(now, DUE_SOON_WORKING_DAYS)
+        return Q(due_at__gte=now, due_at__lte=horizon)
+    return Q(due_at__lt=now)
+
+
+def _official(actor) -> bool:
+    return (bool(getattr(actor, "is_authenticated", False)) and not is_applicant(actor)
+            and bool(actor.agency_id) and not actor.is_province_wide)
 
 
 def worklist(actor, bucket: str, *, now: datetime | None = None) -> QuerySet[Dossier]:
-    """One of the official's queues; province-wide roles see every agency's."""
-    now = now or timezone.now()
-    qs = _my_work(actor)
-    running = qs.filter(status__in=CLOCK_RUNNING)
-    if bucket == "to_receive":
-        qs = qs.filter(status=Status.SUBMITTED)
-    elif bucket == "processing":
-        qs = qs.filter(status=Status.PROCESSING)
-    elif bucket == "due_today":
-        tomorrow = _local_midnight(timezone.localdate(now) + timedelta(days=1))
-        qs = running.filter(due_at__gte=now, due_at__lt=tomorrow)
-    elif bucket == "due_soon":
-        horizon = get_calendar().add_working_days(now, DUE_SOON_WORKING_DAYS)
-        qs = running.filter(due_at__gte=now, due_at__lte=horizon)
-    elif bucket == "overdue":
-        qs = running.filter(due_at__lt=now)
-    else:
+    """One of the official's queues (one statement, through an index of its own)."""
+    if bucket not in BUCKETS:
         raise ValidationFailed(_("Danh sách công việc không hợp lệ: %(bucket)s.")
                                % {"bucket": bucket}, code="invalid_bucket")
+    now = now or timezone.now()
+    if _official(actor):
+        qs = _own_work(actor, bucket, now)
+    elif getattr(actor, "is_authenticated", False) and actor.is_province_wide:
+        qs = _all_work(bucket, now)
+    else:
+        qs = Dossier.objects.none()
     if bucket in ("to_receive", "processing"):
         return listing(qs)
     return qs.select_related(*LIST_RELATED).order_by("due_at", "pk")
 
 
+def _own_work(actor, bucket: str, now: datetime) -> QuerySet[Dossier]:
+    here = Dossier.objects.filter(current_agency_id=actor.agency_id)
+    desk = actor.has_role(Role.ONE_STOP_OFFICER)
+    # The official's steps, through (assignee, status, due_at) alone: a step is held at the
+    # agency handling it, so no agency condition (it would tempt the planner to the agency's
+    # index and a scan of the agency's dossiers).
+    mine = Dossier.objects.filter(assignee_id=actor.pk)
+    if bucket == "to_receive":
+        return here.filter(status=Status.SUBMITTED) if desk else here.none()
+    if bucket == "processing":
+        return mine.filter(status=Status.PROCESSING)
+    if bucket == "unassigned":
+        return _unassigned(here, actor)
+    due = _due(bucket, now)
+    steps = CLOCK_RUNNING & assignment.STEP_OPEN
+    if not desk:
+        return mine.filter(due, status__in=steps)
+    # The desk's received dossiers wait for it to pass them on. Each branch names its whole
+    # index prefix, (assignee, status, due) and (current agency, status, due), so that the
+    # database reads the two ranges and unites them.
+    return Dossier.objects.filter(due & (Q(assignee_id=actor.pk, status__in=steps)
+                                         | Q(current_agency_id=actor.agency_id,
+                                             status=Status.RECEIVED)))
+
+
+def _unassigned(qs: QuerySet[Dossier], actor=None) -> QuerySet[Dossier]:
+    qs = qs.filter(assignee__isnull=True, current_step__isnull=False,
+                   status__in=assignment.STEP_OPEN)
+    if actor is not None and not actor.has_role(*UNIT_HEAD_ROLES):
+        # The steps they may take (assignment.holder_roles): of their role, or brought here
+        # by a transfer from the agency whose process it is, for anyone who processes.
+        transferred_in = ~Q(current_agency_id=Coalesce("current_step__handled_by_id",
+                                                       "agency_id"))
+        mine = Q(current_step__role__in=actor.role_codes)
+        if actor.has_role(*assignment.STEP_ROLES):
+            mine |= transferred_in
+        qs = qs.filter(mine)
+    return qs
+
+
+def _all_work(bucket: str, now: datetime) -> QuerySet[Dossier]:
+    qs = Dossier.objects.all()
+    if bucket == "to_receive":
+        return qs.filter(status=Status.SUBMITTED)
+    if bucket == "processing":
+        return qs.filter(status=Status.PROCESSING)
+    if bucket == "unassigned":
+        return _unassigned(qs)
+    return qs.filter(_due(bucket, now), status__in=CLOCK_RUNNING)
+
+
+# --- The unit's head: who holds how much.
+
+
+def is_unit_head(actor) -> bool:
+    return _official(actor) and actor.has_role(*UNIT_HEAD_ROLES)
+
+
+def unit_load(actor, *, now: datetime | None = None) -> list[User]:
+    """The officials of the head's agency who can hold steps, each with `open_load` (open
+    dossiers assigned to them here) and `overdue_load` (of those, past their due date).
+    Empty for anyone but a unit's head."""
+    if not is_unit_head(actor):
+        return []
+    now = now or timezone.now()
+    here = Q(assigned_dossiers__current_agency_id=actor.agency_id)
+    holds = UserRole.objects.filter(user=OuterRef("pk"), role__in=assignment.STEP_ROLES)
+    return list(
+        User.objects.filter(Exists(holds), agency_id=actor.agency_id, is_active=True)
+        .annotate(open_load=Count("assigned_dossiers",
+                                  filter=here & Q(assigned_dossiers__status__in=OPEN)),
+                  overdue_load=Count("assigned_dossiers", filter=here & Q(
+                      assigned_dossiers__status__in=CLOCK_RUNNING,
+                      assigned_dossiers__due_at__lt=now)))
+        .prefetch_related("roles").order_by("full_name", "username"))
+
+
+def assignee_choices(actor, dossier: Dossier, action: str) -> QuerySet[User]:
+    """Whom the actor may give the step to with `action` (start, forward: the step it
+    opens; reassign: the current one, its assignee left out), least loaded first."""
+    if action == Action.REASSIGN:
+        agency_id, roles = dossier.current_agency_id, assignment.holder_roles(dossier)
+        exclude = dossier.assignee_id
+    else:
+        step = assignment.next_step(dossier, assignment.steps_of(dossier))
+        if step is None:
+            return User.objects.none()
+        agency_id, roles, exclude = step.handled_by_id or dossier.agency_id, (step.role,), None
+    if not any(roles):
+        return User.objects.none()
+    qs = assignment.with_load(assignment.eligible(agency_id, roles))
+    if exclude:
+        qs = qs.exclude(pk=exclude)
+    return qs.order_by("open_load", "full_name", "pk")
+
+
 # --- Filters of a list.
 
 
-NAME_SEARCH_MIN = 3  # shorter text is matched against codes and applicant ids only
+SEARCH_MIN = 3  # a shorter fragment is matched as a whole code or applicant id only
 
 
 def filter_dossiers(qs: QuerySet[Dossier], *, status: int | None = None,
@@ -135,10 +239,11 @@ def filter_dossiers(qs: QuerySet[Dossier], *, status: int | None = None,
                     now: datetime | None = None, actor=None) -> QuerySet[Dossier]:
     """Narrow a scoped queryset. Dates are local calendar days, both ends included.
 
-    `q` matches a code (any case), an applicant id, or a fragment of the applicant's name
-    (from NAME_SEARCH_MIN characters, without digits). Give `actor` (the one `qs` was
-    scoped for) so that an official's name search reads their agency's rows only, through
-    the index (agency handling, name); without it the result is the same, only slower.
+    `q` matches a whole code or applicant id, or (from SEARCH_MIN characters) a fragment of
+    the code or the applicant's name, diacritics and case ignored as in the portal's search
+    ("nguyen van an", "261204"). Give `actor` (the one `qs` was scoped for) so that an
+    official's search reads their agency's rows only, through the index (agency handling,
+    search text); without it the result is the same, only slower.
     """
     if status is not None:
         qs = qs.filter(status=status)
@@ -156,22 +261,25 @@ def filter_dossiers(qs: QuerySet[Dossier], *, status: int | None = None,
     if q and q.strip():
         q = q.strip()
         match = Q(code__iexact=q) | Q(applicant_id_number=q)
-        if len(q) >= NAME_SEARCH_MIN and not any(ch.isdigit() for ch in q):
-            match |= _name_match(actor, q)  # names have no digits; codes and ids have
+        fragment = fold(q)
+        # More digits in a row than a code holds: a personal id, found whole by its index.
+        id_only = q.isdigit() and len(q) > DIGIT_RUN_MAX
+        if len(fragment) >= SEARCH_MIN and not id_only:
+            match |= _fragment_match(actor, fragment)
         qs = qs.filter(match)
     return qs
 
 
-def _name_match(actor, q: str) -> Q:
-    name = Q(applicant_name__icontains=q)
+def _fragment_match(actor, fragment: str) -> Q:
+    text = Q(search_text__contains=fragment)
     if actor is None or not _agency_scoped(actor):
-        return name
-    # The official's scope (received here, or handled here now) spelt out on the name
-    # branch, one index per half: (current agency, name) and the transferred-away rows.
+        return text
+    # The official's scope (received here, or handled here now) spelt out on this branch,
+    # one index per half: (current agency, search text) and the transferred-away rows.
     # The id is cast to bigint: the GIN index (btree_gin) only takes a same-type comparison.
     agency_id = Cast(Value(actor.agency_id), BigIntegerField())
-    return ((name & Q(current_agency_id=agency_id))
-            | (name & Q(agency_id=actor.agency_id) & ~Q(current_agency_id=F("agency_id"))))
+    return ((text & Q(current_agency_id=agency_id))
+            | (text & Q(agency_id=actor.agency_id) & ~Q(current_agency_id=F("agency_id"))))
 
 
 def _agency_scoped(actor) -> bool:
@@ -234,16 +342,6 @@ def transfer_targets(dossier: Dossier):
     return Agency.objects.filter(is_active=True).exclude(pk=dossier.current_agency_id)
 
 
-def offered_actions(actor, dossier: Dossier) -> list[str]:
-    """actions_for without the ones the dossier's own state would refuse anyway (buttons)."""
-    actions = actions_for(actor, dossier)
-    if dossier.current_agency_id == dossier.agency_id:  # nothing to transfer back
-        actions = [a for a in actions if a != Action.TRANSFER_BACK]
-    if Action.FORWARD in actions and lifecycle.at_last_step(dossier):
-        actions = [a for a in actions if a != Action.FORWARD]
-    return actions
-
-
 def find_by_code_and_fact(code: str, fact: str) -> Dossier | None:
     """Anyone's lookup: the code and a second fact of the applicant. A wrong code and a
     wrong fact give the same None, so codes cannot be probed (the portal throttles too)."""
@@ -261,5 +359,7 @@ def expected_due(dossier: Dossier) -> datetime | None:
     """The due date once received; before that, what it would be if received on submission."""
     if dossier.due_at or dossier.status not in OPEN:
         return dossier.due_at
-    amount, unit = statutory_time(dossier.procedure_version)
+    amount, unit = statutory_time(dossier)
+    if amount is None:
+        return None
     return get_calendar().due_at(dossier.submitted_at, amount, TimeUnit(unit))

@@ -1,4 +1,4 @@
-"""On time or late: the national rule behind the progress score (one-stop.md, "On time").
+"""On time or late: the national rule behind the progress score (Decision 766).
 
 `classify(facts, period_start, period_end)` is pure given a calendar. `facts` is a Dossier
 or any object with the same attribute names: status, submitted_at, received_at, due_at,
@@ -102,7 +102,7 @@ def statutory_due(facts, start: datetime, cal) -> datetime | None:
 def _statutory(facts):
     amount = getattr(facts, "processing_time", None)
     unit = getattr(facts, "time_unit", None)
-    if amount is None:
+    if amount is None and not unit:  # facts without their own: the version's
         version = getattr(facts, "procedure_version", None)
         if version is not None:
             amount, unit = version.processing_time, version.time_unit

@@ -38,6 +38,9 @@ class Action(models.TextChoices):
     WITHDRAW = "withdraw", _("Rút hồ sơ")
     STOP = "stop", _("Dừng xử lý")
     RATE = "rate", _("Đánh giá")
+    # Who holds the open step; the status stays (dossiers.assignment, not in TRANSITIONS).
+    REASSIGN = "reassign", _("Giao xử lý")
+    TAKE_OVER = "take_over", _("Nhận xử lý")
 
 
 OPEN = frozenset({S.SUBMITTED, S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED,
@@ -90,6 +93,7 @@ class Step:
     order: int
     share: Decimal
     handled_by_id: int | None = None
+    role: str = ""  # the staff role that works on the step (who may be its assignee)
 
 
 @dataclass
@@ -115,8 +119,9 @@ def check(dossier: Dossier, action: str) -> int:
     return dossier.status if target is None else target
 
 
-def statutory_time(version) -> tuple[Decimal, str]:
-    return Decimal(version.processing_time), version.time_unit
+def statutory_time(dossier) -> tuple[Decimal | None, str]:
+    """The time fixed at submission for the dossier's case and channel (None: not stated)."""
+    return dossier.processing_time, dossier.time_unit
 
 
 def _step_due(cal: WorkCalendar, start: datetime, total: timedelta, step: Step) -> datetime:
@@ -139,14 +144,16 @@ def apply(dossier: Dossier, action: str, at: datetime, cal: WorkCalendar, *,
     if action == Action.RECEIVE:
         amount_, unit = time
         dossier.received_at = at
-        dossier.due_at = cal.due_at(at, amount_, TimeUnit(unit))
+        # No statutory time published: no due date, and nothing to be late against.
+        dossier.due_at = None if amount_ is None else cal.due_at(at, amount_, TimeUnit(unit))
     elif action in (Action.START, Action.FORWARD):
         step = _next_step(dossier, steps)
-        # The statutory time alone: due_at has moved by the supplement pauses since receipt.
-        total = (cal.working_time_between(dossier.received_at, dossier.due_at)
-                 - timedelta(seconds=dossier.paused_seconds))
         dossier.current_step_id = step.id
-        dossier.step_due_at = _step_due(cal, at, total, step)
+        if dossier.due_at is not None:
+            # The statutory time alone: due_at has moved by the supplement pauses since then.
+            total = (cal.working_time_between(dossier.received_at, dossier.due_at)
+                     - timedelta(seconds=dossier.paused_seconds))
+            dossier.step_due_at = _step_due(cal, at, total, step)
         dossier.current_agency_id = step.handled_by_id or dossier.agency_id
         change.step_id = step.id
     elif action == Action.TRANSFER:
@@ -167,7 +174,8 @@ def apply(dossier: Dossier, action: str, at: datetime, cal: WorkCalendar, *,
     elif action == Action.SUPPLEMENT:
         paused = cal.working_time_between(dossier.paused_since, at)
         dossier.paused_seconds += int(paused.total_seconds())
-        dossier.due_at = cal.add_working_time(dossier.due_at, paused)
+        if dossier.due_at:
+            dossier.due_at = cal.add_working_time(dossier.due_at, paused)
         if dossier.step_due_at:
             dossier.step_due_at = cal.add_working_time(dossier.step_due_at, paused)
         dossier.paused_since = None

@@ -16,6 +16,7 @@ from ..inputs import ApplicantInput, ComponentInput, ResultInput
 from ..models import ApplicantKind, Payment
 from ..texts import (
     NOTE_MAX,
+    PAPER_NAME_MAX,
     PAYMENT_REFERENCE_MAX,
     REASON_MAX,
     RESULT_NAME_MAX,
@@ -26,6 +27,7 @@ from ..transitions import AMOUNT_MAX
 REQUIRED = {"required": _("Trường này là bắt buộc."), "blank": _("Không được để trống."),
             "null": _("Không được để trống.")}
 PHONE_RE = r"^(\+84|0)\d{9,10}$"
+ID_MAX = 2**63 - 1  # a database id (bigint)
 
 
 def _by_code(queryset, what, *, required=True, help_text=None):
@@ -72,7 +74,7 @@ class ApplicantIn(serializers.Serializer):
 
 
 class ComponentIn(serializers.Serializer):
-    name = _text(500, help_text=_("Tên giấy tờ."))
+    name = _text(PAPER_NAME_MAX, help_text=_("Tên giấy tờ."))
     component_id = serializers.IntegerField(
         required=False, allow_null=True, default=None,
         help_text=_("Mã thành phần hồ sơ trong danh mục thủ tục (nếu có)."))
@@ -85,10 +87,22 @@ def _components(items) -> list[ComponentInput]:
     return [ComponentInput(**item) for item in items]
 
 
+def _case_field():
+    return serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=ID_MAX,
+        error_messages={"invalid": _("Mã trường hợp phải là số."),
+                        "min_value": _("Trường hợp đã chọn không thuộc thủ tục này."),
+                        "max_value": _("Trường hợp đã chọn không thuộc thủ tục này.")},
+        help_text=_("Mã trường hợp (id trong `cases` của thủ tục). Bắt buộc khi thủ tục chia "
+                    "trường hợp (nếu thiếu: 400 case_required), không gửi khi thủ tục không "
+                    "chia. Giấy tờ, thời hạn và phí, lệ phí theo trường hợp đã chọn."))
+
+
 class SubmitIn(serializers.Serializer):
     # With its current version: submittable_version then reads nothing more.
     procedure = _by_code(Procedure.objects.select_related("current_version"), _("thủ tục"))
     agency = _by_code(Agency.objects.filter(is_active=True), _("cơ quan"))
+    case = _case_field()
     applicant = ApplicantIn(help_text=_(
         "Chủ hồ sơ. Công dân nộp trực tuyến cho chính mình: số định danh phải là của tài khoản "
         "đã đăng nhập (khác thì 403), họ tên lấy theo tài khoản. Giấy tờ tái sử dụng "
@@ -101,7 +115,7 @@ class SubmitIn(serializers.Serializer):
     def service_kwargs(self) -> dict:
         data = self.validated_data
         return {"procedure": data["procedure"], "agency": data["agency"],
-                "applicant": ApplicantInput(**data["applicant"]),
+                "case": data["case"], "applicant": ApplicantInput(**data["applicant"]),
                 "components": _components(data["components"]),
                 "is_full_online": data["is_full_online"]}
 
@@ -115,7 +129,7 @@ class IntakeIn(SubmitIn):
         data = self.validated_data
         return {"procedure": data["procedure"],
                 "agency": data.get("agency") or self.context["request"].user.agency,
-                "applicant": ApplicantInput(**data["applicant"]),
+                "case": data["case"], "applicant": ApplicantInput(**data["applicant"]),
                 "components": _components(data["components"])}
 
 
@@ -138,6 +152,39 @@ class NoteIn(ActionIn):
 
 class ReasonIn(ActionIn):
     reason = _text(REASON_MAX, help_text=_("Lý do."))
+
+
+def _assignee(*, required: bool, help_text):
+    # A username, checked by the service: one answer whether the account exists or is not
+    # eligible, so that accounts cannot be probed through it.
+    if required:
+        return serializers.CharField(max_length=150, error_messages=REQUIRED,
+                                     help_text=help_text)
+    return serializers.CharField(max_length=150, required=False, allow_blank=True,
+                                 default="", help_text=help_text)
+
+
+class PassOnIn(NoteIn):
+    assignee = _assignee(required=False, help_text=_(
+        "Tên đăng nhập của cán bộ nhận bước tiếp theo (cán bộ của cơ quan xử lý bước đó, có "
+        "vai trò của bước). Bỏ trống: hệ thống giao cho người có vai trò đó đang ít hồ sơ "
+        "nhất; không có ai thì bước chờ trong hàng đợi của đơn vị."))
+
+    def service_kwargs(self) -> dict:
+        data = self.validated_data
+        return {"note": data["note"], "assignee": data["assignee"] or None}
+
+
+class ReassignIn(ActionIn):
+    assignee = _assignee(required=True, help_text=_(
+        "Tên đăng nhập của cán bộ được giao: cán bộ của cơ quan đang xử lý, có vai trò của "
+        "bước hiện tại."))
+    reason = _text(REASON_MAX, help_text=_("Lý do giao lại."))
+
+
+class TakeOverIn(ActionIn):
+    reason = _text(REASON_MAX, required=False, help_text=_(
+        "Lý do nhận xử lý thay; bắt buộc khi bước đang được giao cho người khác."))
 
 
 class TransferIn(NoteIn):

@@ -220,6 +220,33 @@ class DossierStepSerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True)
 
 
+class OfficialRefSerializer(serializers.Serializer):
+    """An official named in a dossier's body."""
+
+    username = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+def _official(user) -> dict | None:
+    return None if user is None else {"username": user.username,
+                                      "name": user.full_name or user.username}
+
+
+class CaseRefSerializer(serializers.Serializer):
+    """The case (trường hợp) of the procedure the dossier was filed under."""
+
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+_PROCESSING_TIME = serializers.DecimalField(max_digits=6, decimal_places=1, read_only=True,
+                                            allow_null=True)
+
+
+def _case(d: Dossier) -> dict | None:
+    return None if d.case_id is None else {"id": d.case_id, "name": d.case.name}
+
+
 class DossierDetailSerializer(DossierListSerializer):
     current_step = DossierStepSerializer(read_only=True, allow_null=True,
                                   help_text="Bước xử lý hiện tại.")
@@ -231,6 +258,20 @@ class DossierDetailSerializer(DossierListSerializer):
     supplement_requests = SupplementRequestOutSerializer(many=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField(
         help_text="Các thao tác người dùng hiện tại được thực hiện với hồ sơ lúc này.")
+    assignee = serializers.SerializerMethodField(
+        help_text="Cán bộ được giao bước xử lý đang mở; null nếu chưa giao (hàng đợi của đơn "
+                  "vị) hoặc không có bước đang mở.")
+    assigned_at = serializers.DateTimeField(read_only=True, allow_null=True,
+                                            help_text="Thời điểm giao bước cho cán bộ đó.")
+    case = CaseRefSerializer(read_only=True, allow_null=True, help_text=(
+        "Trường hợp của thủ tục đã chọn khi nộp; null nếu thủ tục không chia trường hợp."))
+    processing_time = serializers.DecimalField(
+        max_digits=6, decimal_places=1, read_only=True, allow_null=True,
+        help_text="Thời hạn giải quyết theo quy định của trường hợp và cách thức nộp, ghi "
+                  "khi nộp; null nếu văn bản công bố không quy định.")
+    time_unit = serializers.CharField(read_only=True, help_text=(
+        "Đơn vị của thời hạn (working_days, working_hours, calendar_days, months); rỗng "
+        "nếu không quy định."))
     # Not EmailField: an applicant without e-mail has "", which is no e-mail address.
     applicant_email = serializers.CharField(read_only=True,
                                             help_text="Thư điện tử; trống nếu không khai.")
@@ -239,7 +280,8 @@ class DossierDetailSerializer(DossierListSerializer):
         fields = [
             *DossierListSerializer.Meta.fields,
             "applicant_id_number", "applicant_phone", "applicant_email", "applicant_address",
-            "lock_version", "current_step", "step_due_at", "paused_seconds", "supplement_count",
+            "case", "processing_time", "time_unit", "lock_version", "current_step",
+            "step_due_at", "assignee", "assigned_at", "paused_seconds", "supplement_count",
             "fees_owed", "fees_paid", "paid_online", "has_digitized_components",
             "reused_papers", "has_electronic_result", "rating", "rated_at",
             "components", "events", "results", "payments", "supplement_requests",
@@ -251,6 +293,10 @@ class DossierDetailSerializer(DossierListSerializer):
     def get_allowed_actions(self, dossier: Dossier) -> list[str]:
         return list(self.context.get("allowed_actions", []))
 
+    @extend_schema_field(OfficialRefSerializer(allow_null=True))
+    def get_assignee(self, dossier: Dossier) -> dict | None:
+        return _official(dossier.assignee)
+
     @classmethod
     def row(cls, d: Dossier, context: dict) -> dict:
         step = d.current_step
@@ -258,9 +304,13 @@ class DossierDetailSerializer(DossierListSerializer):
             **super().row(d, context),
             "applicant_id_number": d.applicant_id_number, "applicant_phone": d.applicant_phone,
             "applicant_email": d.applicant_email, "applicant_address": d.applicant_address,
-            "lock_version": d.lock_version,
+            "case": _case(d),
+            "processing_time": _PROCESSING_TIME.to_representation(d.processing_time)
+            if d.processing_time is not None else None,
+            "time_unit": d.time_unit, "lock_version": d.lock_version,
             "current_step": step and {"order": step.order, "name": step.name},
-            "step_due_at": _time(d.step_due_at), "paused_seconds": d.paused_seconds,
+            "step_due_at": _time(d.step_due_at), "assignee": _official(d.assignee),
+            "assigned_at": _time(d.assigned_at), "paused_seconds": d.paused_seconds,
             "supplement_count": d.supplement_count, "fees_owed": d.fees_owed,
             "fees_paid": d.fees_paid, "paid_online": d.paid_online,
             "has_digitized_components": d.has_digitized_components,

@@ -47,15 +47,20 @@ class DossierFilterIn(serializers.Serializer):
     overdue = serializers.BooleanField(required=False, allow_null=True, default=None,
                                        help_text="true: chỉ hồ sơ quá hạn; false: bỏ hồ sơ "
                                                  "quá hạn.")
-    q = serializers.CharField(required=False, help_text="Tìm theo mã hồ sơ, số định danh hoặc "
-                                                        "tên chủ hồ sơ (tên: từ 3 ký tự).")
+    q = serializers.CharField(required=False, help_text=(
+        "Tìm theo mã hồ sơ hoặc số định danh (đầy đủ), hoặc một phần mã hồ sơ hay tên chủ hồ "
+        "sơ từ 3 ký tự, không phân biệt dấu và chữ hoa: \"nguyen van an\", \"261204\"."))
 
 
 class WorklistIn(serializers.Serializer):
     bucket = serializers.ChoiceField(
         [(b, b) for b in selectors.BUCKETS],
-        help_text="to_receive: chờ tiếp nhận; processing: đang xử lý; due_today: đến hạn "
-                  "hôm nay; due_soon: đến hạn trong 2 ngày làm việc; overdue: quá hạn.")
+        help_text="to_receive: chờ tiếp nhận (bộ phận một cửa); processing: đang xử lý, được "
+                  "giao cho tôi; due_today, due_soon (trong 2 ngày làm việc), overdue: hồ sơ "
+                  "của tôi đến hạn hôm nay, sắp đến hạn, quá hạn (với cán bộ một cửa: cả hồ sơ "
+                  "đã tiếp nhận chờ chuyển xử lý); unassigned: hàng đợi của đơn vị, bước xử lý "
+                  "chưa giao cho ai (lãnh đạo cơ quan: tất cả; cán bộ khác: các bước có vai "
+                  "trò của mình).")
 
 
 def _expected_version(request, data: dict) -> int | None:
@@ -187,8 +192,8 @@ class DossierViewSet(viewsets.GenericViewSet):
         return self._detail_response(dossier.pk, status.HTTP_201_CREATED)
 
     @extend_schema(summary="Danh sách công việc của cán bộ",
-                   description="Hồ sơ chờ tiếp nhận, đang xử lý, đến hạn hoặc quá hạn tại cơ "
-                               "quan của cán bộ.",
+                   description="Việc của tôi: các bước xử lý được giao cho cán bộ, hàng đợi "
+                               "của bộ phận một cửa và hàng đợi chưa giao của đơn vị.",
                    parameters=[WorklistIn], responses={200: DossierListSerializer(many=True),
                                                        400: ERRORS[400]})
     @action(detail=False, methods=["get"], url_path="worklist")
@@ -202,10 +207,12 @@ class DossierViewSet(viewsets.GenericViewSet):
                                 "Tiếp nhận hồ sơ mới đăng ký; hệ thống tính ngày hẹn trả.")
     refuse = _lifecycle_action("refuse", inputs.ReasonIn, "Từ chối tiếp nhận",
                                "Từ chối tiếp nhận hồ sơ, nêu rõ lý do.")
-    start = _lifecycle_action("start", inputs.NoteIn, "Chuyển xử lý",
-                              "Chuyển hồ sơ đã tiếp nhận sang bước xử lý đầu tiên.")
-    forward = _lifecycle_action("forward", inputs.NoteIn, "Chuyển bước tiếp theo",
-                                "Chuyển hồ sơ sang bước tiếp theo của quy trình nội bộ.")
+    start = _lifecycle_action("start", inputs.PassOnIn, "Chuyển xử lý",
+                              "Chuyển hồ sơ đã tiếp nhận sang bước xử lý đầu tiên và giao "
+                              "bước đó cho một cán bộ.")
+    forward = _lifecycle_action("forward", inputs.PassOnIn, "Chuyển bước tiếp theo",
+                                "Chuyển hồ sơ sang bước tiếp theo của quy trình nội bộ và giao "
+                                "bước đó cho một cán bộ. Chỉ người được giao bước hiện tại.")
     transfer = _lifecycle_action("transfer", inputs.TransferIn, "Chuyển liên thông",
                                  "Chuyển hồ sơ sang cơ quan khác xử lý liên thông.")
     transfer_back = _lifecycle_action("transfer_back", inputs.NoteIn,
@@ -232,3 +239,11 @@ class DossierViewSet(viewsets.GenericViewSet):
                              "Dừng xử lý hồ sơ, nêu rõ lý do.")
     rate = _lifecycle_action("rate", inputs.RateIn, "Đánh giá",
                              "Chủ hồ sơ đánh giá mức độ hài lòng sau khi nhận kết quả.")
+    reassign = _lifecycle_action(
+        "reassign", inputs.ReassignIn, "Giao xử lý",
+        "Giao bước xử lý đang mở cho cán bộ khác, nêu lý do. Người đang được giao hoặc lãnh "
+        "đạo cơ quan đang xử lý.")
+    take_over = _lifecycle_action(
+        "take_over", inputs.TakeOverIn, "Nhận xử lý",
+        "Cán bộ có vai trò của bước nhận bước xử lý: từ hàng đợi chưa giao của đơn vị, hoặc "
+        "thay người đang được giao (khi đó phải nêu lý do).")

@@ -49,21 +49,8 @@ class SeedReport:
         return self.on_time / self.judged if self.judged else 0.0
 
 
-class _Facts:
-    """A dossier plus its statutory time, as `timeliness.classify` reads facts."""
-
-    __slots__ = ("_dossier", "processing_time", "time_unit")
-
-    def __init__(self, dossier, time):
-        self._dossier = dossier
-        self.processing_time, self.time_unit = time
-
-    def __getattr__(self, name):
-        return getattr(self._dossier, name)
-
-
 def judge(j: Journey, first: date, now: datetime, cal) -> Timeliness:
-    return classify(_Facts(j.dossier, j.time), first, now, cal)
+    return classify(j.dossier, first, now, cal)
 
 
 def seed(count: int, months: int = 12, seed: int = 42, *, agency: str | None = None,

@@ -16,16 +16,19 @@ from itertools import accumulate
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from tinhso.catalog import terms
 from tinhso.catalog.models import (
+    ChannelTime,
     Component,
     Fee,
     OnlineLevel,
+    ProcedureCase,
     ProcedureVersion,
     ProcessStep,
     ResultType,
 )
 from tinhso.core.errors import DomainError
-from tinhso.core.models import AdministrativeUnit, Agency
+from tinhso.core.models import AdministrativeUnit, Agency, UserRole
 
 from ..transitions import Step
 from .people import People, person_name
@@ -37,18 +40,48 @@ class NothingToSeed(DomainError):
 
 
 @dataclass(frozen=True, slots=True)
+class Terms:
+    """What one filing of an offering brings: its case, statutory time, fees and papers."""
+
+    case_id: int | None
+    time: tuple[Decimal | None, str]
+    fees: int
+    components: tuple[tuple[int, str, bool, str], ...]  # id, name, required, reusable kind
+
+
+@dataclass(frozen=True, slots=True)
+class _VersionTime:
+    processing_time: Decimal | None
+    time_unit: str
+
+
+@dataclass(frozen=True, slots=True)
 class Offering:
     """One published procedure version as one agency runs it."""
 
     procedure_id: int
     version_id: int
-    time: tuple[Decimal, str]
+    version_time: _VersionTime
     steps: tuple[Step, ...]
-    fees: int
     online_level: str
     uses_population_data: bool
-    components: tuple[tuple[int, str, bool, str], ...]  # id, name, required, reusable kind
+    cases: tuple[int, ...]  # empty: the procedure has no cases
+    times: tuple[ChannelTime, ...]
+    fees: tuple[Fee, ...]
+    components: tuple[Component, ...]
     results: tuple[tuple[str, bool], ...]  # name, electronic
+
+    def terms(self, rng: random.Random, channel: int, on) -> Terms:
+        """A case chosen at random, with what the catalogue states for it on `channel`."""
+        from ..models import CATALOG_CHANNEL
+
+        case_id = rng.choice(self.cases) if self.cases else None
+        on_channel = CATALOG_CHANNEL[channel]
+        time = terms.statutory_time(self.version_time, self.times, case_id, on_channel)
+        quote = terms.fee_quote(self.fees, case_id, on_channel, on)
+        return Terms(case_id, time, quote.amount, tuple(
+            (c.pk, c.name, c.is_required, c.reusable_kind) for c in self.components
+            if terms.applies(c, case_id)))
 
 
 @dataclass(slots=True)
@@ -69,6 +102,8 @@ class Province:
     agencies: list[AgencyPlan]
     cum: list[float]
     people: People
+    # (agency id, role) -> (id, name) of the active officials holding it: who can hold a step
+    holders: dict[tuple[int, str], tuple[tuple[int, str], ...]] = field(default_factory=dict)
 
     def pick(self, rng: random.Random) -> AgencyPlan:
         return self.agencies[bisect_right(self.cum, rng.random() * self.cum[-1])]
@@ -94,23 +129,20 @@ def load_province(seed: int, agency_code: str | None = None) -> Province:
             procedureversion_id__in=vids).values_list("procedureversion_id", "agency_id"):
         served[aid].append(vid)
     steps = _steps(vids)
-    fees = defaultdict(int)
-    for vid, amount in Fee.objects.filter(version_id__in=vids).values_list("version_id",
-                                                                             "amount"):
-        fees[vid] += amount
-    components = defaultdict(list)
-    for vid, *row in Component.objects.filter(version_id__in=vids).order_by(
-            "version_id", "order", "pk").values_list("version_id", "id", "name",
-                                                      "is_required", "reusable_kind"):
-        components[vid].append(tuple(row))
+    cases, times, fees, components = (_rows(model, vids) for model in
+                                      (ProcedureCase, ChannelTime, Fee, Component))
     results = defaultdict(list)
     for vid, *row in ResultType.objects.filter(version_id__in=vids).order_by(
             "version_id", "order", "pk").values_list("version_id", "name", "is_electronic"):
         results[vid].append(tuple(row))
 
-    # Popularity: a few procedures (birth registration, certified copies) make most dossiers.
+    # Popularity: a few procedures make most dossiers. The province wrote e-forms for those
+    # it files most (civil status, residence, household business): they lead, in a random
+    # order, and the others follow, in a random order too.
+    with_form = {vid for vid, rows in components.items() if any(c.form for c in rows)}
     order = list(range(len(versions)))
     rng.shuffle(order)
+    order.sort(key=lambda i: versions[i][0] not in with_form)
     popularity = {versions[i][0]: 1 / (rank + 1) ** 0.9 for rank, i in enumerate(order)}
     by_id = {v[0]: v for v in versions}
 
@@ -124,8 +156,9 @@ def load_province(seed: int, agency_code: str | None = None) -> Province:
                 continue  # no process template: it cannot be processed, so no dossiers
             _vid, pid, amount, unit, online, population = by_id[vid]
             plan.offerings.append(Offering(
-                pid, vid, (Decimal(amount), unit), process, fees[vid], online, population,
-                tuple(components[vid]), tuple(results[vid])))
+                pid, vid, _VersionTime(amount, unit), process, online, population,
+                tuple(c.pk for c in cases[vid]), times[vid], fees[vid], components[vid],
+                tuple(results[vid])))
         if plan.offerings:
             plan.cum = list(accumulate(popularity[o.version_id] for o in plan.offerings))
             size = rng.lognormvariate(0, 0.5)
@@ -133,16 +166,33 @@ def load_province(seed: int, agency_code: str | None = None) -> Province:
     if not plans:
         raise NothingToSeed()
     return Province([p for p, _w in plans], list(accumulate(w for _p, w in plans)),
-                    _people())
+                    _people(), _holders())
+
+
+def _holders() -> dict[tuple[int, str], tuple[tuple[int, str], ...]]:
+    """The officials who can hold each agency's steps, one query (demo accounts are few)."""
+    out = defaultdict(list)
+    for agency_id, role, user_id, full_name, username in UserRole.objects.filter(
+            user__is_active=True, user__agency__isnull=False).order_by("user_id").values_list(
+            "user__agency_id", "role", "user_id", "user__full_name", "user__username"):
+        out[(agency_id, role)].append((user_id, full_name or username))
+    return {key: tuple(people) for key, people in out.items()}
+
+
+def _rows(model, vids) -> dict[int, tuple]:
+    out = defaultdict(list)
+    for row in model.objects.filter(version_id__in=vids).order_by("version_id", "order", "pk"):
+        out[row.version_id].append(row)
+    return defaultdict(tuple, {vid: tuple(rows) for vid, rows in out.items()})
 
 
 def _steps(vids) -> dict[tuple[int, int | None], tuple[Step, ...]]:
     rows = ProcessStep.objects.filter(template__version_id__in=vids).order_by(
         "template_id", "order").values_list("template__version_id", "template__agency_id",
-                                            "id", "order", "share", "handled_by_id")
+                                            "id", "order", "share", "handled_by_id", "role")
     out = defaultdict(list)
-    for vid, aid, sid, order, share, handled_by in rows:
-        out[(vid, aid)].append(Step(sid, order, share, handled_by))
+    for vid, aid, sid, order, share, handled_by, role in rows:
+        out[(vid, aid)].append(Step(sid, order, share, handled_by, role))
     return {key: tuple(value) for key, value in out.items()}
 
 

@@ -12,10 +12,11 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from ..assignment import STEP_OPEN
 from ..models import Channel, Dossier, Payment, SyncState
 from ..models import Status as S
-from ..transitions import Action, Change, apply
-from .catalogue import AgencyPlan, Offering, Province, is_online_capable
+from ..transitions import Action, Change, apply, statutory_time
+from .catalogue import AgencyPlan, Offering, Province, Terms, is_online_capable
 
 REFUSE_REASONS = ("Hồ sơ không thuộc thẩm quyền giải quyết của cơ quan.",
                   "Thành phần hồ sơ không đúng quy định, đề nghị nộp lại.",
@@ -54,7 +55,6 @@ class Journey:
     dossier: Dossier
     day: date
     agency_code: str
-    time: tuple  # statutory (amount, unit), for judging timeliness
     events: list = field(default_factory=list)  # (Change, actor name, note, step id)
     # component_id, name, digitised, reused from, is supplement, added at
     components: list = field(default_factory=list)
@@ -74,6 +74,7 @@ def _hours(h: float) -> timedelta:
 class Simulator:
     def __init__(self, province: Province, cal, now: datetime):
         self.province, self.cal, self.now = province, cal, now
+        self._turns: dict[tuple[int, str], int] = {}
 
     def choose(self, rng: random.Random) -> tuple[AgencyPlan, Offering, int]:
         agency = self.province.pick(rng)
@@ -87,37 +88,59 @@ class Simulator:
 
     def journey(self, rng: random.Random, agency: AgencyPlan, off: Offering, channel: int,
                 submitted_at: datetime, day: date) -> Journey:
-        j = Journey(self._dossier(rng, agency, off, channel, submitted_at), day, agency.code,
-                    off.time)
-        self._components(rng, j, off)
+        filing = off.terms(rng, channel, day)
+        j = Journey(self._dossier(rng, agency, off, filing, channel, submitted_at), day,
+                    agency.code)
+        self._components(rng, j, filing)
         with contextlib.suppress(_Cutoff):
             self._run(rng, j, agency, off)
+        self._assign(j, off)
         self._sync(rng, j)
         return j
 
+    def _assign(self, j: Journey, off: Offering) -> None:
+        """An open step gets a real official of its role, in turns per agency and role (no
+        draw from the RNG: the seeded dossiers stay those of the seed), as lifecycle's
+        default would; nobody holding the role leaves it in the unit's queue."""
+        d = j.dossier
+        if d.status not in STEP_OPEN or d.current_step_id is None:
+            return
+        role = next((s.role for s in off.steps if s.id == d.current_step_id), "")
+        holders = self.province.holders.get((d.current_agency_id, role))
+        if not holders:
+            return
+        key = (d.current_agency_id, role)
+        turn = self._turns[key] = self._turns.get(key, -1) + 1
+        opened = next(change for change, *_rest in reversed(j.events)
+                      if change.action in (Action.START, Action.FORWARD))
+        (d.assignee_id, name), d.assigned_at = holders[turn % len(holders)], opened.at
+        opened.data.update(assignee_id=d.assignee_id, assignee_name=name)
+
     # --- facts at submission ------------------------------------------------------------
-    def _dossier(self, rng, agency, off, channel, at) -> Dossier:
+    def _dossier(self, rng, agency, off, filing, channel, at) -> Dossier:
         people = self.province.people
         who = people.organisation(rng) if rng.random() < 0.12 else people.citizen(rng)
         citizen = who.kind == "citizen"
         online = channel == Channel.ONLINE
         return _new_dossier(
             procedure_id=off.procedure_id, procedure_version_id=off.version_id,
+            case_id=filing.case_id, processing_time=filing.time[0], time_unit=filing.time[1],
             agency_id=agency.id, current_agency_id=agency.id, applicant_kind=who.kind,
             applicant_name=who.name, applicant_id_number=who.id_number,
             applicant_phone=who.phone, applicant_email=who.email,
             applicant_address=who.address, channel=channel,
             is_full_online=online and off.online_level == "full" and rng.random() < 0.95,
-            submitted_at=at, fees_owed=off.fees,
+            submitted_at=at, fees_owed=filing.fees,
             used_population_db=citizen and rng.random() < (
                 0.92 if off.uses_population_data else 0.3),
             vneid_verified=online and rng.random() < (0.96 if citizen else 0.6),
         )
 
-    def _components(self, rng, j: Journey, off: Offering) -> None:
+    def _components(self, rng, j: Journey, filing: Terms) -> None:
         d = j.dossier
         online = d.channel == Channel.ONLINE
-        for cid, name, required, kind in off.components or ((None, GENERIC_COMPONENT, True, ""),):
+        papers = filing.components or ((None, GENERIC_COMPONENT, True, ""),)
+        for cid, name, required, kind in papers:
             if not required and rng.random() < 0.6:
                 continue
             reused = ""
@@ -153,9 +176,10 @@ class Simulator:
         t0, online = d.submitted_at, d.channel == Channel.ONLINE
         j.events.append((Change(Action.SUBMIT, t0, None, S.SUBMITTED, d.current_agency_id),
                          d.applicant_name, "", None))
-        upfront = off.fees > 0 and rng.random() < 0.7
+        fees = d.fees_owed  # of the case and channel filed
+        upfront = fees > 0 and rng.random() < 0.7
         if upfront:  # paid while submitting, before intake
-            self._pay(rng, j, t0 + timedelta(seconds=rng.randint(60, 600)), off.fees,
+            self._pay(rng, j, t0 + timedelta(seconds=rng.randint(60, 600)), fees,
                       online or rng.random() < 0.25)
         if d.channel == Channel.DESK:
             t = add(t0, _hours(rng.uniform(0.25, 0.7)))
@@ -170,17 +194,18 @@ class Simulator:
         if r < 0.0215:
             self._do(j, Action.WITHDRAW, t, d.applicant_name, WITHDRAW_NOTE)
             return
-        self._do(j, Action.RECEIVE, t, official(), time=off.time)
+        self._do(j, Action.RECEIVE, t, official(), time=statutory_time(d))
         received = t
-        total = cal.working_time_between(received, d.due_at)
+        # A procedure that states no time has no due date: work takes a notional ten days.
+        total = cal.working_time_between(received, d.due_at or cal.add_working_days(t, 10))
         late = rng.random() > agency.on_time
         if late:
             work = _secs(total * rng.uniform(1.03, 1.5) + _hours(rng.uniform(0.5, 8)))
         else:
             work = _secs(total * rng.uniform(0.3, 0.97))
         shift = timedelta(0)
-        extra = rng.randrange(100, 5000) * 1000 if off.fees and rng.random() < 0.08 else 0
-        for offset, _prio, kind in self._plan(rng, work, off, upfront, extra):
+        extra = rng.randrange(100, 5000) * 1000 if fees and rng.random() < 0.08 else 0
+        for offset, _prio, kind in self._plan(rng, work, off, fees, upfront, extra):
             at = add(received, offset + shift)
             if kind in (Action.START, Action.FORWARD):
                 self._do(j, kind, at, official(), steps=off.steps)
@@ -192,7 +217,7 @@ class Simulator:
             elif kind == Action.REQUEST_PAYMENT:  # an obligation assessed on the way
                 self._do(j, kind, at, official(), amount=extra)
             elif kind in ("pay_fees", "pay_extra"):
-                self._pay(rng, j, at, off.fees if kind == "pay_fees" else extra,
+                self._pay(rng, j, at, fees if kind == "pay_fees" else extra,
                           rng.random() < (0.9 if online else 0.35))
             elif kind in (Action.WITHDRAW, Action.STOP):
                 who = d.applicant_name if kind == Action.WITHDRAW else official()
@@ -203,7 +228,7 @@ class Simulator:
                 self._finish(rng, j, off, at, official())
         self._hand_back(rng, j, late, official())
 
-    def _plan(self, rng, work: timedelta, off: Offering, upfront: bool, extra: int):
+    def _plan(self, rng, work: timedelta, off: Offering, fees: int, upfront: bool, extra: int):
         """Milestones as (processing offset, priority at equal offsets, action)."""
         start = _secs(work * 0.03)
         shares = [float(s.share) for s in off.steps]
@@ -218,7 +243,7 @@ class Simulator:
         for _i in range(2 if r < 0.015 else 1 if r < 0.115 else 0):
             plan.append((_secs(start + (last + last_len / 2 - start) * rng.random()), 1,
                          Action.REQUEST_SUPPLEMENT))
-        if off.fees and not upfront:  # fees paid when the result is nearly ready
+        if fees and not upfront:  # fees paid when the result is nearly ready
             plan.append((_secs(last + last_len * 0.55), 2, "pay_fees"))
         if extra:
             plan.append((_secs(last + last_len * 0.6), 3, Action.REQUEST_PAYMENT))

@@ -8,9 +8,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from tinhso.core.identifiers import PROVINCE_CODES, tax_check_digit
 from tinhso.core.text import fold
-
-from ..identifiers import PROVINCE_CODES, tax_check_digit
 
 PROVINCE_ID_CODES = tuple(f"{code:03d}" for code in sorted(PROVINCE_CODES))
 # Family names with their rough share of the population (percent).

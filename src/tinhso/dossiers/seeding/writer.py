@@ -20,6 +20,7 @@ from ..models import (
     Payment,
     Result,
     SupplementRequest,
+    search_text,
 )
 from ..transitions import Action
 from .journey import Journey
@@ -85,6 +86,7 @@ class Writer:
             key = (j.dossier.agency_id, j.day)
             n = touched[key] = counters[key] = counters.get(key, 0) + 1
             j.dossier.code = f"{j.agency_code}-{j.day:%y%m%d}-{n:04d}"
+            j.dossier.search_text = search_text(j.dossier.code, j.dossier.applicant_name)
         CodeCounter.objects.bulk_create(
             [CodeCounter(agency_id=a, day=d, last=n) for (a, d), n in touched.items()],
             update_conflicts=True, unique_fields=["agency", "day"], update_fields=["last"],

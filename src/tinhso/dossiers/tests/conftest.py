@@ -160,7 +160,7 @@ def full_components(p: Province, *, online=True) -> list[ComponentInput]:
     def file(name):
         return ContentFile(b"%PDF-1.4 test", name=name) if online else None
 
-    return [ComponentInput("Tờ khai", p.form.pk, file=file("to-khai.pdf"), is_digitized=True),
+    return [ComponentInput("Tờ khai", p.form.pk, file=file("to-khai.pdf"), is_digitized=online),
             ComponentInput("Căn cước", p.id_copy.pk, file=file("can-cuoc.pdf"),
                            is_digitized=online)]
 
@@ -184,6 +184,8 @@ def submit_online(p: Province, *, user=None, at_=SUBMITTED_AT, **kw) -> Dossier:
 
 def drive(p: Province, dossier: Dossier, status: int) -> Dossier:
     """From a SUBMITTED dossier to `status`, one service call per step, an hour apart."""
+    from django.core.files.base import ContentFile
+
     hour = at(2026, 2, 13, 10)
     s = Status
     if status == s.SUBMITTED:
@@ -205,8 +207,10 @@ def drive(p: Province, dossier: Dossier, status: int) -> Dossier:
         return lifecycle.stop(p.leader, dossier, reason="Chủ hồ sơ đã mất", at=later)
     if status == s.PROCESSING:
         return dossier
-    dossier = lifecycle.finish(p.leader, dossier, at=later,
-                               results=[ResultInput("Trích lục", "12/TL", is_electronic=True)])
+    signed = ContentFile(b"%PDF-1.4 kq", name="kq.pdf")  # an electronic result is its file
+    # Finished at the first step by the official holding it (the only specialist).
+    dossier = lifecycle.finish(p.specialist, dossier, at=later, results=[
+        ResultInput("Trích lục", "12/TL", is_electronic=True, file=signed)])
     if status == s.FINISHED:
         return dossier
     dossier = lifecycle.return_result(p.officer, dossier, at=at(2026, 2, 24, 9))

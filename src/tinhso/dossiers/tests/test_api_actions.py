@@ -64,8 +64,8 @@ def test_main_journey_through_the_api(province, stored):
     assert act(officer, code, "start")["current_step"]["order"] == 1
     body = act(client_for(p.specialist), code, "forward", note="Đề nghị duyệt")
     assert body["current_step"]["order"] == 2
-    body = act(client_for(p.leader), code, "finish",
-               results=[{"name": "Trích lục", "number": "12/TL", "is_electronic": True}])
+    body = act(client_for(p.division_head), code, "finish",  # the step 2 holder
+               results=[{"name": "Trích lục", "number": "12/TL"}])
     assert body["status"] == Status.FINISHED
     assert body["results"][0]["number"] == "12/TL"
     assert act(officer, code, "return-result")["status"] == Status.RETURNED
@@ -256,3 +256,13 @@ def test_submission_round_trips(province, stored):
     stored = client.get(f"{URL}{body['code']}/").json()
     assert body == {**stored, "allowed_actions": body["allowed_actions"]}
     assert body["fees_owed"] == 70_000 and len(body["components"]) == 2
+
+
+def test_a_paper_named_as_the_catalogue_publishes_it_is_accepted(province, stored):
+    """Published names of papers run to thousands of characters; the API takes them whole."""
+    body = submission(province, stored)
+    body["components"][0]["name"] = "Tờ khai thay đổi thông tin cư trú " * 40  # 1,360 chars
+    response = client_for(province.citizen).post(URL, body, format="json")
+    assert response.status_code == 201, response.content
+    names = {c["name"] for c in response.json()["components"]}
+    assert body["components"][0]["name"].strip() in names

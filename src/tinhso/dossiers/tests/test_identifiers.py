@@ -1,18 +1,18 @@
-"""Personal id numbers and tax codes (one-stop.md, "Identifiers")."""
+"""Personal id numbers and tax codes (core.identifiers), and the lookup's second fact."""
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from tinhso.core.errors import ValidationFailed
-from tinhso.dossiers.identifiers import (
+from tinhso.core.identifiers import (
     PROVINCE_CODES,
     decode_personal_id,
-    matches_fact,
     tax_check_digit,
     validate_personal_id,
     validate_tax_code,
 )
+from tinhso.dossiers.identifiers import matches_fact
 
 # Published tax codes of well-known companies (10th digit = check digit).
 REAL_TAX_CODES = ["0100109106", "0300588569", "0101248141"]  # Viettel, Vinamilk, FPT

@@ -259,18 +259,18 @@ def test_supplement_needs_papers(make_dossier, province):
 def test_finish_stores_results_and_the_electronic_result_fact(make_dossier, province):
     d = make_dossier(Status.PROCESSING)
     scan = ContentFile(b"%PDF", name="kq.pdf")
-    d = lifecycle.finish(province.leader, d, results=[
+    d = lifecycle.finish(province.specialist, d, results=[
         ResultInput("Trích lục", "12/TL-STP", is_electronic=True, file=scan),
         ResultInput("Bản giấy")])
     assert d.status == Status.FINISHED and d.has_electronic_result
     assert set(Result.objects.filter(dossier=d).values_list("name", "number")) == {
         ("Trích lục", "12/TL-STP"), ("Bản giấy", "")}
     with pytest.raises(ValidationFailed):
-        lifecycle.finish(province.leader, make_dossier(Status.PROCESSING), results=[])
+        lifecycle.finish(province.specialist, make_dossier(Status.PROCESSING), results=[])
 
 
 def test_paper_result_only_leaves_the_electronic_fact_off(make_dossier, province):
-    d = lifecycle.finish(province.leader, make_dossier(Status.PROCESSING),
+    d = lifecycle.finish(province.specialist, make_dossier(Status.PROCESSING),
                          results=[ResultInput("Giấy phép")])
     assert not d.has_electronic_result
 
@@ -318,7 +318,11 @@ def test_transfer_and_back_move_the_current_agency(make_dossier, province):
         lifecycle.transfer_back(p.specialist, d)
     d = lifecycle.transfer(p.specialist, d, to_agency=p.other_agency, note="Liên thông")
     assert d.current_agency_id == p.other_agency.pk
-    assert d.events.last().data == {"to_agency_id": p.other_agency.pk}
+    # The step goes to the other agency's holder of its role (its only specialist).
+    assert d.events.last().data == {"to_agency_id": p.other_agency.pk,
+                                    "assignee_id": p.other_specialist.pk,
+                                    "assignee_name": "chuyenvien_xd"}
+    assert d.assignee_id == p.other_specialist.pk
     assert d.events.last().agency_id == p.agency.pk
     d = lifecycle.transfer_back(p.other_specialist, d)
     assert d.current_agency_id == p.agency.pk

@@ -98,7 +98,7 @@ def test_supplement_count_and_pauses_add_up(make_dossier, province):
         d = lifecycle.supplement(p.citizen, d, components=photo(p), at=at(2026, 2, day, 9))
     assert d.supplement_count == 2 and d.paused_seconds == 2 * 3600
     assert d.due_at == at(2026, 2, 27, 14)  # 10:00 + 1.5 h to the noon break + 0.5 h
-    d = lifecycle.finish(p.leader, d, results=[ResultInput("KQ")], at=at(2026, 2, 25, 9))
+    d = lifecycle.finish(p.specialist, d, results=[ResultInput("KQ")], at=at(2026, 2, 25, 9))
     # Finished early, but two supplement requests make it late by the national rule.
     assert classify(d, at(2026, 2, 1), at(2026, 3, 1)) == Timeliness.LATE
 
@@ -115,6 +115,6 @@ def test_finished_dossier_is_classified_by_its_recorded_facts(make_dossier, prov
     d = make_dossier(Status.FINISHED)  # received 13 Feb 10:00, finished 23 Feb 09:00
     assert d.finished_at < d.due_at
     assert classify(d, at(2026, 2, 1), at(2026, 3, 1)) == Timeliness.ON_TIME
-    late = lifecycle.finish(province.leader, make_dossier(Status.PROCESSING),
+    late = lifecycle.finish(province.specialist, make_dossier(Status.PROCESSING),
                             results=[ResultInput("KQ")], at=at(2026, 3, 3, 9))
     assert classify(late, at(2026, 3, 1), at(2026, 4, 1)) == Timeliness.LATE

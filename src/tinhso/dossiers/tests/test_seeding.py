@@ -25,11 +25,11 @@ from tinhso.catalog.models import (
 )
 from tinhso.catalog.services import SYSTEM, publish
 from tinhso.core.calendar import get_calendar
+from tinhso.core.identifiers import decode_personal_id, validate_tax_code
 from tinhso.core.models import AdministrativeUnit, Agency
 from tinhso.core.roles import Role
 from tinhso.core.timeunits import TimeUnit
 from tinhso.dossiers import seeding
-from tinhso.dossiers.identifiers import decode_personal_id, validate_tax_code
 from tinhso.dossiers.models import (
     Channel,
     CodeCounter,
@@ -340,3 +340,54 @@ def test_command_for_one_agency(small_province):
 def test_nothing_to_seed_without_a_catalogue(db):
     with pytest.raises(seeding.NothingToSeed):
         seeding.seed(10, now=NOW)
+
+
+def test_open_steps_get_officials_of_their_role_in_turns(small_province):
+    """Seeded open dossiers are someone's work, as lifecycle would have assigned them: a
+    holder of the step's role at the agency handling it, taken in turns (no RNG draw: the
+    dossiers stay those of the seed); an agency without one leaves it in its unit's queue."""
+    from tinhso.core.models import User, UserRole
+
+    def official(username, agency, role=Role.SPECIALIST):
+        user = User.objects.create_user(username, agency=agency, full_name=username.title())
+        UserRole.objects.create(user=user, role=role)
+        return user
+
+    a = official("cv1.tuphap", small_province["justice"])
+    b = official("cv2.tuphap", small_province["justice"])
+    ward = official("cv.vietri", small_province["ward"])
+    official("ld.tuphap", small_province["justice"], Role.AGENCY_LEADER)  # not the steps' role
+    _seed(300)
+    held = Dossier.objects.filter(status__in=(S.PROCESSING, S.SUPPLEMENT_REQUESTED,
+                                              S.PAYMENT_REQUESTED),
+                                  current_step__isnull=False)
+    assert held.exists()
+    holders = {small_province["justice"].pk: {a.pk, b.pk}, small_province["ward"].pk: {ward.pk}}
+    seen = Counter()
+    for d in held:
+        expected = holders.get(d.current_agency_id)
+        if expected is None:
+            assert d.assignee_id is None and d.assigned_at is None
+            continue
+        assert d.assignee_id in expected
+        seen[d.assignee_id] += 1
+        opened = d.events.filter(action__in=("start", "forward")).order_by("at", "pk").last()
+        assert d.assigned_at == opened.at and opened.step_id == d.current_step_id
+        assert opened.data["assignee_id"] == d.assignee_id
+    assert seen[a.pk] and seen[b.pk] and abs(seen[a.pk] - seen[b.pk]) <= 1
+    assert not Dossier.objects.exclude(status__in=(S.PROCESSING, S.SUPPLEMENT_REQUESTED,
+                                                   S.PAYMENT_REQUESTED)).filter(
+        assignee__isnull=False).exists()
+
+
+@pytest.mark.parametrize("with_form", ["1.001193", "2.000815"])
+def test_procedures_with_an_e_form_are_filed_most(small_province, with_form):
+    # The province writes e-forms for what it files most: those lead the demo's popularity.
+    form = {"title": "Tờ khai", "fields": [
+        {"name": "ho_ten", "label": "Họ, chữ đệm và tên", "type": "text", "required": True}]}
+    Component.objects.filter(version__procedure__code=with_form, order=1).update(form=form)
+    _seed(600)
+    at_communes = Counter(Dossier.objects.filter(
+        agency__in=(small_province["ward"], small_province["commune"])
+    ).values_list("procedure__code", flat=True))
+    assert at_communes.most_common(1)[0][0] == with_form

@@ -4,11 +4,12 @@ per process (catalog.frozen), its status every time."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from tinhso.catalog import services
 from tinhso.catalog.models import Component, Procedure
 from tinhso.core.errors import ValidationFailed
-from tinhso.dossiers.inputs import check_components, submittable_version
+from tinhso.dossiers.inputs import check_components, filing_terms, submittable_version
 from tinhso.dossiers.models import Channel
 
 ONLINE = Channel.ONLINE
@@ -17,15 +18,17 @@ ONLINE = Channel.ONLINE
 def test_a_published_versions_parts_are_read_once(province):
     p = province
     first = submittable_version(p.procedure.pk, p.agency, ONLINE, False)
+    filing_terms(first, None, ONLINE, timezone.now())
     with CaptureQueriesContext(connection) as again:
         version = submittable_version(p.procedure.pk, p.agency, ONLINE, False)
         catalogue = check_components(version, [], ONLINE, require=False)
+        terms = filing_terms(version, None, ONLINE, timezone.now())
     assert len(again) == 1  # the version itself: its status may have changed
     loaded = Procedure.objects.select_related("current_version").get(pk=p.procedure.pk)
     with CaptureQueriesContext(connection) as with_version:
         assert submittable_version(loaded, p.agency, ONLINE, False).procedure is loaded
     assert len(with_version) == 0  # read with the procedure, in this request
-    assert version.fees_total == first.fees_total > 0
+    assert terms.fees.amount > 0
     assert [c.name for c in catalogue.values()] == [
         "Tờ khai theo mẫu", "Bản sao căn cước", "Ảnh chân dung"]
 

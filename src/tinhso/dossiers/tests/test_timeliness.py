@@ -1,4 +1,4 @@
-"""The national on-time rule, case by case (one-stop.md, "On time")."""
+"""The national on-time rule, case by case."""
 
 from datetime import date, datetime
 from types import SimpleNamespace

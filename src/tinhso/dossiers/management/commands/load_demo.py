@@ -1,4 +1,5 @@
-"""`tinhso load_demo`: the demo province, its catalogue and a year of dossiers. Safe to rerun."""
+"""`tinhso load_demo`: the demo province, its catalogue and a year of dossiers and petitions.
+Safe to rerun."""
 
 from django.conf import settings
 from django.core.management import BaseCommand, call_command
@@ -20,6 +21,8 @@ class Command(BaseCommand):
             self.stdout.write("Đã có hồ sơ mẫu, không tạo thêm.")
         else:
             call_command("seed_dossiers", count=dossiers, months=12, stdout=self.stdout)
+        # Petitions (PAKN) handled by their agencies: service index 6.1 and 6.2 have data.
+        call_command("seed_petitions", stdout=self.stdout)
         # The citizens' portal: demo citizens at /idp/ and their own earlier dossiers.
         if settings.TINHSO_DEMO_IDP:
             call_command("load_demo_portal", stdout=self.stdout)
