@@ -267,8 +267,7 @@ def _fill_statutory_due(facts) -> None:
     # SQLite's 32,766), and a full refresh of millions of dossiers has more refusals.
     for start in range(0, len(ids), STATUTORY_SLICE):
         rows = Dossier.objects.filter(pk__in=ids[start:start + STATUTORY_SLICE]).values_list(
-            "pk", "procedure_version__processing_time", "procedure_version__time_unit",
-            "paused_seconds")
+            "pk", "processing_time", "time_unit", "paused_seconds")
         updates = []
         for pk, amount, unit, paused in rows:
             due = statutory_due(_Statutory(amount, unit, paused), missing[pk], cal)
@@ -372,7 +371,7 @@ def _apply_contributions(sign: int, where: str) -> None:
 
 PAUSED_FIELDS = ("pk", "agency_id", "status", "submitted_at", "received_at", "due_at",
                  "finished_at", "returned_at", "closed_at", "paused_since", "paused_seconds",
-                 "supplement_count", "procedure_version_id")
+                 "supplement_count", "processing_time", "time_unit")
 
 
 def _judge_paused(today: date) -> None:
@@ -391,8 +390,7 @@ def _judge_paused(today: date) -> None:
         return
     cal = get_calendar()
     rows = []
-    dossiers = Dossier.objects.filter(pk__in=todo).select_related("procedure_version").only(
-        *PAUSED_FIELDS, "procedure_version__processing_time", "procedure_version__time_unit")
+    dossiers = Dossier.objects.filter(pk__in=todo).only(*PAUSED_FIELDS)
     for d in dossiers.iterator(chunk_size=2000):
         day = todo[d.pk]
         while day <= today:

@@ -19,6 +19,7 @@ from .aggregation import local_today
 from .definitions import active_definition
 from .tasks import refresh_if_stale
 
+API_TAG = "Chỉ số phục vụ"  # the API docs' section
 PERIOD = OpenApiParameter(
     "period", OpenApiTypes.STR, required=False,
     description="Kỳ: 2026-08 (tháng), 2026-Q3 (quý), 2026 (năm) hoặc 2026-08-01..2026-08-31 "
@@ -225,7 +226,7 @@ class MetricsViewSet(viewsets.ViewSet):
 
     @extend_schema(summary="Điểm chỉ số của toàn tỉnh hoặc một cơ quan trong một kỳ",
                    parameters=[PERIOD, AGENCY], responses={200: IndexSerializer, **ERRORS},
-                   tags=["metrics"])
+                   tags=[API_TAG])
     def list(self, request):
         period = periods.parse(request.query_params.get("period"), local_today())
         result = selectors.index_for(period, self._agency(request))
@@ -233,7 +234,7 @@ class MetricsViewSet(viewsets.ViewSet):
 
     @extend_schema(summary="Xếp hạng các sở, ban, ngành hoặc các xã, phường",
                    parameters=[PERIOD, LEVEL, SORT], responses={200: RankingSerializer, **ERRORS},
-                   tags=["metrics"])
+                   tags=[API_TAG])
     @action(detail=False)
     def ranking(self, request):
         period = periods.parse(request.query_params.get("period"), local_today())
@@ -243,15 +244,15 @@ class MetricsViewSet(viewsets.ViewSet):
             "definition_version": active_definition()["version"], "level": level,
             "period": _period(period), "previous_period": _period(period.previous()),
             "results": [{"rank": r.rank, "agency": r.agency.code, "agency_name": r.agency.name,
-                         "total": r.total, "grade_label": r.result.score.grade_label,
-                         "timeliness_rate": r.result.timeliness_rate,
-                         "judged": r.result.counters.judged, "change": r.change}
+                         "total": r.total, "grade_label": r.grade_label,
+                         "timeliness_rate": r.timeliness_rate, "judged": r.judged,
+                         "change": r.change}
                         for r in rows],
         }
         return Response(RankingSerializer(data).data)
 
     @extend_schema(summary="Diễn biến tổng điểm theo tháng", parameters=[PERIOD, AGENCY, MONTHS],
-                   responses={200: TrendSerializer, **ERRORS}, tags=["metrics"])
+                   responses={200: TrendSerializer, **ERRORS}, tags=[API_TAG])
     @action(detail=False)
     def trend(self, request):
         period = periods.parse(request.query_params.get("period"), local_today())
@@ -275,7 +276,7 @@ class MetricsViewSet(viewsets.ViewSet):
                                "phạm vi cơ quan người dùng được xem.",
                    parameters=[COMPONENT, PERIOD, AGENCY],
                    responses={200: DrilldownPageSerializer, **ERRORS},
-                   tags=["metrics"])
+                   tags=[API_TAG])
     @action(detail=False, permission_classes=[IsAuthenticated])
     def dossiers(self, request):
         period = periods.parse(request.query_params.get("period"), local_today())
@@ -286,7 +287,7 @@ class MetricsViewSet(viewsets.ViewSet):
         return paginator.get_paginated_response(DrilldownDossierSerializer(page, many=True).data)
 
     @extend_schema(summary="Định nghĩa bộ chỉ số đang áp dụng",
-                   responses={200: DefinitionSerializer}, tags=["metrics"])
+                   responses={200: DefinitionSerializer}, tags=[API_TAG])
     @action(detail=False)
     def definition(self, request):
         data = active_definition()

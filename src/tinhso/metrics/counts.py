@@ -3,7 +3,9 @@
 A period [first, until] reads: day counters summed over its days; the dossiers still open at
 its end from running sums of `open_delta`/`late_delta` up to `until`; the dossiers waiting
 for a supplement at its end from `PausedVerdict`. Catalogue components (published procedures)
-read the catalogue as it stands.
+read the catalogue as it stands. Petitions (6.1, 6.2) are read from the petitions' own facts
+(`closed_on_time`, `answered_at`, `due_at`, `rating`, `rated_at`, indexed per agency): a
+province receives a few thousand a year, not millions, so they need no aggregate table.
 """
 
 from __future__ import annotations
@@ -11,12 +13,15 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.conf import settings
+from django.core.cache import caches
+from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 
 from tinhso.catalog.models import Fee, OnlineLevel, ProcedureVersion
+from tinhso.petitions.models import SATISFIED_FROM, Petition
 
 from .models import (
     COUNTERS,
@@ -32,7 +37,7 @@ from .scoring import Ratio
 RANGED = tuple(c for c in COUNTERS if c not in ("open_delta", "late_delta"))
 CATALOGUE = ("cat_published", "cat_complete", "cat_population", "cat_fees", "cat_fees_online")
 PROVINCE = None  # key of the whole-province row
-RESULT_SECONDS = 300
+RESULT_SECONDS = 86_400  # a result cannot change before the next refresh, which renames it
 
 
 @dataclass
@@ -71,18 +76,20 @@ def stamp() -> str:
     return RefreshState.objects.filter(pk=1).values_list("stamp", flat=True).first() or ""
 
 
-def cached(kind: str, parts: tuple, compute):
-    """A result computed from the aggregates, kept until the next refresh (or RESULT_SECONDS).
-    Nothing changes between two refreshes but the date, and the date is in the key."""
+def cached(kind: str, parts: tuple, compute, seconds: int = RESULT_SECONDS):
+    """A result computed from the aggregates, kept until the next refresh (or `seconds`) in
+    the cache every server process shares. Nothing changes between two refreshes but the
+    date, and the date is in the key."""
     current = stamp()
     if not current:  # never refreshed: nothing worth keeping
         return compute()
     key = f"metrics:{kind}:" + hashlib.sha1(  # noqa: S324 - a cache key, not security
         repr((current, *parts)).encode()).hexdigest()
-    value = cache.get(key)
+    results = caches["metrics"]
+    value = results.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, RESULT_SECONDS)
+        results.set(key, value, seconds)
     return value
 
 
@@ -99,6 +106,7 @@ def read_uncached(first: date, until: date, agency_ids, by_agency) -> dict:
     _paused(out, until, agency_ids, by_agency)
     _procedures(out, first, until, agency_ids, by_agency)
     catalogue(out, agency_ids, by_agency)
+    petitions(out, first, until, agency_ids, by_agency)
     return out
 
 
@@ -188,15 +196,70 @@ def split_months(first: date, until: date) -> tuple[list[date], list[tuple[date,
     return months, edges
 
 
+def petition_bounds(first: date, until: date) -> tuple[datetime, datetime]:
+    """[start, end) of a period's local days as instants."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    return (datetime.combine(first, time.min, zone),
+            datetime.combine(until + timedelta(days=1), time.min, zone))
+
+
+def petition_filters(first: date, until: date) -> dict[str, Q]:
+    """Which petitions count in a period, per counter (the drill-down lists the same ones).
+
+    - pk_handled: answered or refused during the period; pk_on_time: of these, by their
+      deadline (services.closed_on_time);
+    - pk_open_late: still open at the period's end and past the resolution deadline then,
+      unless the clock was paused (waiting for the petitioner) at that moment;
+    - pk_rated: answers rated during the period; pk_satisfied: rated 4 or 5.
+    """
+    start, end = petition_bounds(first, until)
+    S = Petition.Status
+    closed = Q(status__in=(S.ANSWERED, S.REFUSED), answered_at__gte=start, answered_at__lt=end)
+    open_at_end = (Q(submitted_at__lt=end)
+                   & (Q(answered_at__isnull=True) | Q(answered_at__gte=end))
+                   & ~Q(paused_since__lt=end))
+    rated = Q(rating__isnull=False, rated_at__gte=start, rated_at__lt=end)
+    return {"pk_handled": closed,
+            "pk_on_time": closed & Q(closed_on_time=True),
+            "pk_open_late": open_at_end & Q(due_at__lt=end),
+            "pk_rated": rated,
+            "pk_satisfied": rated & Q(rating__gte=SATISFIED_FROM)}
+
+
+PETITION_COUNTERS = ("pk_handled", "pk_on_time", "pk_open_late", "pk_rated", "pk_satisfied")
+
+
+def petitions(out, first, until, agency_ids, by_agency) -> None:
+    """Counters of petitions for the period: one statement (by agency: grouped)."""
+    qs = _scoped(Petition.objects.all(), agency_ids)
+    agg = {name: Count("id", filter=q) for name, q in petition_filters(first, until).items()}
+    rows = (qs.order_by().values("agency_id").annotate(**agg) if by_agency
+            else [{"agency_id": PROVINCE, **qs.aggregate(**agg)}])
+    for row in rows:
+        key = row.pop("agency_id")
+        values = out[key].values
+        for k, v in row.items():
+            values[k] += v or 0
+
+
 def _next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 def catalogue(out, agency_ids, by_agency) -> None:
-    """Published procedures the agencies carry out (cached like the rest: the catalogue is
-    slow to change; a change shows after the next refresh or RESULT_SECONDS)."""
+    """Published procedures the agencies carry out. Kept until the catalogue changes, not
+    until the next refresh: a published version never changes, so the published versions'
+    number and latest publication name the catalogue's state."""
     ids = None if agency_ids is None else tuple(sorted(agency_ids))
-    rows = cached("catalogue", (ids, by_agency), lambda: _catalogue_rows(agency_ids, by_agency))
+    state = ProcedureVersion.objects.filter(status=ProcedureVersion.Status.PUBLISHED).aggregate(
+        n=Count("pk"), last=Max("published_at"))
+    key = "metrics:catalogue:" + hashlib.sha1(  # noqa: S324 - a cache key, not security
+        repr((state["n"], state["last"], ids, by_agency)).encode()).hexdigest()
+    results = caches["metrics"]
+    rows = results.get(key)
+    if rows is None:
+        rows = _catalogue_rows(agency_ids, by_agency)
+        results.set(key, rows, RESULT_SECONDS)
     for agency_id, values in rows:
         out[agency_id].values.update(values)
 
@@ -241,8 +304,11 @@ RATIOS = {
     "5.4": _r("reused", "received"),
     "5.6": _r("population_db", "received"),
     "5.7": _r("cat_population", "cat_published"),
+    "6.1": lambda c: (Ratio(c.get("pk_on_time"), c.get("pk_handled") + c.get("pk_open_late")),),
+    "6.2": _r("pk_satisfied", "pk_rated"),
     "6.3": _r("satisfied", "rated"),
 }
+PETITION_COMPONENTS = ("6.1", "6.2")  # drill down to petitions, not dossiers
 
 # Components whose dossiers can be listed: (day column, denominator flag, numerator flag).
 # The list shows the dossiers that count against the agency (denominator but not numerator).

@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .definition_check import DefinitionError, validate
+
 
 class IndexDefinition(models.Model):
     """One version of the index definition; the active one scores every result."""
@@ -44,8 +46,6 @@ class IndexDefinition(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self):
-        from .definitions import DefinitionError, validate
-
         try:
             validate(self.data)
         except DefinitionError as exc:

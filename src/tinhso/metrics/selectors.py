@@ -11,20 +11,27 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, Count, DateField, F, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from tinhso.core.access import visible_agency_ids
 from tinhso.core.errors import NotFound, ValidationFailed
 from tinhso.core.models import Agency
 from tinhso.dossiers.models import Dossier
+from tinhso.petitions.models import SATISFIED_FROM, Petition
 
 from . import counts
 from .aggregation import local_today
 from .definitions import active_definition
-from .models import DailyFact, DossierFact, PausedVerdict, ProcedureMonthFact, RefreshState
-from .periods import Period, months_back
+from .models import (
+    DailyFact,
+    DossierFact,
+    MonthlyFact,
+    PausedVerdict,
+    ProcedureMonthFact,
+    RefreshState,
+)
+from .periods import Period, months_back, parse
 from .scoring import IndexScore, round2, score
 
 LEVELS = {"department": Agency.Level.PROVINCE, "commune": Agency.Level.COMMUNE}
@@ -69,12 +76,12 @@ def agency_by_code(code: str) -> Agency:
 class RankRow:
     rank: int
     agency: Agency
-    result: IndexResult
+    total: Decimal
+    grade_code: str
+    grade_label: str
+    timeliness_rate: Decimal | None
+    judged: int
     previous_total: Decimal | None
-
-    @property
-    def total(self) -> Decimal:
-        return self.result.score.total
 
     @property
     def change(self) -> Decimal | None:
@@ -89,21 +96,36 @@ def ranking(level: str, period: Period, *, sort: str = "rank", today: date | Non
                                code="invalid_level")
     today = today or local_today()
     definition = definition or active_definition()
-    agencies = {a.pk: a for a in Agency.objects.filter(level=LEVELS[level], is_active=True)}
-    ids = list(agencies)
-    now = _scores(period, ids, today, definition)
-    before_period = period.previous()
-    before = _scores(before_period, ids, today, definition)
-    rows = [RankRow(0, agencies[pk], now[pk], before[pk].score.total if before[pk].counters.judged
-                    or before[pk].counters.received else None) for pk in ids]
-    rows.sort(key=lambda r: (-r.total, r.agency.code))
-    for i, row in enumerate(rows, 1):
-        row.rank = i
+    agencies = Agency.objects.filter(level=LEVELS[level], is_active=True).in_bulk()
+    # The scored rows, plain values: kept once per refresh for every server process (a
+    # ranking scores hundreds of agencies twice; reading it back costs a file and a query).
+    ranked = counts.cached("ranking", (level, period.first, period.last, today,
+                                       tuple(sorted(agencies)), repr(definition)),
+                           lambda: _ranked(period, {pk: a.code for pk, a in agencies.items()},
+                                           today, definition))
+    rows = [RankRow(rank, agencies[pk], *values)
+            for rank, (pk, *values) in enumerate(ranked, 1)]
     return _sorted(rows, sort)
 
 
+def _ranked(period, codes: dict[int, str], today, definition) -> list[tuple]:
+    """(agency id, total, grade code and label, on-time rate, judged, previous total), best
+    first (ties by code)."""
+    ids = list(codes)
+    now = _scores(period, ids, today, definition)
+    before = _scores(period.previous(), ids, today, definition)
+    rows = []
+    for pk in ids:
+        result, earlier = now[pk], before[pk]
+        counted = earlier.counters.judged or earlier.counters.received
+        rows.append((pk, result.score.total, result.score.grade_code, result.score.grade_label,
+                     result.timeliness_rate, result.counters.judged,
+                     earlier.score.total if counted else None))
+    rows.sort(key=lambda row: (-row[1], codes[row[0]]))
+    return rows
+
+
 def _scores(period, ids, today, definition) -> dict:
-    """Counts are cached (small to keep); scores are recomputed (dear to pickle)."""
     until = period.until(today)
     by_agency = counts.read(period.first, until, ids, by_agency=True)
     return {pk: IndexResult(None, period, until,
@@ -120,10 +142,23 @@ def _sorted(rows: list[RankRow], sort: str) -> list[RankRow]:
         "name": lambda r: r.agency.name,
         "total": lambda r: r.total,
         "change": lambda r: (r.change is None, r.change or 0),
-        "timeliness": lambda r: r.result.timeliness_rate or Decimal(-1),
-        "judged": lambda r: r.result.counters.judged,
+        "timeliness": lambda r: r.timeliness_rate if r.timeliness_rate is not None
+        else Decimal(-1),
+        "judged": lambda r: r.judged,
     }
     return sorted(rows, key=keys[key], reverse=sort.startswith("-"))
+
+
+def warm(today: date | None = None) -> None:
+    """Compute what the dashboard shows first (the province this month: its index, trend and
+    both rankings) into the shared cache, right after a refresh: the first visitor reads it."""
+    today = today or local_today()
+    definition = active_definition()
+    period = parse(None, today)  # the current month, the page's default
+    index_for(period, today=today, definition=definition)
+    trend(period, today=today, definition=definition)
+    for level in LEVELS:
+        ranking(level, period, today=today, definition=definition)
 
 
 # --- Trend by month: one query per table however many months.
@@ -154,6 +189,7 @@ def _trend(period, agency, months, today, definition) -> list[TrendPoint]:
     _trend_daily(per_month, periods, ends, ids)
     _trend_paused(per_month, periods, ends, ids)
     _trend_procedures(per_month, periods, ends, ids)
+    _trend_petitions(per_month, periods, ends, ids)
     catalogue: dict = defaultdict(counts.Counters)
     counts.catalogue(catalogue, ids, by_agency=False)
     catalogue = catalogue[counts.PROVINCE].values
@@ -172,23 +208,30 @@ def _scoped(qs, ids):
 
 
 def _trend_daily(per_month, periods, ends, ids) -> None:
-    qs = _scoped(DailyFact.objects.filter(day__gte=periods[0].first, day__lte=ends[-1]), ids)
-    rows = qs.annotate(month=TruncMonth("day", output_field=DateField())).values("month")
-    for row in rows.annotate(**{c: Sum(c) for c in counts.RANGED}):
-        month = row.pop("month")
-        month = month if isinstance(month, date) else date.fromisoformat(str(month)[:10])
-        if month in per_month:
-            per_month[month].values.update({k: v or 0 for k, v in row.items()})
-    running = {}
+    """Day counters and the dossiers open at each month's end. Whole months come from the
+    monthly table, a month cut short by today from the daily one (as `counts.read` reads one
+    period): a province's year of days is ~100 times the rows of its months."""
+    ranged = {c: Sum(c) for c in counts.RANGED}
+    whole = [p.first for p, end in zip(periods, ends, strict=True) if end == p.last]
+    rows = _scoped(MonthlyFact.objects.filter(month__in=whole), ids).values("month")
+    for row in rows.annotate(**ranged):
+        per_month[row.pop("month")].values.update({k: v or 0 for k, v in row.items()})
+    # Open at a month's end: the deltas of every month before it, then its own (the whole
+    # month's, or its days up to the end).
+    deltas = (_scoped(MonthlyFact.objects.filter(month__lte=periods[-1].first), ids)
+              .values("month").annotate(o=Sum("open_delta"), l=Sum("late_delta")))
+    by_month = {row["month"]: (row["o"] or 0, row["l"] or 0) for row in deltas}
     for p, end in zip(periods, ends, strict=True):
-        running[f"o_{p.first:%Y%m}"] = Sum(Case(When(day__lte=end, then=F("open_delta")),
-                                                default=Value(0), output_field=IntegerField()))
-        running[f"l_{p.first:%Y%m}"] = Sum(Case(When(day__lte=end, then=F("late_delta")),
-                                                default=Value(0), output_field=IntegerField()))
-    sums = _scoped(DailyFact.objects.filter(day__lte=ends[-1]), ids).aggregate(**running)
-    for p in periods:
-        per_month[p.first].values["open"] = sums[f"o_{p.first:%Y%m}"] or 0
-        per_month[p.first].values["open_late"] = sums[f"l_{p.first:%Y%m}"] or 0
+        if end == p.last:
+            own = by_month.get(p.first, (0, 0))
+        else:
+            days = _scoped(DailyFact.objects.filter(day__gte=p.first, day__lte=end), ids)
+            sums = days.aggregate(**ranged, o=Sum("open_delta"), l=Sum("late_delta"))
+            own = (sums.pop("o") or 0, sums.pop("l") or 0)
+            per_month[p.first].values.update({k: v or 0 for k, v in sums.items()})
+        earlier = [v for month, v in by_month.items() if month < p.first]
+        per_month[p.first].values["open"] = sum(v[0] for v in earlier) + own[0]
+        per_month[p.first].values["open_late"] = sum(v[1] for v in earlier) + own[1]
 
 
 def _trend_paused(per_month, periods, ends, ids) -> None:
@@ -210,6 +253,14 @@ def _trend_procedures(per_month, periods, ends, ids) -> None:
         if end != p.last:
             per_month[p.first].values["proc_paid_online"] = counts.distinct_procedures(
                 p.first, end, ids)
+
+
+def _trend_petitions(per_month, periods, ends, ids) -> None:
+    """Petitions (6.1, 6.2) month by month, from the petitions' facts as for a period."""
+    for p, end in zip(periods, ends, strict=True):
+        one: dict = defaultdict(counts.Counters)
+        counts.petitions(one, p.first, end, ids, by_agency=False)
+        per_month[p.first].values.update(one[counts.PROVINCE].values)
 
 
 # --- Drill-down: the dossiers behind a component (staff only, scoped like every list).
@@ -245,6 +296,33 @@ def drilldown(actor, period: Period, component: str, agency: Agency | None = Non
                                 denominator: 1, numerator: 0})
     return (Dossier.objects.filter(pk__in=facts.values("dossier_id"))
             .select_related("procedure", "agency").order_by("-submitted_at", "-pk"))
+
+
+PETITION_DRILLABLE = counts.PETITION_COMPONENTS
+
+
+def petition_drilldown(actor, period: Period, component: str, agency: Agency | None = None, *,
+                       today: date | None = None):
+    """Petitions that count against the scope in 6.1 (handled late, or open and overdue at
+    the period's end) or 6.2 (rated below "hài lòng"), newest first; scoped like dossiers."""
+    if component not in PETITION_DRILLABLE:
+        raise ValidationFailed(_("Chỉ số %s không có danh sách phản ánh, kiến nghị.")
+                               % component, code="no_drilldown")
+    visible = visible_agency_ids(actor)
+    if agency is not None and visible is not None and agency.pk not in visible:
+        raise NotFound(_("Không tìm thấy cơ quan."))
+    until = period.until(today or local_today())
+    f = counts.petition_filters(period.first, until)
+    if component == "6.1":
+        against = (f["pk_handled"] & ~Q(closed_on_time=True)) | f["pk_open_late"]
+    else:
+        against = f["pk_rated"] & Q(rating__lt=SATISFIED_FROM)
+    qs = Petition.objects.filter(against)
+    if agency is not None:
+        qs = qs.filter(agency_id=agency.pk)
+    elif visible is not None:
+        qs = qs.filter(agency_id__in=visible)
+    return qs.select_related("agency").order_by("-submitted_at", "-pk")
 
 
 def component_names(definition: dict | None = None) -> dict[str, str]:

@@ -1,8 +1,15 @@
-"""Serve Apache ECharts from the copy bundled in the `panel` PyPI package, without importing it.
+"""Serve Apache ECharts from the copy bundled in the `instaui-echarts` PyPI package, without
+importing it.
+
+The package ships ECharts' own ES-module build (`echarts.esm.min.js`, one self-contained file,
+Apache-2.0) and needs only jinja2, orjson and pydantic: a few MB where `panel`, used before
+for the same file, brought bokeh, pandas and numpy (~280 MB). `django-static-echarts`, the
+obvious candidate, publishes wheels without any ECharts file in them.
 
 Enable with this entry in settings.STATICFILES_FINDERS (next to Django's two defaults):
     "tinhso.metrics.staticfinders.EChartsFinder"
-The file is then `{% static 'echarts/echarts.min.js' %}` and `collectstatic` copies it.
+The file is then `{% static 'echarts/echarts.esm.min.js' %}` (dashboard.js imports it) and
+`collectstatic` copies it.
 """
 
 import importlib.util
@@ -13,13 +20,14 @@ from django.contrib.staticfiles.finders import BaseFinder
 from django.core.checks import Warning as CheckWarning
 from django.core.files.storage import FileSystemStorage
 
-STATIC_PATH = "echarts/echarts.min.js"
-BUNDLED = Path("dist/bundled/echarts/echarts@6.0.0/dist/echarts.min.js")
+PACKAGE = "instaui_echarts"
+STATIC_PATH = "echarts/echarts.esm.min.js"
+BUNDLED = Path("static/echarts.esm.min.js")
 
 
 @cache
 def echarts_file() -> Path | None:
-    spec = importlib.util.find_spec("panel")  # locates the package; does not run it
+    spec = importlib.util.find_spec(PACKAGE)  # locates the package; does not run it
     if spec is None or spec.origin is None:
         return None
     path = Path(spec.origin).parent / BUNDLED
@@ -29,8 +37,8 @@ def echarts_file() -> Path | None:
 class EChartsFinder(BaseFinder):
     def check(self, **kwargs):
         if echarts_file() is None:
-            return [CheckWarning("Không tìm thấy ECharts trong gói panel; biểu đồ sẽ không hiện.",
-                                 id="metrics.W001")]
+            return [CheckWarning("Không tìm thấy ECharts trong gói instaui-echarts; biểu đồ sẽ "
+                                 "không hiện.", id="metrics.W001")]
         return []
 
     def find(self, path, find_all=False, **kwargs):

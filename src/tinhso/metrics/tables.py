@@ -58,8 +58,8 @@ def ranking(name: str, title: str, rows: list[RankRow]) -> Table:
     return Table(name, title,
                  [_("Hạng"), _("Mã định danh"), _("Cơ quan"), _("Tổng điểm"), _("Xếp loại"),
                   _("Đúng hạn (%)"), _("Hồ sơ được tính"), _("Thay đổi so với kỳ trước")],
-                 [[r.rank, r.agency.code, r.agency.name, r.total, r.result.score.grade_label,
-                   r.result.timeliness_rate, r.result.counters.judged, r.change] for r in rows])
+                 [[r.rank, r.agency.code, r.agency.name, r.total, r.grade_label,
+                   r.timeliness_rate, r.judged, r.change] for r in rows])
 
 
 def dossiers(title: str, qs) -> Table:

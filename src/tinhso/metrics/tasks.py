@@ -12,6 +12,7 @@ from tinhso.dossiers.models import DossierEvent
 
 from .aggregation import refresh
 from .models import RefreshState
+from .selectors import warm
 
 # Changes arriving together are folded into one refresh a few seconds later.
 DEBOUNCE = timedelta(seconds=5)
@@ -31,6 +32,7 @@ def stale_request() -> timedelta:
 @task()
 def refresh_index() -> int:
     report = refresh()
+    warm()
     if DossierEvent.objects.filter(pk__gt=report.last_event_id).exists():
         request_refresh()  # changes that came while it ran were not allowed to wait for it
     return report.dossiers

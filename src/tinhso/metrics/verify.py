@@ -31,8 +31,7 @@ CHECKED = ("ended_on_time", "ended_late", "received", "synced", "online_eligible
            "with_result", "e_result", "rated", "satisfied")
 FACT_FIELDS = ("pk", "agency_id", "status", "submitted_at", "received_at", "due_at",
                "finished_at", "returned_at", "closed_at", "paused_since", "paused_seconds",
-               "supplement_count", "procedure_version__processing_time",
-               "procedure_version__time_unit")
+               "supplement_count", "processing_time", "time_unit")
 
 
 @dataclass
@@ -57,7 +56,7 @@ class _Facts:
 
     def __init__(self, row):
         for name, value in zip(FACT_FIELDS, row, strict=True):
-            setattr(self, name.replace("procedure_version__", ""), value)
+            setattr(self, name, value)
 
 
 def verify(periods: list[Period], *, today: date | None = None) -> list[PeriodCheck]:

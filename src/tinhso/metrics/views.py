@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from tinhso.core.access import visible_agency_ids
 from tinhso.core.errors import DomainError, NotFound
+from tinhso.core.text import fold
 
 from . import periods, selectors, tables
 from .aggregation import local_today
@@ -28,6 +29,7 @@ from .tasks import refresh_if_stale
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
+RANKING_PAGE_SIZE = 10
 
 
 def _period(request) -> periods.Period:
@@ -80,10 +82,10 @@ def _context(request, agency=None) -> dict:
         "period_choices": _period_choices(today),
         "can_drill": can_drill(request.user, agency),
         "drillable": selectors.DRILLABLE,
+        "petition_drillable": selectors.PETITION_DRILLABLE,
         "echarts": finders.find(STATIC_PATH) is not None,
         "refreshed_at": _refreshed_at(),
-        "query": urlencode({"period": period.code} if period.kind != "range" else
-                           {"from": period.first, "to": period.last}),
+        "query": _period_query(period),
         "chart_data": {
             "groups": [{"name": f"{g.code}. {g.name}", "points": float(g.points),
                         "max": float(g.maximum)} for g in result.score.groups],
@@ -93,14 +95,32 @@ def _context(request, agency=None) -> dict:
         },
     }
     if agency is None:
-        sorts = {level: request.GET.get(f"{level}_sort", "rank") for level in selectors.LEVELS}
         ctx["rankings"] = [
-            (level, title, sorts[level],
-             selectors.ranking(level, period, sort=sorts[level], today=today,
-                               definition=definition))
+            _ranking(request, level, title, period, today, definition)
             for level, title in (("department", _("Xếp hạng sở, ban, ngành")),
                                  ("commune", _("Xếp hạng xã, phường")))]
     return ctx
+
+
+def _ranking(request, level, title, period, today, definition) -> dict:
+    """One ranking, searched (?<level>_q=, diacritics and case ignored) and paged
+    (?<level>_page=) on the server: a province's hundred communes are not one endless page on
+    a phone. Ranks stay the province's; the search only chooses which rows are shown."""
+    sort = request.GET.get(f"{level}_sort", "rank")
+    rows = selectors.ranking(level, period, sort=sort, today=today, definition=definition)
+    every = len(rows)
+    q = request.GET.get(f"{level}_q", "").strip()[:100]
+    if q:
+        wanted = fold(q)
+        rows = [r for r in rows
+                if wanted in fold(r.agency.name) or wanted in fold(r.agency.code)]
+    page = Paginator(rows, RANKING_PAGE_SIZE).get_page(request.GET.get(f"{level}_page"))
+    params = request.GET.copy()
+    params.pop(f"{level}_page", None)
+    keep = [(key, value) for key, values in params.lists() if key != f"{level}_q"
+            for value in values]
+    return {"level": level, "title": title, "sort": sort, "q": q, "page": page,
+            "every": every, "keep": keep, "query": params.urlencode()}
 
 
 def _refreshed_at():
@@ -131,21 +151,48 @@ def agency(request, code):
 @login_required
 def dossiers(request, component, code=None):
     """The dossiers behind a component: the late ones, the not digitised ones, …"""
+    return _drilldown(request, component, code, selectors.drilldown, dossier_url,
+                      "metrics/dossiers.html")
+
+
+@login_required
+def petitions(request, component, code=None):
+    """The petitions behind 6.1 (handled late) or 6.2 (answer not satisfying)."""
+    return _drilldown(request, component, code, selectors.petition_drilldown, petition_url,
+                      "metrics/petitions.html")
+
+
+def _drilldown(request, component, code, select, url_of, template):
+    """One page of what `select` finds against the scope in the component, each row with
+    the address where it opens."""
     try:
         period = _period(request)
         agency = selectors.agency_by_code(code) if code else None
-        qs = selectors.drilldown(request.user, period, component, agency)
+        qs = select(request.user, period, component, agency)
     except DomainError as exc:
         return _error(request, exc)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    for d in page:
-        d.url = dossier_url(d.code)
+    for row in page:
+        row.url = url_of(row.code)
     name = selectors.component_names().get(component, component)
-    return render(request, "metrics/dossiers.html", {
+    return render(request, template, {
         "agency": agency, "period": period, "component": component, "component_name": name,
-        "page": page, "query": urlencode({"period": period.code} if period.kind != "range"
-                                         else {"from": period.first, "to": period.last}),
+        "page": page, "query": _period_query(period),
     })
+
+
+def _period_query(period) -> str:
+    """The period as the dashboard's links carry it."""
+    return urlencode({"period": period.code} if period.kind != "range" else
+                     {"from": period.first, "to": period.last})
+
+
+def petition_url(code: str) -> str:
+    """Where a petition opens for officials (the back office)."""
+    try:
+        return reverse("backoffice:petition", args=[code])
+    except NoReverseMatch:
+        return f"/api/v1/petitions/{code}/"
 
 
 def export(request, table):

@@ -8,8 +8,10 @@ GRADE_CLASSES = {"excellent": "success", "good": "primary", "fair": "info",
 
 @register.simple_tag(takes_context=True)
 def sort_url(context, level: str, column: str) -> str:
-    """This page's query with `<level>_sort` set to the column, reversed when already set."""
+    """This page's query with `<level>_sort` set to the column, reversed when already set;
+    a new order starts on its first page."""
     params = context["request"].GET.copy()
+    params.pop(f"{level}_page", None)
     key = f"{level}_sort"
     params[key] = f"-{column}" if params.get(key) == column else column
     return f"?{params.urlencode()}#ranking-{level}"

@@ -123,15 +123,19 @@ def test_every_table_exports_to_excel(client, built):
     assert sheet.max_row == late + 4  # three lines of notes, one header
 
 
-def test_echarts_is_served_from_panel_without_importing_it(client, built, settings):
+def test_echarts_is_served_from_its_package_without_importing_it(client, built, settings):
     settings.STATICFILES_FINDERS = FINDERS
     finders.get_finder.cache_clear()
     try:
         path = finders.find(STATIC_PATH)
-        assert path and path.endswith("echarts.min.js")
-        assert "panel" not in sys.modules
+        assert path and path.endswith("echarts.esm.min.js")
+        assert "instaui_echarts" not in sys.modules and "instaui" not in sys.modules
+        with open(path, encoding="utf-8") as bundle:
+            text = bundle.read()
+        # ECharts' own self-contained ES module: it exports init and imports nothing.
+        assert " as init," in text and 'from"' not in text and "Apache" in text[:300]
         html = client.get(reverse("metrics:index"), {"period": PERIOD}).content.decode()
-        assert 'id="chart-groups"' in html and "echarts/echarts.min.js" in html
+        assert 'id="chart-groups"' in html and 'data-echarts="/static/echarts/' in html
     finally:
         finders.get_finder.cache_clear()
 
@@ -140,7 +144,7 @@ def test_page_without_the_finder_keeps_its_tables(client, built, settings):
     settings.STATICFILES_FINDERS = [f for f in settings.STATICFILES_FINDERS
                                     if not f.endswith("EChartsFinder")]
     html = client.get(reverse("metrics:index"), {"period": PERIOD}).content.decode()
-    assert "echarts.min.js" not in html and 'id="groups-table"' in html
+    assert "echarts.esm.min.js" not in html and 'id="groups-table"' in html
 
 
 def test_before_the_first_build_the_page_says_so_and_queues_it(client, db):
@@ -151,3 +155,69 @@ def test_before_the_first_build_the_page_says_so_and_queues_it(client, db):
     assert DBTaskResult.objects.count() == 1
     client.get(reverse("metrics:index"))
     assert DBTaskResult.objects.count() == 1  # folded into the queued one
+
+
+def test_a_long_ranking_is_paged_and_searched_without_diacritics(client, built):
+    ward = Agency.objects.get(name="UBND xã Hy Cương")
+    for i in range(25):
+        Agency.objects.create(code=f"H25.2{i:02d}", name=f"UBND xã Thử Nghiệm {i}",
+                              level=Agency.Level.COMMUNE, unit=ward.unit)
+    every = len(selectors.ranking("commune", periods.parse(PERIOD), today=TODAY))
+    url = reverse("metrics:index")
+
+    def rows(**query):
+        html = client.get(url, {"period": PERIOD, **query}).content.decode()
+        table = html.split('id="ranking-commune-table"')[1].split("</table>")[0]
+        return table.split("<tbody>")[1].count("<tr"), table
+
+    assert rows()[0] == 10  # a page, not every commune of the province
+    last = (every - 1) // 10 + 1
+    assert rows(commune_page=last)[0] == every - 10 * (last - 1)
+    found, table = rows(commune_q="hy cuong")  # diacritics and case ignored
+    assert found == 1 and "UBND xã Hy Cương" in table
+    rank = next(r.rank for r in selectors.ranking("commune", periods.parse(PERIOD),
+                                                  today=TODAY) if r.agency == ward)
+    assert f"<td>{rank}</td>" in table  # the province's rank, not its place in the search
+
+
+def test_after_a_refresh_the_default_views_are_ready_for_every_process(built, monkeypatch):
+    """warm() computes the province's index, trend and rankings of this month into the
+    shared cache: a page served by another process scores nothing again."""
+    from django.core.cache import caches
+
+    caches["metrics"].clear()
+    selectors.warm(TODAY)
+    scored = []
+    monkeypatch.setattr(selectors, "score", lambda *a: scored.append(a))
+    period = periods.parse(None, TODAY)
+    for level in selectors.LEVELS:
+        assert selectors.ranking(level, period, today=TODAY)
+    selectors.trend(period, today=TODAY)
+    assert scored == []
+    # A refresh renames every result: nothing computed before it is read after it.
+    refresh(now=NOW)
+    monkeypatch.undo()
+    counted = []
+    original = selectors.score
+    monkeypatch.setattr(selectors, "score", lambda *a: counted.append(1) or original(*a))
+    selectors.ranking("commune", period, today=TODAY)
+    assert counted  # scored afresh
+
+
+def test_catalogue_counts_follow_the_catalogue_not_the_refresh(built):
+    from collections import defaultdict
+
+    from tinhso.catalog.models import ProcedureVersion
+    from tinhso.metrics import counts
+
+    def published():
+        out = defaultdict(counts.Counters)
+        counts.catalogue(out, None, False)
+        return out[counts.PROVINCE].cat_published
+
+    before = published()
+    assert before == published() > 0  # kept: the same catalogue reads the same
+    ProcedureVersion.objects.filter(status=ProcedureVersion.Status.PUBLISHED).filter(
+        pk=ProcedureVersion.objects.filter(status=ProcedureVersion.Status.PUBLISHED)
+        .values("pk")[:1]).update(status=ProcedureVersion.Status.RETIRED)
+    assert published() == before - 1  # no refresh in between

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from tinhso.metrics import periods, selectors
-from tinhso.metrics.definitions import DefinitionError, active_definition, install, validate
+from tinhso.metrics.definition_check import DefinitionError, validate
+from tinhso.metrics.definitions import active_definition, install
 from tinhso.metrics.models import IndexDefinition
 from tinhso.metrics.scoring import load_definition
 

@@ -5,7 +5,8 @@ from pathlib import Path
 
 from django.core.management import BaseCommand, CommandError
 
-from tinhso.metrics.definitions import DefinitionError, install, install_shipped
+from tinhso.metrics.definition_check import DefinitionError
+from tinhso.metrics.definitions import install, install_shipped
 
 
 class Command(BaseCommand):

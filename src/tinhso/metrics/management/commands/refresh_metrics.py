@@ -6,6 +6,7 @@ from django.core.management import BaseCommand
 from django.db import DatabaseError
 
 from tinhso.metrics.aggregation import refresh, vacuum
+from tinhso.metrics.selectors import warm
 
 
 class Command(BaseCommand):
@@ -32,6 +33,7 @@ class Command(BaseCommand):
                 f"trong {report.seconds:.2f} s (diễn biến đến #{report.last_event_id}).")
             if report.full:
                 vacuum()
+            warm()
             if every <= 0:
                 return
             full = False
