@@ -10,6 +10,7 @@ from tinhso.core.health import healthz
 from tinhso.core.prometheus import metrics
 from tinhso.dossiers import api_urls as dossiers_api
 from tinhso.metrics import api_urls as metrics_api
+from tinhso.petitions import api_urls as petitions_api
 
 admin.site.site_header = admin.site.site_title = "Quản trị Tỉnh số"
 admin.site.index_title = "Quản trị hệ thống"
@@ -22,7 +23,7 @@ handler500 = "tinhso.core.bad_request.server_error"
 
 # One router gathers every app's routes so that /api/v1/ lists them all.
 api_router = DefaultRouter()
-for app_urls in (core_api, catalog_api, dossiers_api, metrics_api):
+for app_urls in (core_api, catalog_api, dossiers_api, metrics_api, petitions_api):
     api_router.registry.extend(app_urls.router.registry)
 
 urlpatterns = [
@@ -43,8 +44,11 @@ urlpatterns = [
 ]
 if settings.TINHSO_DEMO_IDP:  # the demo's stand-in for VNeID, never mounted in production
     from tinhso.idp.urls import provider_patterns as idp_provider
+    from tinhso.notify.views import mailbox
 
     urlpatterns += [
         path("idp/", include("tinhso.idp.urls")),
         path("idp/", include((idp_provider, "oauth2_provider"))),
+        # What the demo's mail sink received (tinhso smtp_sink): demo only, like /idp/.
+        path("dev/mail/", mailbox, name="dev_mailbox"),
     ]

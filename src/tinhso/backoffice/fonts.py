@@ -12,6 +12,7 @@ from importlib import metadata
 from pathlib import Path
 
 from django.conf import settings
+from fpdf import FPDF
 
 WEIGHTS = {"": 400, "B": 700}
 # Latin, Latin-1, Latin Extended A/B, combining marks, Vietnamese (Latin Extended Additional),
@@ -44,6 +45,21 @@ def noto_sans() -> dict[str, Path]:
             if not path.exists():
                 _build(WEIGHTS[style], path)
     return paths
+
+
+def a4_page(title: str) -> FPDF:
+    """A Vietnamese A4 document with Noto Sans ("Noto", regular and bold), its first page
+    begun: what the back office prints (receipts, declarations)."""
+    pdf = FPDF(format="A4")
+    pdf.set_margins(20, 18, 20)
+    pdf.set_auto_page_break(True, margin=18)
+    for style, path in noto_sans().items():
+        pdf.add_font("Noto", style, str(path))
+    pdf.set_title(title)
+    pdf.set_lang("vi")
+    pdf.set_creator("Tỉnh số")
+    pdf.add_page()
+    return pdf
 
 
 def _build(weight: int, path: Path) -> None:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tinhso.core.dates import EARLIEST, LATEST, validate_day
 from tinhso.core.errors import ValidationFailed
+from tinhso.core.pickers import AgencyChoiceField
 from tinhso.dossiers import texts
 from tinhso.dossiers.identifiers import validate_applicant
 from tinhso.dossiers.inputs import ApplicantInput, ComponentInput, ResultInput
@@ -150,10 +151,11 @@ class IntakeForm(ApplicantForm):
             self.fields[f"digitized_{c.pk}"] = forms.BooleanField(
                 label=_("Đã số hóa"), required=False)
         self.style()
-        for c in self.components:  # each row's short labels are read with the paper's name
+        for c in self.components:  # each row's short labels are named after its paper
             for prefix in ("received", "file", "digitized"):
-                self.fields[f"{prefix}_{c.pk}"].widget.attrs["aria-describedby"] = (
-                    f"component-{c.pk}-name")
+                field = self.fields[f"{prefix}_{c.pk}"]
+                field.widget.attrs["aria-label"] = f"{field.label}: {c.name}"
+                field.widget.attrs["aria-describedby"] = f"component-{c.pk}-name"
 
     def rows(self):
         """(component, received field, file field, digitised field) for the template."""
@@ -221,9 +223,63 @@ class SupplementRequestForm(ActionForm):
         return {"reasons": self.cleaned_data["reasons"]}
 
 
+class OfficialChoiceField(forms.ModelChoiceField):
+    """An official, shown with the open dossiers they hold (selectors.assignee_choices)."""
+
+    def label_from_instance(self, user):
+        name = user.full_name or user.username
+        load = getattr(user, "open_load", None)
+        if load is None:
+            return name
+        return _("%(name)s (đang xử lý %(n)s hồ sơ)") % {"name": name, "n": load}
+
+
+def _official_field(label, *, required):
+    return OfficialChoiceField(
+        label=label, queryset=None, required=required,
+        empty_label=(_("— Chọn cán bộ —") if required else
+                     _("Tự động: người có vai trò của bước đang ít hồ sơ nhất")),
+        error_messages={**REQUIRED, "invalid_choice": _("Cán bộ được chọn không hợp lệ.")})
+
+
+class PassOnForm(NoteForm):
+    """Start or forward: the step it opens goes to the official chosen, or by default."""
+
+    field_order = ["assignee", "note"]
+    assignee = _official_field(_("Giao bước tiếp theo cho"), required=False)
+
+    def __init__(self, *args, officials=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = officials
+
+    def service_kwargs(self) -> dict:
+        return {**super().service_kwargs(), "assignee": self.cleaned_data["assignee"]}
+
+
+class ReassignForm(ReasonForm):
+    field_order = ["assignee", "reason"]
+    assignee = _official_field(_("Giao cho cán bộ"), required=True)
+
+    def __init__(self, *args, officials=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = officials
+
+    def service_kwargs(self) -> dict:
+        return {**super().service_kwargs(), "assignee": self.cleaned_data["assignee"]}
+
+
+class TakeOverForm(ActionForm):
+    reason = forms.CharField(label=_("Lý do (bắt buộc khi nhận thay người đang được giao)"),
+                             required=False, max_length=texts.REASON_MAX,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+    def service_kwargs(self) -> dict:
+        return {"reason": self.cleaned_data["reason"]}
+
+
 class TransferForm(NoteForm):
     field_order = ["to_agency", "note"]
-    to_agency = forms.ModelChoiceField(
+    to_agency = AgencyChoiceField(
         label=_("Cơ quan nhận liên thông"), queryset=None, empty_label=_("— Chọn cơ quan —"),
         error_messages={**REQUIRED, "invalid_choice": _("Cơ quan liên thông không hợp lệ.")})
 
@@ -270,13 +326,7 @@ class FinishForm(NoteForm):
                                     max_length=texts.RESULT_NUMBER_MAX)
     is_electronic = forms.BooleanField(label=_("Kết quả điện tử (tệp đã ký số)"),
                                        required=False)
-    result_file = _file_field(_("Tệp kết quả"))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("is_electronic") and not data.get("result_file"):
-            self.add_error("result_file", _("Kết quả điện tử cần có tệp kết quả."))
-        return data
+    result_file = _file_field(_("Tệp kết quả"))  # required for an electronic result: lifecycle
 
     def service_kwargs(self) -> dict:
         d = self.cleaned_data
@@ -290,14 +340,8 @@ class SupplementForm(ActionForm):
 
     paper_name = forms.CharField(label=_("Tên giấy tờ bổ sung"), max_length=500,
                                  error_messages=REQUIRED)
-    paper_file = _file_field(_("Bản quét"))
+    paper_file = _file_field(_("Bản quét"))  # required for a digitised paper: lifecycle
     is_digitized = forms.BooleanField(label=_("Đã số hóa"), required=False)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("is_digitized") and not data.get("paper_file"):
-            self.add_error("paper_file", _("Giấy tờ số hóa cần có bản quét."))
-        return data
 
     def service_kwargs(self) -> dict:
         d = self.cleaned_data

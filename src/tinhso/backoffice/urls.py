@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dossier, intake, work
+from .views import dossier, intake, petitions, withdrawal, work
 
 app_name = "backoffice"
 
@@ -14,5 +14,15 @@ urlpatterns = [
     path("dossiers/<str:code>/receipt.pdf", dossier.receipt_pdf, name="receipt"),
     path("dossiers/<str:code>/actions/<str:action>/", dossier.act, name="act"),
     path("dossiers/<str:code>/papers/<int:pk>/", dossier.component_file, name="paper"),
+    path("dossiers/<str:code>/papers/<int:pk>/declaration.pdf", dossier.declaration_pdf,
+         name="declaration"),
     path("dossiers/<str:code>/results/<int:pk>/", dossier.result_file, name="result"),
+    path("dossiers/<str:code>/withdrawal/<int:pk>/accept/", withdrawal.accept,
+         name="withdrawal_accept"),
+    path("dossiers/<str:code>/withdrawal/<int:pk>/decline/", withdrawal.decline,
+         name="withdrawal_decline"),
+    path("petitions/", petitions.petition_list, name="petitions"),
+    path("petitions/<str:code>/", petitions.petition_detail, name="petition"),
+    path("petitions/<str:code>/actions/<str:action>/", petitions.petition_act,
+         name="petition_act"),
 ]

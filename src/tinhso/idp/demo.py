@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from oauth2_provider.models import get_application_model
 
-from tinhso.dossiers.identifiers import validate_personal_id
+from tinhso.core.identifiers import validate_personal_id
 
 from .models import Identity
 

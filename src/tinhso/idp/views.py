@@ -24,7 +24,9 @@ def _safe_next(request, url: str | None) -> str:
 @never_cache
 def login(request):
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
-    form = IdentityLoginForm(request.POST or None, request=request)
+    # A POST with nothing filled in is still a submission: bound, so its errors show.
+    form = IdentityLoginForm(request.POST if request.method == "POST" else None,
+                             request=request)
     if request.method == "POST" and form.is_valid():
         session.sign_in(request, form.cleaned_data["identity"])
         return redirect(next_url)

@@ -7,14 +7,28 @@ so far, so that nothing is lost between steps, failed uploads or a closed browse
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tinhso.catalog import forms_schema, frozen, terms
 from tinhso.catalog.models import OnlineLevel
+from tinhso.core.calendar import get_calendar
 from tinhso.core.errors import NotFound, PermissionDenied, ValidationFailed
+from tinhso.core.timeunits import TimeUnit
 from tinhso.dossiers import lifecycle
 from tinhso.dossiers.identifiers import validate_applicant
-from tinhso.dossiers.inputs import ApplicantInput, ComponentInput, offers_online
+from tinhso.dossiers.inputs import (
+    ApplicantInput,
+    ComponentInput,
+    FilingTerms,
+    filing_terms,
+    offers_online,
+)
 from tinhso.dossiers.models import ApplicantKind, Channel, Dossier
 from tinhso.dossiers.policy import filing_applicant, is_applicant
 from tinhso.integrations import datastore
@@ -50,12 +64,54 @@ def open_draft(user, procedure) -> Draft:
         except IntegrityError:  # the same citizen opened it twice at once
             draft = Draft.objects.get(user=user, procedure=procedure, dossier=None)
     elif draft.version_id != version.pk:
-        # A new version was published meanwhile: its components differ, so its papers go.
+        # A new version was published meanwhile: its cases and components differ, so the
+        # choice and the papers go.
         with transaction.atomic():
             draft.papers.all().delete()
             draft.version = version
-            draft.save(update_fields=["version", "updated_at"])
+            draft.case = None
+            draft.save(update_fields=["version", "case", "updated_at"])
     return draft
+
+
+def has_cases(draft: Draft) -> bool:
+    return bool(frozen.parts_of(draft.version).cases)
+
+
+def needs_case(draft: Draft) -> bool:
+    """The procedure splits into cases and the citizen has not chosen one yet."""
+    return draft.case_id is None and has_cases(draft)
+
+
+def choose_case(draft: Draft, case_id) -> Draft:
+    """Keep the chosen case; papers given for another case's components go."""
+    chosen = terms.check_case(frozen.parts_of(draft.version).cases, case_id)
+    with transaction.atomic():
+        if chosen != draft.case_id:
+            draft.papers.exclude(Q(component__case=None) | Q(component__case=chosen)).delete()
+        draft.case_id = chosen
+        draft.save(update_fields=["case", "updated_at"])
+    return draft
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What filing this draft online brings: statutory time, expected due date, fees."""
+
+    terms: FilingTerms
+    due: datetime | None  # if received now; None when the time is not stated
+
+
+def quote(draft: Draft, at: datetime | None = None) -> Quote | None:
+    """The terms of the draft's case on the online channel (None while no case is chosen)."""
+    if needs_case(draft):
+        return None
+    at = at or timezone.now()
+    found = filing_terms(draft.version, draft.case_id, Channel.ONLINE, at)
+    due = None
+    if found.processing_time is not None:
+        due = get_calendar().due_at(at, found.processing_time, TimeUnit(found.time_unit))
+    return Quote(found, due)
 
 
 def draft_for(user, pk: int) -> Draft:
@@ -79,11 +135,13 @@ def save_applicant(draft: Draft, *, agency, phone: str, email: str, address: str
 
 
 def components(draft: Draft):
-    return draft.version.components.order_by("order", "pk")
+    """The papers of the draft's case: those of every case and those of the one chosen."""
+    return (draft.version.components.filter(Q(case=None) | Q(case=draft.case_id))
+            .order_by("order", "pk"))
 
 
 def papers_by_component(draft: Draft) -> dict[int, DraftPaper]:
-    return {p.component_id: p for p in draft.papers.all()}
+    return {p.component_id: p for p in papers(draft)}
 
 
 def _component(draft: Draft, component_id: int):
@@ -126,12 +184,94 @@ def attach_reuse(draft: Draft, component_id: int, reference: str) -> DraftPaper:
     return row
 
 
+# --- E-forms (tờ khai điện tử): what the citizen enters is kept in the draft as typed, and
+# checked by the catalogue's one checker (catalog.forms_schema) on every save and at submit.
+
+
+def prefill(draft: Draft, form: dict) -> dict:
+    """Initial values of a form: the identity the provider vouched for (the signed-in
+    citizen's name and personal id, the phone and e-mail the applicant step keeps) and, for
+    a field naming a kind of the e-data store, the newest such paper of the citizen's."""
+    user = draft.user
+    identity = {"identity:name": draft.applicant_name or user.full_name,
+                "identity:personal_id": user.personal_id or "",
+                "identity:phone": draft.applicant_phone or user.phone,
+                "identity:email": draft.applicant_email or user.email}
+    stored = None
+
+    def value(field):
+        nonlocal stored
+        source = field.get("prefill") or ""
+        if source in identity:
+            return identity[source] or ""
+        if source.startswith("store:"):
+            if stored is None:
+                stored = datastore.store().papers(user)  # newest first
+            paper = next((p for p in stored if p.kind == source[6:]), None)
+            return (_("%(name)s (hồ sơ %(code)s)") % {"name": paper.name,
+                                                     "code": paper.dossier_code}
+                    if paper else "")
+        return ""
+
+    out = {}
+    for field in form["fields"]:
+        if field["type"] == "group":
+            continue
+        filled = value(field)
+        if filled:
+            out[field["name"]] = filled
+    return out
+
+
+def form_values(draft: Draft, component, paper: DraftPaper | None) -> dict:
+    """What the form of this component shows: the draft's values, else the prefill."""
+    if paper is not None and paper.form_data is not None:
+        return paper.form_data
+    return prefill(draft, component.form)
+
+
+def save_form(draft: Draft, component_id: int, data: dict) -> forms_schema.Checked:
+    """Keep what was entered in a component's form (even when not valid yet, so nothing is
+    lost) and say what is wrong with it. An optional form left as prefilled is not filed."""
+    component = _component(draft, component_id)
+    if not component.form:
+        raise ValidationFailed(_("Giấy tờ này không có tờ khai điện tử."), code="invalid_form")
+    checked = forms_schema.clean(component.form, data)
+    untouched = forms_schema.clean(component.form, prefill(draft, component.form)).values
+    if not component.is_required and checked.values == untouched:
+        remove_paper(draft, component.pk)
+        return forms_schema.Checked(checked.values, {})
+    row, _created = DraftPaper.objects.get_or_create(draft=draft, component=component)
+    row.form_data = data
+    row.file = ""
+    row.original_name = str(component.form.get("title") or component.name)[:255]
+    row.reused_from = ""
+    row.save()
+    return checked
+
+
+def form_errors(draft: Draft) -> dict[int, dict]:
+    """component id -> the problems of its kept form, for the forms that have any."""
+    out = {}
+    for paper in papers(draft).filter(form_data__isnull=False).select_related("component"):
+        if paper.component.form:
+            checked = forms_schema.clean(paper.component.form, paper.form_data)
+            if not checked.ok:
+                out[paper.component_id] = checked.errors
+    return out
+
+
 def remove_paper(draft: Draft, component_id: int) -> None:
     DraftPaper.objects.filter(draft=draft, component_id=component_id).delete()
 
 
+def papers(draft: Draft):
+    """The draft's papers for the components of its case."""
+    return draft.papers.filter(Q(component__case=None) | Q(component__case=draft.case_id))
+
+
 def missing_required(draft: Draft) -> list[str]:
-    given = set(draft.papers.values_list("component_id", flat=True))
+    given = set(papers(draft).values_list("component_id", flat=True))
     return [c.name for c in components(draft) if c.is_required and c.pk not in given]
 
 
@@ -147,12 +287,18 @@ def check_ready(draft: Draft) -> None:
     """What the review step shows before the citizen may submit."""
     bound = applicant(draft)
     validate_applicant(bound.kind, bound.name, bound.id_number)
+    terms.check_case(frozen.parts_of(draft.version).cases, draft.case_id)
     if draft.agency_id is None:
         raise ValidationFailed(_("Vui lòng chọn cơ quan tiếp nhận hồ sơ."), code="agency")
     missing = missing_required(draft)
     if missing:
         raise ValidationFailed(_("Thiếu thành phần hồ sơ bắt buộc."),
                                code="missing_components", details=missing)
+    bad = form_errors(draft)
+    if bad:
+        names = [c.name for c in components(draft) if c.pk in bad]
+        raise ValidationFailed(_("Tờ khai điện tử còn thông tin chưa hợp lệ."),
+                               code="invalid_form", details=names)
 
 
 def submit(draft: Draft, *, vneid_verified: bool = False) -> Dossier:
@@ -161,13 +307,15 @@ def submit(draft: Draft, *, vneid_verified: bool = False) -> Dossier:
         return draft.dossier
     check_ready(draft)
     items = [ComponentInput(name=p.component.name, component_id=p.component_id,
-                            file=p.file.name or None, is_digitized=not p.reused_from,
-                            reused_from=p.reused_from)
-             for p in draft.papers.select_related("component").order_by("component__order")]
+                            file=p.file.name or None,
+                            is_digitized=not p.reused_from and p.form_data is None,
+                            reused_from=p.reused_from, form_data=p.form_data)
+             for p in papers(draft).select_related("component").order_by("component__order")]
     with transaction.atomic():
         dossier = lifecycle.submit(
             draft.user, procedure=draft.procedure_id, agency=draft.agency,
-            applicant=applicant(draft), channel=Channel.ONLINE, components=items,
+            applicant=applicant(draft), channel=Channel.ONLINE, case=draft.case_id,
+            components=items,
             is_full_online=draft.version.online_level == OnlineLevel.FULL,
             idempotency_key=draft.idempotency_key, vneid_verified=vneid_verified)
         Draft.objects.filter(pk=draft.pk, dossier=None).update(dossier=dossier)

@@ -5,9 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from tinhso.catalog.models import Sector
 from tinhso.core.models import Agency
-from tinhso.dossiers import uploads
+from tinhso.core.pickers import AgencyChoiceField, QuickSelect
+from tinhso.dossiers import texts, uploads
 from tinhso.petitions.models import Petition
-from tinhso.petitions.services import CONTENT_MAX
+from tinhso.petitions.services import ANSWER_MAX, CONTENT_MAX
 
 LEVELS = [("", _("Tất cả các cấp")), ("province", _("Cấp tỉnh")), ("commune", _("Cấp xã"))]
 
@@ -23,8 +24,9 @@ class SearchForm(forms.Form):
                                         placeholder=_("Ví dụ: cấp giấy phép xây dựng")))
     sector = forms.ModelChoiceField(label=_("Lĩnh vực"), required=False,
                                     queryset=Sector.objects.order_by("name"),
-                                    to_field_name="code", empty_label=_("Tất cả lĩnh vực"))
-    agency = forms.ModelChoiceField(label=_("Cơ quan thực hiện"), required=False,
+                                    to_field_name="code", empty_label=_("Tất cả lĩnh vực"),
+                                    widget=QuickSelect)
+    agency = AgencyChoiceField(label=_("Cơ quan thực hiện"), required=False,
                                     queryset=Agency.objects.filter(is_active=True)
                                     .order_by("code"),
                                     to_field_name="code", empty_label=_("Tất cả cơ quan"))
@@ -39,7 +41,7 @@ class SearchForm(forms.Form):
 
 
 class ApplicantForm(forms.Form):
-    agency = forms.ModelChoiceField(
+    agency = AgencyChoiceField(
         label=_("Cơ quan tiếp nhận hồ sơ"), queryset=Agency.objects.none(),
         empty_label=_("— Chọn cơ quan —"),
         error_messages={"required": _("Vui lòng chọn cơ quan tiếp nhận hồ sơ."),
@@ -60,6 +62,14 @@ class ApplicantForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies
         self.fields["agency"].widget.attrs["class"] = "form-select"
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do rút hồ sơ"), max_length=texts.REASON_MAX,
+        error_messages={"required": _("Vui lòng nêu lý do rút hồ sơ."),
+                        "max_length": _("Lý do dài quá %(limit_value)d ký tự.")},
+        widget=_control(forms.Textarea(), rows=3))
 
 
 class RateForm(forms.Form):
@@ -90,6 +100,14 @@ class PetitionLookupForm(LookupForm):
         self.fields["fact"].label = _("Số điện thoại hoặc số định danh cá nhân đã khai")
 
 
+class PetitionReplyForm(forms.Form):
+    """The petitioner's answer to the agency's request for more information."""
+
+    text = forms.CharField(label=_("Thông tin bổ sung"), max_length=ANSWER_MAX,
+                           error_messages={"required": _("Vui lòng nhập thông tin bổ sung.")},
+                           widget=_control(forms.Textarea(), rows=4))
+
+
 class PetitionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại"), choices=Petition.Kind.choices,
                              widget=forms.RadioSelect)
@@ -99,7 +117,7 @@ class PetitionForm(forms.Form):
     content = forms.CharField(label=_("Nội dung"), max_length=CONTENT_MAX,
                               error_messages={"required": _("Vui lòng nhập nội dung.")},
                               widget=_control(forms.Textarea(), rows=6))
-    agency = forms.ModelChoiceField(label=_("Cơ quan liên quan (nếu biết)"), required=False,
+    agency = AgencyChoiceField(label=_("Cơ quan liên quan (nếu biết)"), required=False,
                                     queryset=Agency.objects.filter(is_active=True)
                                     .order_by("code"), empty_label=_("— Không rõ —"))
     dossier_code = forms.CharField(label=_("Mã hồ sơ liên quan (nếu có)"), required=False,

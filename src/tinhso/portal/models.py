@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tinhso.catalog.models import Component, Procedure, ProcedureVersion
+from tinhso.catalog.models import Component, Procedure, ProcedureCase, ProcedureVersion
 from tinhso.core.models import Agency
 from tinhso.dossiers.models import Dossier
 
@@ -23,6 +23,10 @@ class Draft(models.Model):
                              related_name="portal_drafts")
     procedure = models.ForeignKey(Procedure, models.CASCADE, related_name="+")
     version = models.ForeignKey(ProcedureVersion, models.CASCADE, related_name="+")
+    # Trường hợp the citizen chose (a case of `version`); empty until chosen, or when the
+    # procedure has no cases.
+    case = models.ForeignKey(ProcedureCase, models.SET_NULL, null=True, blank=True,
+                             related_name="+", verbose_name=_("trường hợp"))
     agency = models.ForeignKey(Agency, models.SET_NULL, null=True, blank=True,
                                related_name="+", verbose_name=_("cơ quan tiếp nhận"))
     applicant_name = models.CharField(_("họ và tên"), max_length=255, blank=True)
@@ -58,6 +62,8 @@ class DraftPaper(models.Model):
     file = models.FileField(_("tệp"), upload_to="drafts/%Y/%m/", blank=True)
     original_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
     reused_from = models.CharField(_("tái sử dụng từ kho"), max_length=100, blank=True)
+    # What the citizen entered in the component's e-form so far (kept even when not valid yet).
+    form_data = models.JSONField(_("dữ liệu tờ khai điện tử"), null=True, blank=True)
     added_at = models.DateTimeField(auto_now=True)
 
     class Meta:

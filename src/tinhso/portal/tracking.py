@@ -74,7 +74,9 @@ def _sentence(event: DossierEvent, agencies: dict[int, str], dossier: Dossier) -
 
 
 def timeline(dossier: Dossier) -> list[Entry]:
+    # Who inside the agency holds the step is the agency's own business, not the applicant's.
     events = list(DossierEvent.objects.filter(dossier=dossier)
+                  .exclude(action__in=(Action.REASSIGN, Action.TAKE_OVER))
                   .select_related("agency", "step").order_by("at", "pk"))
     targets = {e.data.get("to_agency_id") for e in events if e.action == Action.TRANSFER}
     agencies = dict(Agency.objects.filter(pk__in=targets - {None}).values_list("pk", "name"))

@@ -124,9 +124,16 @@ def test_the_whole_journey_through_the_pages(login, province, make_dossier):
     assert post(head, dossier, "transfer", to_agency=province.other_agency.pk,
                 note="Xin ý kiến").status_code == 302
     assert reload(dossier).current_agency == province.other_agency
+    # Nobody there holds the step's role (a division head's): it waits in their unit's queue
+    # until one of their officials takes it.
+    assert reload(dossier).assignee is None
     other = login(province.other_specialist)
+    assert post(other, dossier, "take_over").status_code == 302
     assert post(other, dossier, "transfer_back", note="Đồng ý").status_code == 302
     assert reload(dossier).current_agency == province.agency
+    assert reload(dossier).assignee == province.division_head  # home: the step's role again
+    assert post(head, dossier, "forward", note="Trình ký").status_code == 302
+    assert reload(dossier).assignee == province.leader
     result = SimpleUploadedFile("ket-qua.pdf", PDF, "application/pdf")
     response = post(leader, dossier, "finish", result_name="Bản sao trích lục",
                     result_number="12/TL", is_electronic="on", result_file=result)
@@ -191,11 +198,24 @@ def test_a_wrong_file_type_is_refused(login, province, make_dossier):
 
 
 def test_an_electronic_result_needs_its_file(login, province, make_dossier):
+    # The rule is the service's (dossiers.lifecycle.finish); the page shows it at the field.
     dossier = make_dossier(Status.PROCESSING)
     response = post(login(province.leader), dossier, "finish", result_name="Trích lục",
                     is_electronic="on")
     assert response.status_code == 400
     assert "Kết quả điện tử cần có tệp kết quả." in response.content.decode()
+    assert response.context["form"].errors == {
+        "result_file": ["Kết quả điện tử cần có tệp kết quả."]}
+    assert reload(dossier).status == Status.PROCESSING
+
+
+def test_a_digitised_supplement_needs_its_scan(login, province, make_dossier):
+    dossier = make_dossier(Status.SUPPLEMENT_REQUESTED)
+    response = post(login(province.officer), dossier, "supplement",
+                    paper_name="Ảnh chân dung", is_digitized="on")
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"paper_file": ["Giấy tờ số hóa cần có bản quét."]}
+    assert reload(dossier).status == Status.SUPPLEMENT_REQUESTED
 
 
 def test_transfer_back_is_offered_only_away_from_home(login, province, make_dossier):

@@ -17,17 +17,19 @@ def test_my_work_shows_the_queues_and_status_counts(login, province, make_dossie
     late = make_dossier(Status.PROCESSING)  # received Feb 2026: long overdue now
     html = login(province.officer).get(reverse("backoffice:index")).content.decode()
     assert 'id="count-to_receive" data-count="1"' in html
-    assert 'id="count-overdue" data-count="1"' in html
-    assert waiting.code in html and late.code in html
+    assert 'id="count-overdue" data-count="0"' in html  # the late one is the specialist's
+    assert waiting.code in html and late.code not in html
     assert '<tr data-status="1">' in html
     html = login(province.specialist).get(reverse("backoffice:index")).content.decode()
     assert 'id="count-processing" data-count="1"' in html
+    assert 'id="count-overdue" data-count="1"' in html and late.code in html
+    assert 'id="count-to_receive" data-count="0"' in html  # the desk's queue, not theirs
 
 
 def test_due_queues_use_working_time(login, province, make_dossier):
     dossier = make_dossier(Status.PROCESSING)
     Dossier.objects.filter(pk=dossier.pk).update(due_at=timezone.now() + timedelta(minutes=5))
-    html = login(province.officer).get(reverse("backoffice:index")).content.decode()
+    html = login(province.specialist).get(reverse("backoffice:index")).content.decode()
     assert 'id="count-overdue" data-count="0"' in html
     assert 'id="count-due_soon" data-count="1"' in html
 

@@ -7,8 +7,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tinhso.backoffice import fonts, receipt
+from tinhso.dossiers import lifecycle, selectors
+from tinhso.dossiers.inputs import ApplicantInput, ComponentInput
 from tinhso.dossiers.models import Dossier, Status
 from tinhso.dossiers.tests.conftest import CITIZEN_ID
+from tinhso.portal.tests.residence import residence_procedure
 
 
 @pytest.fixture
@@ -64,3 +67,18 @@ def test_the_static_font_instances_are_cached(settings, tmp_path):
     before = {p: p.stat().st_mtime_ns for p in paths.values()}
     assert fonts.noto_sans() == paths
     assert {p: p.stat().st_mtime_ns for p in paths.values()} == before
+
+
+def test_the_receipt_names_the_case_and_its_statutory_time(province):
+    pypdf = pytest.importorskip("pypdf", reason="pypdf is the test-only PDF text reader")
+    home = residence_procedure([province.agency])
+    dossier = lifecycle.intake(
+        province.officer, procedure=home.procedure, agency=province.agency,
+        case=home.own_home.pk, components=[ComponentInput("", home.declaration.pk),
+                                           ComponentInput("", home.ownership.pk)],
+        applicant=ApplicantInput("citizen", "Nguyễn Thị Hường", CITIZEN_ID))
+    dossier = selectors.get_dossier_for(province.officer, dossier.code, details=True)
+    text = pypdf.PdfReader(io.BytesIO(receipt.render(dossier, "Cán bộ"))).pages[0].extract_text()
+    assert "Trường hợp: Đăng ký thường trú tại chỗ ở hợp pháp thuộc quyền sở hữu" in text
+    assert "Thời hạn giải quyết: 7 ngày làm việc" in text
+    assert "Phí, lệ phí phải nộp: 20.000 đồng" in text  # the desk's fee, not the online one

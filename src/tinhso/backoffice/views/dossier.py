@@ -9,10 +9,10 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 
 from tinhso.core.errors import Conflict, DomainError, ValidationFailed
-from tinhso.dossiers import access_log, lifecycle, selectors, uploads
+from tinhso.dossiers import access_log, assignment, lifecycle, selectors, uploads
 from tinhso.dossiers.transitions import Action
 
-from .. import receipt
+from .. import declaration, forms, receipt
 from ..access import official_required
 from ..actions import PAGES, label
 from .common import render_page
@@ -26,25 +26,29 @@ def _detail_url(dossier) -> str:
 def detail(request, code):
     dossier = selectors.get_dossier_for(request.user, code, details=True)
     access_log.viewed(request, dossier)
-    allowed = [a for a in selectors.offered_actions(request.user, dossier) if a in PAGES]
+    allowed = [a for a in selectors.actions_for(request.user, dossier) if a in PAGES]
+    forms = declaration.filed_forms(dossier)
     return render_page(request, "backoffice/dossier_detail.html", {
         "dossier": dossier,
         "actions": [{"action": a, "label": label(a), "danger": PAGES[a].danger}
                     for a in allowed],
-        "components": [(c, uploads.kind_of(c.file.name) if c.file else "")
+        "components": [(c, uploads.kind_of(c.file.name) if c.file else "", forms.get(c.pk))
                        for c in dossier.components.all()],
         "results": [(r, uploads.kind_of(r.file.name) if r.file else "")
                     for r in dossier.results.all()],
         "events": [(e, Action(e.action).label if e.action in Action.values else e.action)
                    for e in dossier.events.all()],
         "has_receipt": dossier.received_at is not None,
+        "step_open": assignment.STEP_OPEN,
     })
 
 
-def _form(page, dossier, data=None, files=None, *, version=None):
+def _form(page, request, dossier, action, data=None, files=None, *, version=None):
     kwargs = {}
-    if page.form.__name__ == "TransferForm":
+    if issubclass(page.form, forms.TransferForm):
         kwargs["targets"] = selectors.transfer_targets(dossier)
+    elif issubclass(page.form, forms.PassOnForm | forms.ReassignForm):
+        kwargs["officials"] = selectors.assignee_choices(request.user, dossier, action)
     initial = {"expected_version": dossier.lock_version if version is None else version}
     return page.form(data, files, initial=initial, **kwargs)
 
@@ -59,15 +63,16 @@ def act(request, code, action):
     dossier = selectors.get_dossier_for(request.user, code)
     context = {"dossier": dossier, "action": action, "label": label(action), "page": page}
     if request.method == "GET":
-        if action not in selectors.offered_actions(request.user, dossier):
+        if action not in selectors.actions_for(request.user, dossier):
             messages.error(request, _("Không thể “%(action)s” hồ sơ này lúc này.")
                            % {"action": label(action)})
             return redirect(_detail_url(dossier))
         seen = request.GET.get("v", "")
-        form = _form(page, dossier, version=int(seen) if seen.isdigit() else None)
+        form = _form(page, request, dossier, action,
+                     version=int(seen) if seen.isdigit() else None)
         return render_page(request, "backoffice/dossier_action.html", {**context, "form": form})
 
-    form = _form(page, dossier, request.POST, request.FILES)
+    form = _form(page, request, dossier, action, request.POST, request.FILES)
     if form.is_valid():
         service = getattr(lifecycle, action)
         try:
@@ -75,7 +80,7 @@ def act(request, code, action):
                     expected_version=form.cleaned_data["expected_version"],
                     **form.service_kwargs())
         except ValidationFailed as exc:
-            form.add_error(None, str(exc.message))
+            form.add_error(page.fields.get(exc.code), str(exc.message))
         except Conflict as exc:
             messages.error(request, str(exc.message) if exc.code != "stale_version" else _(
                 "Hồ sơ vừa được người khác cập nhật nên thao tác chưa được thực hiện. "
@@ -142,4 +147,18 @@ def receipt_pdf(request, code):
     access_log.viewed(request, dossier, part="receipt")
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="giay-hen-{dossier.code}.pdf"'
+    return response
+
+
+@official_required
+def declaration_pdf(request, code, pk):
+    """A filed e-form as its PDF declaration (tờ khai), rendered from the stored data."""
+    dossier = selectors.get_dossier_for(request.user, code, details=True)
+    filed = declaration.filed_forms(dossier).get(pk)
+    if filed is None:
+        raise Http404
+    body = declaration.render(dossier, filed)
+    access_log.viewed(request, dossier, part=f"declaration:{pk}")
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="to-khai-{dossier.code}-{pk}.pdf"'
     return response

@@ -1,15 +1,22 @@
-"""Desk intake of a walk-in applicant: choose the procedure, enter the applicant, check the
-papers, submit (lifecycle.intake receives it at once), print the receipt."""
+"""Desk intake of a walk-in applicant: choose the procedure, then its case (trường hợp) when
+it has cases, enter the applicant, check the case's papers, submit (lifecycle.intake receives
+it at once), print the receipt."""
 
 import secrets
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tinhso.catalog import frozen, terms
+from tinhso.catalog import selectors as catalog
+from tinhso.catalog.models import Channel as CatalogChannel
 from tinhso.core.errors import DomainError, ValidationFailed
 from tinhso.dossiers import lifecycle, selectors
+from tinhso.dossiers.inputs import filing_terms
+from tinhso.dossiers.models import Channel
 
 from ..access import official_required
 from ..forms import IntakeForm
@@ -56,7 +63,22 @@ def intake(request, procedure_code):
     if procedure is None:
         raise Http404
     version = procedure.current_version
-    components = list(version.components.order_by("order", "pk"))
+    cases = frozen.parts_of(version).cases
+    chosen = request.POST.get("case", "") if request.method == "POST" else request.GET.get(
+        "case", "")
+    try:
+        case_id = terms.check_case(cases, chosen)
+    except ValidationFailed as exc:
+        # The case comes first: its papers, time and fees differ.
+        return render_page(request, "backoffice/intake_case.html", {
+            "procedure": procedure, "version": version,
+            "cases": [(c, c.on(CatalogChannel.DESK)) for c in catalog.case_terms(
+                version, channels=(CatalogChannel.DESK,))],
+            "error": str(exc.message) if chosen or request.method == "POST" else "",
+            "lookup": request.GET.get("lookup", ""),
+        }, status=400 if chosen or request.method == "POST" else 200)
+    components = [c for c in frozen.parts_of(version).components.values()
+                  if terms.applies(c, case_id)]
     tokens = request.session.get(SESSION_KEY, {})
 
     if request.method == "POST":
@@ -69,7 +91,8 @@ def intake(request, procedure_code):
             try:
                 dossier = lifecycle.intake(
                     request.user, procedure=procedure, agency=request.user.agency,
-                    applicant=form.applicant(), components=form.component_inputs(),
+                    applicant=form.applicant(), case=case_id,
+                    components=form.component_inputs(),
                     idempotency_key=f"desk-{token}" if token else None)
             except ValidationFailed as exc:
                 details = exc.details if isinstance(exc.details, list) else []
@@ -88,8 +111,10 @@ def intake(request, procedure_code):
         initial = {"submission_token": secrets.token_hex(16), **_prefill(request)}
         form = IntakeForm(initial=initial, components=components)
         status = 200
-    fees = list(version.fees.order_by("order"))
     return render_page(request, "backoffice/intake_form.html", {
-        "procedure": procedure, "version": version, "form": form, "fees": fees,
+        "procedure": procedure, "version": version, "form": form,
+        "case": cases.get(case_id), "has_cases": bool(cases),
+        # What the dossier will owe at the desk, by the rules the lifecycle applies.
+        "desk": filing_terms(version, case_id, Channel.DESK, timezone.now()),
         "lookup": request.GET.get("lookup", ""),
     }, status=status)

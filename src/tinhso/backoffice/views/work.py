@@ -23,6 +23,7 @@ BUCKET_LABELS = {
     "due_today": _("Đến hạn hôm nay"),
     "due_soon": _("Đến hạn trong 2 ngày làm việc"),
     "overdue": _("Quá hạn"),
+    "unassigned": _("Chưa giao xử lý"),
 }
 
 
@@ -41,6 +42,9 @@ def index(request):
     return render_page(request, "backoffice/index.html", {
         "queues": queues, "statuses": statuses, "now": now,
         "agency": user.agency, "province_wide": user.is_province_wide,
+        # The unit's head: each official's load, beside the unit's unassigned queue.
+        "unit_load": selectors.unit_load(user, now=now),
+        "unit_head": selectors.is_unit_head(user),
     })
 
 

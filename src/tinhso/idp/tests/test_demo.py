@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from oauth2_provider.models import get_application_model
 
-from tinhso.dossiers.identifiers import validate_personal_id
+from tinhso.core.identifiers import validate_personal_id
 from tinhso.idp.demo import CITIZENS
 from tinhso.idp.models import Identity
 

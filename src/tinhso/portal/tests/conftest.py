@@ -4,7 +4,7 @@ import pytest
 from django.core.files.base import ContentFile
 
 from tinhso.dossiers.tests.conftest import make_dossier, province  # noqa: F401
-from tinhso.integrations.payments.simulator import make_server
+from tinhso.integrations.payments.simulator import Merchant, make_server
 
 PDF = b"%PDF-1.4\n% test paper\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -15,14 +15,15 @@ def pdf(name="giay-to.pdf", content=PDF):
 
 
 @pytest.fixture
-def payment_gateway(settings):
-    """The payment gateway simulator on a free port, as its own HTTP server."""
-    server = make_server("127.0.0.1", 0, {settings.TINHSO_PAYMENT_MERCHANT:
-                                          settings.TINHSO_PAYMENT_SECRET})
+def payment_gateway(settings, live_server):
+    """The VNPay simulator on a free port, as its own HTTP server, calling the live server's
+    IPN address (registered with it, as with VNPay)."""
+    server = make_server("127.0.0.1", 0, {settings.TINHSO_PAYMENT_MERCHANT: Merchant(
+        settings.TINHSO_PAYMENT_SECRET, f"{live_server.url}/payments/ipn/")})
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     host, port = server.server_address
-    settings.TINHSO_PAYMENT_GATEWAY_URL = f"http://{host}:{port}/pay"
+    settings.TINHSO_PAYMENT_GATEWAY_URL = f"http://{host}:{port}/paymentv2/vpcpay.html"
     yield server
     server.shutdown()
     server.server_close()

@@ -48,7 +48,8 @@ def test_the_gateway_simulator_runs_as_its_own_process():
         else:
             pytest.fail("the simulator did not start")
         assert answer.json() == {"status": "ok"}
-        refused = requests.get(f"http://127.0.0.1:{port}/pay?merchant=TINHSO&amount=1",
+        pay = f"http://127.0.0.1:{port}/paymentv2/vpcpay.html"
+        refused = requests.get(f"{pay}?vnp_TmnCode=TINHSO&vnp_Amount=100&vnp_SecureHash=00",
                                timeout=5)
         assert refused.status_code == 400 and "Chữ ký không hợp lệ" in refused.text
     finally:

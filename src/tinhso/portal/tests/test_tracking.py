@@ -34,6 +34,21 @@ def test_my_dossier_shows_the_timeline_in_plain_vietnamese(login, province, make
     assert "Ngày hẹn trả kết quả" in html and "dự kiến" not in html
 
 
+@pytest.mark.django_db
+def test_who_holds_the_step_stays_inside_the_agency(login, province, make_dossier):
+    from tinhso.core.roles import Role
+    from tinhso.dossiers import lifecycle
+    from tinhso.dossiers.tests.conftest import make_user
+
+    dossier = make_dossier(Status.PROCESSING)
+    colleague = make_user("chuyenvien2", agency=province.agency, roles=[Role.SPECIALIST])
+    lifecycle.take_over(colleague, dossier, reason="Chuyên viên Một nghỉ ốm")
+    html = login(province.citizen).get(
+        reverse("portal:my_dossier", args=[dossier.code])).content.decode()
+    assert "Hồ sơ được chuyển đến bộ phận chuyên môn" in html
+    assert "Nhận xử lý" not in html and "nghỉ ốm" not in html
+
+
 LOOKUP = reverse("portal:track")
 
 

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from tinhso.catalog import selectors as catalog
-from tinhso.catalog.models import OnlineLevel, ProcedureVersion
+from tinhso.catalog.models import Channel, OnlineLevel, ProcedureVersion
 from tinhso.dossiers.inputs import offers_online
 
 from ..forms import SearchForm
@@ -57,14 +57,15 @@ def procedure(request, code):
     processes = list(version.processes.all())
     generic = next((p for p in processes if p.agency_id is None), None)
     process = generic or (processes[0] if processes else None)
+    online = offers_online(version)
     return render(request, "portal/procedure.html", {
         "procedure": proc, "version": version,
-        "components": sorted(version.components.all(), key=lambda c: (c.order, c.pk)),
-        "fees": sorted(version.fees.all(), key=lambda f: (f.order, f.pk)),
+        # Per case: its papers, and per channel its time and fees (catalog.terms' rules).
+        "cases": catalog.case_terms(version, channels=(Channel.ONLINE,) if online else ()),
         "results": list(version.resulttypes.all()),
         "agencies": sorted(version.agencies.all(), key=lambda a: a.code),
         "steps": sorted(process.steps.all(), key=lambda s: s.order) if process else [],
-        "online": offers_online(version),
+        "online": online,
     })
 
 

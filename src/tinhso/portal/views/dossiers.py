@@ -1,25 +1,28 @@
-"""The citizen's own dossiers: list, detail with timeline, receipt, supplement, rating, fees."""
+"""The citizen's own dossiers: list, detail with timeline, receipt (page and PDF), supplement,
+withdrawal request, rating, fees."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tinhso.backoffice import receipt as receipt_pdf_builder
+from tinhso.core.clientip import client_ip
 from tinhso.core.errors import DomainError
-from tinhso.dossiers import lifecycle, selectors, uploads
+from tinhso.dossiers import lifecycle, selectors, uploads, withdrawals
 from tinhso.dossiers.inputs import ComponentInput
 from tinhso.dossiers.models import Dossier, Status
 from tinhso.dossiers.transitions import Action
-from tinhso.integrations.payments import gateway, settlement
-from tinhso.integrations.payments.port import InvalidNotice
+from tinhso.integrations.payments import settlement
 
 from .. import tracking
-from ..forms import PaperUploadField, RateForm
+from ..forms import PaperUploadField, RateForm, WithdrawForm
 from .common import citizen_required, download, show_error
 
 PAGE_SIZE = 20
@@ -44,9 +47,14 @@ def _open_request(dossier):
     return next((r for r in dossier.supplement_requests.all() if not r.resolved_at), None)
 
 
-def _context(request, dossier):
+def _context(request, dossier, *, withdraw_form=None):
     actions = selectors.actions_for(request.user, dossier)
+    withdrawal = withdrawals.last_request(dossier)
+    waiting = withdrawals.waiting(withdrawal, dossier)
     return {
+        "withdrawal": withdrawal, "withdrawal_waiting": waiting,
+        "can_withdraw": not waiting and withdrawals.may_ask(request.user, dossier),
+        "withdraw_form": withdraw_form or WithdrawForm(),
         "dossier": dossier, "timeline": tracking.timeline(dossier),
         "expected_due": selectors.expected_due(dossier),
         "can_supplement": Action.SUPPLEMENT in actions,
@@ -69,6 +77,35 @@ def my_dossier(request, code):
 def receipt(request, code):
     dossier = _mine(request, code)
     return render(request, "portal/receipt.html", _context(request, dossier))
+
+
+@citizen_required
+def receipt_pdf(request, code):
+    """The filing's receipt as a PDF, with a QR code of the public tracking page."""
+    dossier = _mine(request, code)
+    body = receipt_pdf_builder.render(dossier)
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bien-nhan-{dossier.code}.pdf"'
+    return response
+
+
+@require_POST
+@citizen_required
+def withdraw(request, code):
+    """Ask to withdraw the dossier; an official of the receiving agency decides."""
+    dossier = _mine(request, code)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            withdrawals.ask(request.user, dossier, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            show_error(request, exc)
+        else:
+            messages.success(request, _("Đã gửi đề nghị rút hồ sơ. Cơ quan tiếp nhận sẽ xem "
+                                        "xét và thông báo kết quả cho bạn."))
+            return redirect("portal:my_dossier", code=code)
+    return render(request, "portal/my_dossier.html",
+                  _context(request, dossier, withdraw_form=form), status=400)
 
 
 @citizen_required
@@ -156,41 +193,44 @@ def pay(request, code):
         url = settlement.start(
             request.user, dossier,
             return_url=request.build_absolute_uri(reverse("portal:payment_return")),
-            ipn_url=request.build_absolute_uri(reverse("portal:payment_ipn")))
+            payer_ip=client_ip(request) or "127.0.0.1")
     except DomainError as exc:
         show_error(request, exc)
         return redirect("portal:my_dossier", code=code)
     return redirect(url)
 
 
+RETURN_MESSAGES = {
+    "cancelled": (messages.WARNING,
+                  _lazy("Giao dịch đã bị hủy; chưa có khoản nào được thanh toán.")),
+    "paid": (messages.SUCCESS, _lazy("Thanh toán thành công. Cảm ơn bạn.")),
+    "refund": (messages.WARNING,
+               _lazy("Đã nhận khoản thanh toán này nhưng hồ sơ không còn nợ khoản phí đó "
+                     "(đơn hàng đã thay thế hoặc đã được thanh toán). Số tiền sẽ được hoàn "
+                     "trả cho bạn.")),
+    "pending": (messages.INFO,
+                _lazy("Cổng thanh toán báo đã trả tiền; hệ thống đang chờ xác nhận từ ngân "
+                      "hàng. Vui lòng tải lại trang sau ít phút.")),
+}
+
+
 def payment_return(request):
-    """The browser back from the gateway: says what happened; the IPN records the payment."""
-    try:
-        notice = gateway().read_notice(request.GET)
-    except InvalidNotice:
+    """The browser back from VNPay (vnp_ReturnUrl): only says what happened; the IPN records
+    the payment."""
+    result = settlement.returned(request.GET)
+    if result.state == "invalid":
         messages.error(request, _("Kết quả thanh toán không hợp lệ (sai chữ ký)."))
         return redirect("portal:home")
-    code = notice.reference.rsplit(".", 1)[0]
-    paid = settlement.paid_by(notice) if notice.succeeded else None
-    if not notice.succeeded:
-        messages.warning(request, _("Giao dịch đã bị hủy; chưa có khoản nào được thanh toán."))
-    elif paid:
-        messages.success(request, _("Thanh toán thành công. Cảm ơn bạn."))
-    elif paid is False:
-        messages.warning(request, _("Đã nhận khoản thanh toán này nhưng hồ sơ không còn nợ "
-                                    "khoản phí đó (đơn hàng đã thay thế hoặc đã được thanh "
-                                    "toán). Số tiền sẽ được hoàn trả cho bạn."))
-    else:
-        messages.info(request, _("Cổng thanh toán báo đã trả tiền; hệ thống đang chờ xác nhận "
-                                 "từ ngân hàng. Vui lòng tải lại trang sau ít phút."))
-    if request.user.is_authenticated:
-        return redirect("portal:my_dossier", code=code)
+    level, text = RETURN_MESSAGES[result.state]
+    messages.add_message(request, level, text)
+    if request.user.is_authenticated and result.dossier_code:
+        return redirect("portal:my_dossier", code=result.dossier_code)
     return redirect("portal:track")
 
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def payment_ipn(request):
-    """The gateway's server-to-server notice (signed); answers in the gateway's codes."""
+    """VNPay's IPN (a signed GET, server to server); answers {"RspCode", "Message"}."""
     params = request.POST if request.method == "POST" else request.GET
     return JsonResponse(settlement.settle(params).as_dict())

@@ -1,17 +1,22 @@
-"""Filing online: applicant → papers → review → submit → receipt."""
+"""Filing online: case (when the procedure has cases) → applicant → papers → review → submit
+→ receipt."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from tinhso.catalog import selectors as catalog
+from tinhso.catalog.models import Channel as CatalogChannel
 from tinhso.core.errors import DomainError
 from tinhso.dossiers import uploads
 from tinhso.integrations.identity import VERIFIED_SESSION_KEY
 
-from .. import filing
+from .. import eforms, filing
 from ..forms import ApplicantForm, PaperUploadField
 from .catalog import published
 from .common import citizen_required, not_found, show_error
@@ -35,6 +40,8 @@ def start(request, code):
     except DomainError as exc:
         show_error(request, exc)
         return redirect("portal:procedure", code=code)
+    if filing.needs_case(draft):
+        return redirect("portal:draft_case", pk=draft.pk)
     return redirect("portal:draft_applicant", pk=draft.pk)
 
 
@@ -42,11 +49,55 @@ def _submitted(draft):
     return redirect("portal:receipt", code=draft.dossier.code) if draft.dossier_id else None
 
 
+STEPS = (("case", _lazy("Trường hợp"), "portal:draft_case"),
+         ("applicant", _lazy("Thông tin người nộp"), "portal:draft_applicant"),
+         ("papers", _lazy("Giấy tờ"), "portal:draft_papers"),
+         ("review", _lazy("Kiểm tra và nộp"), "portal:draft_review"))
+
+
+def _context(draft, step: str, **extra) -> dict:
+    """What every step shows: the steps (the case first when the procedure has cases) and,
+    once a case is chosen, its time, expected due date and fees online."""
+    keys = [k for k, _label, _url in STEPS if k != "case" or filing.has_cases(draft)]
+    current = keys.index(step)
+    steps = [{"number": n, "label": label, "current": key == step,
+              "url": reverse(url, args=[draft.pk]) if n - 1 < current else ""}
+             for n, (key, label, url) in enumerate(
+                 (s for s in STEPS if s[0] in keys), 1)]
+    return {"draft": draft, "steps": steps, "step": step, "quote": filing.quote(draft),
+            "has_cases": "case" in keys, **extra}
+
+
+@citizen_required
+def case(request, pk):
+    """Trường hợp: the citizen chooses the case, which decides papers, time and fees."""
+    draft = _draft(request, pk)
+    if draft.dossier_id:
+        return _submitted(draft)
+    if not filing.has_cases(draft):
+        return redirect("portal:draft_applicant", pk=draft.pk)
+    error = None
+    if request.method == "POST":
+        try:
+            filing.choose_case(draft, request.POST.get("case", ""))
+        except DomainError as exc:
+            error = str(exc.message)
+        else:
+            return redirect("portal:draft_applicant", pk=draft.pk)
+    cases = catalog.case_terms(draft.version, channels=(CatalogChannel.ONLINE,))
+    return render(request, "portal/filing_case.html", _context(
+        draft, "case", error=error,
+        cases=[(c, c.on(CatalogChannel.ONLINE)) for c in cases],
+    ), status=400 if error else 200)
+
+
 @citizen_required
 def applicant(request, pk):
     draft = _draft(request, pk)
     if draft.dossier_id:
         return _submitted(draft)
+    if filing.needs_case(draft):
+        return redirect("portal:draft_case", pk=draft.pk)
     agencies = draft.version.agencies.filter(is_active=True).order_by("code")
     initial = {"agency": draft.agency, "phone": draft.applicant_phone,
                "email": draft.applicant_email, "address": draft.applicant_address}
@@ -58,17 +109,26 @@ def applicant(request, pk):
             form.add_error(None, str(exc.message))
         else:
             return redirect("portal:draft_papers", pk=draft.pk)
-    return render(request, "portal/filing_applicant.html", {
-        "draft": draft, "form": form, "step": 1,
-    }, status=400 if form.errors else 200)
+    return render(request, "portal/filing_applicant.html", _context(draft, "applicant", form=form),
+                  status=400 if form.errors else 200)
 
 
-def _paper_rows(draft, errors):
+def _paper_rows(draft, errors, form_errors=None, added=""):
     given = filing.papers_by_component(draft)
     reusable = filing.reusable_papers(draft)
     field = PaperUploadField()
-    return [{"component": c, "paper": given.get(c.pk), "reusable": reusable.get(c.pk, []),
-             "error": errors.get(c.pk), "field": field} for c in filing.components(draft)]
+    rows = []
+    for c in filing.components(draft):
+        row = {"component": c, "paper": given.get(c.pk), "reusable": reusable.get(c.pk, []),
+               "error": errors.get(c.pk), "field": field}
+        if c.form:
+            values = filing.form_values(draft, c, row["paper"])
+            row["form"] = eforms.layout(c.form, values, (form_errors or {}).get(c.pk, {}),
+                                        c.pk, added=added)
+            row["form_base"] = eforms.base(c.pk)
+            row["form_error_count"] = len((form_errors or {}).get(c.pk, {}))
+        rows.append(row)
+    return rows
 
 
 @citizen_required
@@ -77,10 +137,24 @@ def papers(request, pk):
     draft = _draft(request, pk)
     if draft.dossier_id:
         return _submitted(draft)
+    if filing.needs_case(draft):
+        return redirect("portal:draft_case", pk=draft.pk)
     errors: dict[int, str] = {}
+    form_errors: dict[int, dict] = {}
+    added = request.POST.get("add-row", "")
     if request.method == "POST":
         for component in filing.components(draft):
             cid = component.pk
+            if component.form:  # an e-form: kept as entered, checked by the catalogue's rules
+                try:
+                    checked = filing.save_form(draft, cid,
+                                               eforms.read(component.form, request.POST, cid))
+                except DomainError as exc:
+                    errors[cid] = str(exc.message)
+                else:
+                    if checked.errors:
+                        form_errors[cid] = checked.errors
+                continue
             upload = request.FILES.get(f"file-{cid}")
             reuse = request.POST.get(f"reuse-{cid}", "")
             try:
@@ -97,17 +171,26 @@ def papers(request, pk):
                 errors[cid] = " ".join(exc.messages)
             except DomainError as exc:
                 errors[cid] = str(exc.message)
-        if not errors and "next" in request.POST:
+        editing = added or "remove-row" in request.POST
+        if editing:  # a row added or removed: the form again, its problems shown on save
+            form_errors = {}
+        elif not errors and not form_errors and "next" in request.POST:
             return redirect("portal:draft_review", pk=draft.pk)
         if errors:
             messages.error(request, _("Một số giấy tờ chưa được nhận; các giấy tờ khác và "
                                       "thông tin đã nhập vẫn được giữ nguyên."))
-        elif "remove" not in request.POST:
+        elif form_errors:
+            messages.error(request, _("Tờ khai còn thông tin chưa hợp lệ (xem các ô được đánh "
+                                      "dấu). Thông tin đã nhập vẫn được lưu trong hồ sơ nháp."))
+        elif "remove" not in request.POST and not editing:
             messages.success(request, _("Đã lưu giấy tờ."))
-    return render(request, "portal/filing_papers.html", {
-        "draft": draft, "rows": _paper_rows(draft, errors), "step": 2,
-        "accept": uploads.ACCEPT, "max_mb": uploads.max_mb_label(),
-    }, status=400 if errors else 200)
+    failed = errors or (form_errors and "next" in request.POST)
+    rows = _paper_rows(draft, errors, form_errors, added)
+    return render(request, "portal/filing_papers.html", _context(
+        draft, "papers", rows=rows, has_forms=any("form" in r for r in rows),
+        refused=[r for r in rows if r["error"] or r.get("form_error_count")],
+        accept=uploads.ACCEPT, max_mb=uploads.max_mb_label(),
+    ), status=400 if failed else 200)
 
 
 @citizen_required
@@ -115,15 +198,17 @@ def review(request, pk):
     draft = _draft(request, pk)
     if draft.dossier_id:
         return _submitted(draft)
+    if filing.needs_case(draft):
+        return redirect("portal:draft_case", pk=draft.pk)
     problem = None
     try:
         filing.check_ready(draft)
     except DomainError as exc:
         problem = exc
-    return render(request, "portal/filing_review.html", {
-        "draft": draft, "step": 3, "problem": problem,
-        "papers": filing.papers_by_component(draft), "components": filing.components(draft),
-    })
+    return render(request, "portal/filing_review.html", _context(
+        draft, "review", problem=problem, papers=filing.papers_by_component(draft),
+        components=filing.components(draft),
+    ))
 
 
 @require_POST

@@ -11,7 +11,7 @@ from tinhso.petitions import selectors as petitions
 from tinhso.petitions import services as petition_services
 
 from .. import throttle, tracking
-from ..forms import LookupForm, PetitionForm, PetitionLookupForm
+from ..forms import LookupForm, PetitionForm, PetitionLookupForm, PetitionReplyForm, RateForm
 from .common import signin_url
 
 NOT_FOUND = _("Không tìm thấy hồ sơ với mã và thông tin xác minh đã nhập. Vui lòng kiểm tra "
@@ -20,8 +20,11 @@ TOO_MANY = _("Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau
 
 
 def track(request):
-    """One answer for a wrong code and a wrong fact; attempts throttled per address."""
-    form = LookupForm(request.POST or None)
+    """One answer for a wrong code and a wrong fact; attempts throttled per address.
+
+    `?code=` (the receipt's QR code) fills in the code; the second fact is still asked."""
+    form = LookupForm(request.POST or None,
+                      initial={"code": request.GET.get("code", "").strip()[:40]})
     dossier, status = None, 200
     if request.method == "POST" and form.is_valid():
         if not throttle.allow(request, "dossier-lookup"):
@@ -76,7 +79,13 @@ def petition_sent(request, code):
 
 
 def petition_track(request):
+    """Look a petition up by its code and the sender's phone or id number; the same check
+    lets the petitioner answer a request for more information (`op=supply`, the clock runs
+    again) and rate the answer (`op=rate`)."""
     form = PetitionLookupForm(request.POST or None)
+    op = request.POST.get("op", "") if request.method == "POST" else ""
+    reply_form = PetitionReplyForm(request.POST if op == "supply" else None, prefix="reply")
+    rate_form = RateForm(request.POST if op == "rate" else None, prefix="rate")
     petition, status = None, 200
     if request.method == "POST" and form.is_valid():
         if not throttle.allow(request, "petition-lookup"):
@@ -89,11 +98,38 @@ def petition_track(request):
                 form.add_error(None, _("Không tìm thấy phản ánh, kiến nghị với mã và thông tin "
                                        "xác minh đã nhập."))
                 status = 404
+            elif op in ("supply", "rate"):
+                petition, status = _petitioner_acts(request, petition, op, reply_form,
+                                                    rate_form)
+                if status == 200:
+                    reply_form = PetitionReplyForm(prefix="reply")
+                    rate_form = RateForm(prefix="rate")
     mine = petitions.for_user(request.user)[:20]
     return render(request, "portal/petition_track.html", {
         "form": form, "petition": petition, "mine": mine,
+        "reply_form": reply_form, "rate_form": rate_form,
         "public": petitions.answered_publicly()[:10],
     }, status=status)
+
+
+def _petitioner_acts(request, petition, op, reply_form, rate_form):
+    actor = request.user if request.user.is_authenticated else None
+    bound = reply_form if op == "supply" else rate_form
+    if not bound.is_valid():
+        return petition, 400
+    try:
+        if op == "supply":
+            petition = petition_services.supply_info(petition, actor=actor,
+                                                     text=bound.cleaned_data["text"])
+            messages.success(request, _("Đã gửi thông tin bổ sung; cơ quan tiếp tục xử lý."))
+        else:
+            petition = petition_services.rate(petition, actor=actor,
+                                              rating=bound.cleaned_data["rating"])
+            messages.success(request, _("Cảm ơn bạn đã đánh giá câu trả lời."))
+    except DomainError as exc:
+        bound.add_error(None, str(exc.message))
+        return petition, 400
+    return petition, 200
 
 
 def signin(request):

@@ -4,6 +4,9 @@ from django.core.management import BaseCommand
 
 from tinhso.idp import demo
 
+# The label of the provider's own sign-in button (templates/idp/login.html).
+SIGN_IN_BUTTON = "Đăng nhập"
+
 
 class Command(BaseCommand):
     help = ("Đăng ký Cổng dịch vụ công với nhà cung cấp định danh mẫu (/idp/) và tạo công dân "
@@ -16,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, uris=None, **options):
         rows = demo.load(uris)
-        self.stdout.write("Công dân mẫu (đăng nhập tại /idp/login/ qua nút “Đăng nhập”):")
+        self.stdout.write(f"Công dân mẫu (đăng nhập tại /idp/login/, nút “{SIGN_IN_BUTTON}”):")
         password = demo.demo_password()
         for identity, created in rows:
             note = "" if created else " (đã có, giữ mật khẩu cũ)"
