@@ -147,6 +147,11 @@ if (DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
     # cannot keep prepared statements.
     DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True,
                                                           prepare_threshold=5)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT: it compiles a query the planner guesses costly, and the portal's search over the
+    # national catalogue (word filters on 3,000+ procedures) paid 150 ms of compiling for
+    # 30 ms of work. The one-stop engine's queries are short and indexed.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the demo's web server and worker share the file. A transaction
     # takes the write lock when it begins (IMMEDIATE): one that read first and wrote later
@@ -223,7 +228,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    "tinhso.metrics.staticfinders.EChartsFinder",  # ECharts from the panel wheel, served here
+    "tinhso.metrics.staticfinders.EChartsFinder",  # ECharts from instaui-echarts, served here
 ]
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every request when it is missing
@@ -239,6 +244,18 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# The service index's results, computed once per refresh of its aggregates for every server
+# process (the refresher computes the dashboard's default views right after a refresh): files
+# under var/, so the embedded default needs no cache server. The rest stays in each process.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "metrics": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "metrics"),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
 
 # --- Security headers that cost nothing behind a TLS-terminating proxy.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
@@ -306,6 +323,9 @@ SPECTACULAR_SETTINGS = {
         "AgencyLevelEnum": "tinhso.core.models.Agency.Level",
         "DossierStatusEnum": "tinhso.dossiers.models.Status",
         "VersionStatusEnum": "tinhso.catalog.models.ProcedureVersion.Status",
+        "FeeKindEnum": "tinhso.catalog.models.Fee.Kind",
+        "PetitionKindEnum": "tinhso.petitions.models.Petition.Kind",
+        "PetitionStatusEnum": "tinhso.petitions.models.Petition.Status",
     },
 }
 
@@ -337,16 +357,29 @@ TASKS = {
     }
 }
 
+# E-mail to applicants leaves through SMTP: in production, and wherever TINHSO_EMAIL_HOST is
+# set (`make serve` points it at the demo's mail sink, `tinhso smtp_sink`); else the console.
 EMAIL_BACKEND = os.environ.get(
     "TINHSO_EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
-    if PRODUCTION
+    if PRODUCTION or os.environ.get("TINHSO_EMAIL_HOST")
     else "django.core.mail.backends.console.EmailBackend",
 )
-DEFAULT_FROM_EMAIL = os.environ.get("TINHSO_FROM_EMAIL", "tinhso@localhost")
-# SMS leaves through this sender (dossiers.notifications.SmsSender); the default logs them.
+EMAIL_HOST = os.environ.get("TINHSO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("TINHSO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("TINHSO_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("TINHSO_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("TINHSO_EMAIL_USE_TLS")
+EMAIL_TIMEOUT = 30  # seconds; a stuck server fails the attempt, and the outbox retries it
+DEFAULT_FROM_EMAIL = (os.environ.get("TINHSO_EMAIL_FROM")
+                      or os.environ.get("TINHSO_FROM_EMAIL", "tinhso@localhost"))
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where the demo's mail sink (`tinhso smtp_sink`) keeps what it receives; /dev/mail/ lists it
+# while the demo identity provider is on.
+TINHSO_MAIL_SINK_DIR = Path(os.environ.get("TINHSO_MAIL_SINK_DIR", VAR_DIR / "mail"))
+# SMS leaves through this sender (notify.sending.SmsSender); the default logs them.
 TINHSO_SMS_BACKEND = os.environ.get("TINHSO_SMS_BACKEND",
-                                    "tinhso.dossiers.notifications.LoggingSmsSender")
+                                    "tinhso.notify.sending.LoggingSmsSender")
 # A notification still unsent after this long is sent again by the worker.
 TINHSO_NOTIFY_STALE_SECONDS = int(os.environ.get("TINHSO_NOTIFY_STALE_SECONDS", "900"))
 
@@ -439,10 +472,15 @@ TINHSO_IDP_FAILURE_LIMIT = int(os.environ.get("TINHSO_IDP_FAILURE_LIMIT", "5"))
 TINHSO_IDP_ADDRESS_FAILURE_LIMIT = int(os.environ.get("TINHSO_IDP_ADDRESS_FAILURE_LIMIT", "20"))
 TINHSO_IDP_LOCKOUT_SECONDS = int(os.environ.get("TINHSO_IDP_LOCKOUT_SECONDS", "900"))
 
-# Fees paid online through the province's gateway (a VNPay-like redirect and callback).
-# `tinhso payment_gateway --port 8100` runs the simulator the demo and tests use.
+# Fees paid online through the province's gateway, in VNPay's merchant protocol (API 2.1.0).
+# `tinhso payment_gateway --port 8100` runs the simulator the demo and tests use; for VNPay's
+# sandbox set the URL to https://sandbox.vnpayment.vn/paymentv2/vpcpay.html (a base address
+# alone gets /paymentv2/vpcpay.html), the merchant to the vnp_TmnCode and the secret to the
+# vnp_HashSecret VNPay issued, and register TINHSO_PAYMENT_IPN_URL with VNPay as the IPN URL.
 TINHSO_PAYMENT_GATEWAY_URL = os.environ.get("TINHSO_PAYMENT_GATEWAY_URL",
-                                            "http://127.0.0.1:8100/pay")
+                                            "http://127.0.0.1:8100/paymentv2/vpcpay.html")
 TINHSO_PAYMENT_MERCHANT = os.environ.get("TINHSO_PAYMENT_MERCHANT", "TINHSO")
+TINHSO_PAYMENT_IPN_URL = os.environ.get("TINHSO_PAYMENT_IPN_URL",
+                                        f"{TINHSO_SITE_URL}/payments/ipn/")
 TINHSO_PAYMENT_SECRET = (os.environ.get("TINHSO_PAYMENT_SECRET")
                          or _derived_secret("payment-gateway"))

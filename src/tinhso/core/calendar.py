@@ -1,4 +1,4 @@
-"""The work calendar: the one place that computes working time (see one-stop.md, "Time").
+"""The work calendar: the one place that computes working time.
 
 Working time is a continuous, non-decreasing clock W(t) that only runs inside office hours
 on working days. Everything here is integer microseconds so that adding and measuring are
@@ -264,7 +264,20 @@ class WorkCalendar:
             # Plain days, counted from when the clock starts (next opening), wall time.
             opened = self.next_opening(start)
             return opened + timedelta(microseconds=_scale(amount, US_PER_DAY))
+        if unit == TimeUnit.MONTHS:
+            # Calendar months from the next opening: 31 January + 1 month is 28/29 February.
+            return _add_months(self.next_opening(start), amount)
         raise ValueError(f"Đơn vị thời gian không hợp lệ / unknown time unit: {unit!r}")
+
+
+def _add_months(start: datetime, amount: int | float | Decimal) -> datetime:
+    whole = int(amount)
+    if whole != amount or whole < 0:
+        raise ValueError(f"Số tháng phải là số nguyên không âm / whole months only: {amount!r}")
+    index = start.month - 1 + whole
+    year, month = start.year + index // 12, index % 12 + 1
+    days_in_month = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    return start.replace(year=year, month=month, day=min(start.day, days_in_month))
 
 
 def _tod(local: datetime) -> int:

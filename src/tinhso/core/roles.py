@@ -17,3 +17,5 @@ class Role(models.TextChoices):
 PROVINCE_WIDE_ROLES = frozenset({Role.PROVINCE_SUPERVISOR, Role.SYSTEM_ADMIN})
 # Roles that can be required to confirm a TOTP code at log-in.
 PRIVILEGED_ROLES = frozenset({Role.AGENCY_LEADER, Role.PROVINCE_SUPERVISOR, Role.SYSTEM_ADMIN})
+# Roles of the head of a unit (an agency): hands out its work and sees each official's load.
+UNIT_HEAD_ROLES = frozenset({Role.AGENCY_LEADER})

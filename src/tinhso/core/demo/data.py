@@ -31,6 +31,7 @@ class DemoProvince:
     root_code: str
     capital_unit_code: str  # where the provincial agencies sit, for their address
     service_centre: int  # department number of the public administrative service centre
+    police: int  # department number of the provincial police, parent of the commune police
     departments: tuple[Department, ...]
     accounts: tuple[Account, ...]
     first_commune_number: int = 100
@@ -57,7 +58,16 @@ DEPARTMENTS = tuple(Department(n, name, short) for n, name, short in [
     (18, "Trung tâm Phục vụ hành chính công {province}", "Trung tâm PVHCC tỉnh"),
     (19, "Ban Quản lý dự án đầu tư xây dựng {province}", "Ban QLDA ĐTXD tỉnh"),
     (20, "Quỹ Đầu tư phát triển {province}", "Quỹ ĐTPT tỉnh"),
+    # Vertical bodies that receive a province's dossiers (591 of 1,601 published procedures
+    # are theirs): their names as they sit in the province, not their central numbering.
+    (21, "Thuế {province}", "Thuế tỉnh"),
+    (22, "Bảo hiểm xã hội {province}", "BHXH tỉnh"),
+    (23, "Ngân hàng Nhà nước Việt Nam, chi nhánh tại {province}", "NHNN tại tỉnh"),
+    (24, "Hải quan khu vực tại {province}", "Hải quan tại tỉnh"),
+    (25, "Kho bạc Nhà nước khu vực tại {province}", "KBNN tại tỉnh"),
 ])
+# Công an tỉnh; each commune has its police (Công an xã/phường), numbered as the commune.
+POLICE = 16
 
 VIET_TRI = "07900"  # Phường Việt Trì, the provincial capital
 PHU_NINH = "08230"  # Xã Phù Ninh
@@ -87,6 +97,7 @@ PHU_THO = DemoProvince(
     root_code="H44",
     capital_unit_code=VIET_TRI,
     service_centre=18,
+    police=POLICE,
     departments=DEPARTMENTS,
     accounts=tuple(
         _agency_accounts("sotuphap", "H44.03")

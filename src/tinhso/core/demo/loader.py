@@ -130,6 +130,12 @@ def _load_agencies(spec: DemoProvince, province: AdministrativeUnit, result: Dem
         for u in communes
     ]
     agencies = _sync_agencies(rows, result)
+    police = agencies[f"{spec.root_code}.{spec.police:02d}"]
+    agencies |= _sync_agencies([
+        _agency(f"{police.code}.{codes[u.pk].rsplit('.', 1)[1]}", f"Công an {place_label(u)}",
+                f"Công an {place_label(u)}", level.COMMUNE, police.pk, u, f"{u.name}, {place}")
+        for u in communes
+    ], result)
     agencies[root.code] = root
     return agencies, communes, place
 
@@ -197,8 +203,9 @@ def load_demo_province(spec: DemoProvince = PHU_THO, *, password: str | None = N
     if province is None:
         raise ValidationFailed(_("Chưa có đơn vị hành chính của tỉnh mẫu."), code="no_units")
     agencies, communes, place = _load_agencies(spec, province, result)
+    root = agencies[spec.root_code]  # communes' committees, not their police
     codes_by_unit = {a.unit_id: code for code, a in agencies.items()
-                     if a.level == Agency.Level.COMMUNE}
+                     if a.level == Agency.Level.COMMUNE and a.parent_id == root.pk}
     _load_desks(spec, agencies, communes, codes_by_unit, place, result)
     codes_by_unit_code = {u.code: codes_by_unit[u.pk] for u in communes}
     _load_accounts(spec, agencies, codes_by_unit_code, password or demo_password(),

@@ -38,8 +38,9 @@ def phu_tho(monkeypatch, fast_hasher):
 
 
 def test_agencies_have_valid_codes_and_the_expected_tree(phu_tho):
-    assert (phu_tho.agencies_created, phu_tho.agencies_updated) == (169, 0)
-    assert Agency.objects.count() == 1 + 20 + 148
+    # The committee, 25 provincial bodies, 148 communes' committees and their police.
+    assert (phu_tho.agencies_created, phu_tho.agencies_updated) == (322, 0)
+    assert Agency.objects.count() == 1 + 25 + 148 + 148
     for code in Agency.objects.values_list("code", flat=True):
         agency_code_validator(code)  # raises on a malformed code
 
@@ -48,19 +49,24 @@ def test_agencies_have_valid_codes_and_the_expected_tree(phu_tho):
     assert (root.parent, root.unit.code, root.level) == (None, "25", Agency.Level.PROVINCE)
     departments = Agency.objects.filter(parent=root, level=Agency.Level.PROVINCE)
     assert sorted(departments.values_list("code", flat=True)) == [
-        f"H44.{n:02d}" for n in range(1, 21)]
+        f"H44.{n:02d}" for n in range(1, 26)]
     assert set(departments.values_list("unit__code", flat=True)) == {"25"}
     names = set(departments.values_list("name", flat=True))
     for expected in ("Sở Tư pháp", "Sở Xây dựng", "Sở Nông nghiệp và Môi trường", "Sở Y tế",
                      "Sở Văn hóa, Thể thao và Du lịch", "Thanh tra", "Công an",
-                     "Trung tâm Phục vụ hành chính công", "Ban Quản lý các khu công nghiệp"):
+                     "Trung tâm Phục vụ hành chính công", "Ban Quản lý các khu công nghiệp",
+                     "Thuế", "Bảo hiểm xã hội"):
         assert f"{expected} tỉnh Phú Thọ" in names
+    police = Agency.objects.filter(parent__code="H44.16")
+    assert police.count() == 148 and set(police.values_list("level", flat=True)) == {"commune"}
+    viet_tri = police.get(unit__code="07900")
+    assert (viet_tri.code, viet_tri.name) == ("H44.16.147", "Công an phường Việt Trì")
 
 
 def test_every_commune_has_a_committee_with_a_desk_numbered_in_ward_order(phu_tho):
     communes = list(AdministrativeUnit.objects.filter(parent__code="25").order_by("code"))
-    committees = {a.unit_id: a for a in Agency.objects.filter(level=Agency.Level.COMMUNE)
-                  .prefetch_related("desks")}
+    committees = {a.unit_id: a for a in Agency.objects.filter(
+        level=Agency.Level.COMMUNE, parent__code="H44").prefetch_related("desks")}
     assert len(communes) == len(committees) == 148
     assert [committees[u.pk].code for u in communes] == [f"H44.{n}" for n in range(100, 248)]
     for unit in communes:
@@ -69,7 +75,7 @@ def test_every_commune_has_a_committee_with_a_desk_numbered_in_ward_order(phu_th
         assert agency.name.lower() == f"ủy ban nhân dân {unit.name.lower()}"
         assert [d.name for d in agency.desks.all()] == [
             f"Bộ phận một cửa {unit.name[0].lower()}{unit.name[1:]}"]
-    viet_tri = Agency.objects.get(unit__code="07900")
+    viet_tri = Agency.objects.get(unit__code="07900", parent__code="H44")
     assert viet_tri.name == "Ủy ban nhân dân phường Việt Trì"
     assert viet_tri.search_name == "uy ban nhan dan phuong viet tri"
 
@@ -114,7 +120,7 @@ def test_second_run_changes_nothing_and_keeps_changed_passwords(phu_tho):
     again = load_demo_province()
     assert (again.agencies_created, again.agencies_updated, again.desks_created,
             again.accounts_created) == (0, 0, 0, 0)
-    assert again.agencies_unchanged == 169
+    assert again.agencies_unchanged == 322
     assert (Agency.objects.count(), OneStopDesk.objects.count(), User.objects.count(),
             UserRole.objects.count()) == counts
     assert AuditEntry.objects.filter(action="demo.accounts_loaded").count() == 1
@@ -132,9 +138,10 @@ def test_a_commune_added_later_gets_the_next_code_and_others_keep_theirs(phu_tho
         code="00001", name="Xã Mới Lập", level="commune", division_type="xã",
         codename="xa_moi_lap", parent=province, valid_from=province.valid_from)
     result = load_demo_province()
-    assert (result.agencies_created, result.desks_created) == (1, 1)
-    assert Agency.objects.get(unit__code="00001").code == "H44.248"
-    assert Agency.objects.get(unit__code="04792").code == "H44.100"
+    assert (result.agencies_created, result.desks_created) == (2, 1)  # committee and police
+    assert Agency.objects.get(unit__code="00001", parent__code="H44").code == "H44.248"
+    assert Agency.objects.get(unit__code="00001", parent__code="H44.16").code == "H44.16.248"
+    assert Agency.objects.get(unit__code="04792", parent__code="H44").code == "H44.100"
 
 
 def test_password_comes_from_the_environment(monkeypatch):
@@ -167,7 +174,7 @@ def test_command_loads_units_when_missing_and_prints_the_accounts(monkeypatch):
     call_command("load_demo_province", stdout=out, stderr=StringIO())
     text = out.getvalue()
     assert "Đã nạp 3355 đơn vị hành chính." in text
-    assert "Cơ quan: tạo mới 169" in text
+    assert "Cơ quan: tạo mới 322" in text
     line = next(s for s in text.splitlines() if s.startswith("quantri.hethong "))
     assert "Quản trị hệ thống" in line and DEFAULT_DEMO_PASSWORD in line
     assert AdministrativeUnit.objects.count() == 3355
@@ -175,5 +182,5 @@ def test_command_loads_units_when_missing_and_prints_the_accounts(monkeypatch):
     out = StringIO()
     call_command("load_demo_province", stdout=out, stderr=StringIO())
     assert "Chưa có đơn vị hành chính" not in out.getvalue()
-    assert "Cơ quan: tạo mới 0, cập nhật 0, không đổi 169" in out.getvalue()
+    assert "Cơ quan: tạo mới 0, cập nhật 0, không đổi 322" in out.getvalue()
     assert "(giữ nguyên)" in out.getvalue()

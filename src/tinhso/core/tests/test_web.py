@@ -94,14 +94,17 @@ def test_staff_nav_links_and_logout_form(client, province):
     officer = StaffFactory(roles=[Role.ONE_STOP_OFFICER], full_name="Trần Thị Một Cửa")
     client.force_login(officer)
     html = client.get("/").content.decode()
-    assert 'href="/api/docs/"' in html
-    assert 'href="/admin/"' not in html  # not an admin
-    assert f'action="{reverse("core:logout")}"' in html and "Đăng xuất" in html
+    # The official's name is the link to their page, which holds the API docs and the admin.
+    assert f'id="nav-staff" href="{reverse("core:staff")}"' in html
     assert "Trần Thị Một Cửa" in html
+    assert f'action="{reverse("core:logout")}"' in html and "Đăng xuất" in html
+    staff = client.get(reverse("core:staff")).content.decode()
+    assert 'href="/api/docs/"' in staff
+    assert 'href="/admin/"' not in staff  # not an admin
 
     officer.is_staff = True
     officer.save(update_fields=["is_staff"])
-    assert 'href="/admin/"' in client.get("/").content.decode()
+    assert 'href="/admin/"' in client.get(reverse("core:staff")).content.decode()
 
 
 @pytest.mark.django_db

@@ -9,6 +9,9 @@ from tinhso.core.demo import PHU_THO, load_demo_province
 from tinhso.core.models import AdministrativeUnit
 from tinhso.core.units import load_units
 
+# The footer's link to the staff sign-in page (templates/base.html).
+STAFF_SIGN_IN_LINK = "Cán bộ đăng nhập"
+
 
 class Command(BaseCommand):
     help = ("Nạp tỉnh mẫu Phú Thọ: UBND tỉnh, các sở, UBND 148 xã/phường, bộ phận một cửa và "
@@ -41,6 +44,8 @@ class Command(BaseCommand):
             f"{result.desks_created}. Tài khoản: tạo mới {result.accounts_created}."
         )
         self._print_accounts(result.accounts)
+        self.stdout.write(f"Cán bộ đăng nhập qua liên kết “{STAFF_SIGN_IN_LINK}” cuối trang "
+                          "(trang /login/).")
         self.stdout.write(self.style.SUCCESS(
             f"Xong trong {time.monotonic() - started:.2f} giây."
         ))
