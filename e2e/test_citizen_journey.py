@@ -3,13 +3,16 @@ diacritics, sign in through the OpenID Connect provider, file online with upload
 is refused and nothing else is lost), get the code and due date; the officials work it to return
 in the back office; the citizen sees the electronic result and rates the service."""
 
+import re
 import unicodedata
 
 import pytest
+from playwright.sync_api import expect
 
 from tinhso.dossiers.models import Dossier, Status
 from tinhso.idp import demo as idp_demo
 
+from .accessibility import assert_accessible
 from .journey import fits, full_online_version, load_demo, officials, work_to_return
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,26 +43,31 @@ def test_citizen_files_online_officials_return_and_the_citizen_rates(
         desktop.goto(base + path)
         shot(desktop, f"desktop-{name}")
         assert fits(desktop)
+        assert_accessible(desktop, f"desktop-{name}")
 
     # Find the procedure from the home page, typed without diacritics.
     page.goto(base + "/")
     shot(page, "citizen-home")
     assert fits(page)
+    assert_accessible(page, "citizen-home")
     page.locator("#home-q").fill(plain(procedure.name))
     page.locator("#home-search-submit").click()
     page.wait_for_url("**/procedures/?*")
     shot(page, "citizen-search")
     assert fits(page)
+    assert_accessible(page, "citizen-search")
     page.locator("#procedure-results").get_by_role("link", name=procedure.name, exact=True).click()
     page.wait_for_url(f"**/procedures/{procedure.code}/")
     shot(page, "citizen-procedure")
     assert fits(page)
+    assert_accessible(page, "citizen-procedure")
 
     # Filing needs an identity: the portal sends the citizen to the provider and back.
     page.locator("#file-online").click()
     page.wait_for_url("**/idp/login/**")
     shot(page, "citizen-idp-login")
     assert fits(page)
+    assert_accessible(page, "citizen-idp-login")
     page.get_by_label("Số định danh cá nhân").fill(identity.personal_id)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.locator("#idp-login-submit").click()
@@ -70,6 +78,7 @@ def test_citizen_files_online_officials_return_and_the_citizen_rates(
     page.get_by_label("Cơ quan tiếp nhận hồ sơ").select_option(str(agency.pk))
     shot(page, "citizen-applicant")
     assert fits(page)
+    assert_accessible(page, "citizen-applicant")
     page.locator("#applicant-next").click()
     page.wait_for_url("**/filing/*/papers/")
 
@@ -89,7 +98,15 @@ def test_citizen_files_online_officials_return_and_the_citizen_rates(
     if last.pk != first.pk:
         assert "ban-chup.pdf" in page.locator(f"#paper-{last.pk}").inner_text()
     shot(page, "citizen-papers-refused")
+    # The refusal is where the reader is: the summary has focus and links to the upload box,
+    # and each upload box is named after its paper.
+    assert page.evaluate("document.activeElement.id") == "form-errors"
+    assert page.locator(f"#form-errors a[href='#file-{first.pk}']").count() == 1
+    for component in components:
+        expect(page.locator(f"#file-{component.pk}")).to_have_accessible_name(
+            re.compile(re.escape(component.name)))
     assert fits(page)
+    assert_accessible(page, "citizen-papers-refused")
     for component in components:
         if not page.locator(f"#paper-{component.pk}").count():
             page.locator(f"#file-{component.pk}").set_input_files(str(scan))
@@ -97,11 +114,13 @@ def test_citizen_files_online_officials_return_and_the_citizen_rates(
     page.wait_for_url("**/filing/*/review/")
     shot(page, "citizen-review")
     assert fits(page)
+    assert_accessible(page, "citizen-review")
     page.locator("#submit-dossier").click()
     page.wait_for_url("**/my/dossiers/*/receipt/")
     code = page.locator("#dossier-code").inner_text().strip()
     shot(page, "citizen-receipt")
     assert fits(page)
+    assert_accessible(page, "citizen-receipt")
 
     dossier = Dossier.objects.get(code=code)
     assert dossier.applicant_user.personal_id == identity.personal_id
@@ -123,6 +142,7 @@ def test_citizen_files_online_officials_return_and_the_citizen_rates(
     page.get_by_label("5 – Rất hài lòng").check()
     shot(page, "citizen-result-and-rating")
     assert fits(page)
+    assert_accessible(page, "citizen-result-and-rating")
     page.locator("#rate-submit").click()
     page.wait_for_url(f"**/my/dossiers/{code}/")
     assert "5/5" in page.locator("#rating").inner_text()

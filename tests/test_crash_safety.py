@@ -265,7 +265,7 @@ def test_killed_worker_loses_no_notification(province, tmp_path):
     worker = _worker(tmp_path)
     try:
         # The send claimed by the killed worker stays "running" in the task table; the new
-        # worker's sweep of lost sends (dossiers.tasks) queues its outbox row again.
+        # worker's sweep of lost sends (notify.tasks) queues its outbox row again.
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if not rows.exclude(status=Notification.Status.SENT).exists():

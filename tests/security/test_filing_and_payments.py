@@ -151,17 +151,17 @@ def test_the_reuse_check_costs_one_query_and_none_without_reuse(province, make_d
 
 
 @pytest.fixture
-def simulator(settings):
-    """The payment gateway simulator, its own HTTP server (as in the portal's tests)."""
+def simulator(settings, live_server):
+    """The VNPay simulator, its own HTTP server (as in the portal's tests)."""
     import threading
 
-    from tinhso.integrations.payments.simulator import make_server
+    from tinhso.integrations.payments.simulator import Merchant, make_server
 
-    server = make_server("127.0.0.1", 0, {settings.TINHSO_PAYMENT_MERCHANT:
-                                          settings.TINHSO_PAYMENT_SECRET})
+    server = make_server("127.0.0.1", 0, {settings.TINHSO_PAYMENT_MERCHANT: Merchant(
+        settings.TINHSO_PAYMENT_SECRET, f"{live_server.url}/payments/ipn/")})
     threading.Thread(target=server.serve_forever, daemon=True).start()
     host, port = server.server_address
-    settings.TINHSO_PAYMENT_GATEWAY_URL = f"http://{host}:{port}/pay"
+    settings.TINHSO_PAYMENT_GATEWAY_URL = f"http://{host}:{port}"  # VNPay's path is added
     yield server
     server.shutdown()
     server.server_close()
@@ -170,7 +170,7 @@ def simulator(settings):
 def paid_on_gateway(simulator, browser, page):
     """Press "pay" on a gateway page; the simulator's answer from our IPN and the page back."""
     back, action = press(browser, simulator, page, "confirm")
-    order_id = action.split("/")[2]
+    order_id = action.split("/")[3]
     return simulator.gateway.ipn_answers[order_id][-1], back
 
 
@@ -218,11 +218,12 @@ def test_a_late_payment_of_a_replaced_order_is_recorded_for_refund(
     assert late.amount == 70_000
     # Resent by the gateway: recognised, not recorded twice.
     order_id = next(k for k, v in simulator.gateway.notices.items()
-                    if v["notice"]["amount"] == "70000")
+                    if v["notice"]["vnp_Amount"] == "7000000")
     host, port = simulator.server_address
     import requests
 
-    again = requests.post(f"http://{host}:{port}/pay/{order_id}/resend", timeout=30).json()
+    again = requests.post(f"http://{host}:{port}/paymentv2/txn/{order_id}/resend",
+                          timeout=30).json()
     assert again["RspCode"] == "02" and Payment.objects.count() == 2
 
 
@@ -236,7 +237,7 @@ def test_a_payment_after_the_fee_was_paid_at_the_desk_is_kept_and_shown(
     order = payments.open_order(dossier, new_reference=lambda: f"{dossier.code}.a1")
     lifecycle.record_payment(province.officer, dossier, amount=order.amount, method=3,
                              reference="BL-1")
-    outcome = settlement.settle(notice(reference=order.reference, amount=str(order.amount),
+    outcome = settlement.settle(notice(reference=order.reference, amount=order.amount,
                                        transaction_no="777"))
     assert outcome.as_dict()["RspCode"] == "00"
     kept = Payment.objects.get(gateway_reference="777")
@@ -280,7 +281,7 @@ def test_concurrent_callbacks_for_the_same_order_settle_once(province, make_doss
 
     dossier = make_dossier(Status.SUBMITTED)
     order = payments.open_order(dossier, new_reference=lambda: f"{dossier.code}.c1")
-    notices = [notice(reference=order.reference, amount="70000", transaction_no=n)
+    notices = [notice(reference=order.reference, amount=70_000, transaction_no=n)
                for n in numbers]
     answers = race(2, lambda i: settlement.settle(notices[i]).as_dict()["RspCode"])
     dossier.refresh_from_db()

@@ -21,7 +21,7 @@ from tinhso.dossiers.models import (
     Status,
     SupplementRequest,
 )
-from tinhso.dossiers.texts import NOTE_MAX, REASON_MAX
+from tinhso.dossiers.texts import NOTE_MAX, REASON_MAX, RESULT_NAME_MAX, RESULT_NUMBER_MAX
 from tinhso.metrics.exports import workbook
 from tinhso.petitions import services as petitions
 from tinhso.petitions.models import Petition
@@ -188,9 +188,9 @@ def test_the_lifecycle_refuses_a_reason_over_its_limit(province, make_dossier, t
                  lambda: lifecycle.finish(p.leader, processing, note=text,
                                           results=[ResultInput("Trích lục", "1")]),
                  lambda: lifecycle.finish(p.leader, processing,
-                                          results=[ResultInput("n" * 501, "1")]),
-                 lambda: lifecycle.finish(p.leader, processing,
-                                          results=[ResultInput("Trích lục", "n" * 101)])):
+                                          results=[ResultInput("n" * (RESULT_NAME_MAX + 1), "1")]),
+                 lambda: lifecycle.finish(p.leader, processing, results=[
+                     ResultInput("Trích lục", "n" * (RESULT_NUMBER_MAX + 1))])):
         with pytest.raises(ValidationFailed) as err:
             call()
         assert err.value.code == "text_too_long"
