@@ -23,22 +23,38 @@ demo: $(BIN)/.installed
 	$(BIN)/tinhso refresh_metrics --full
 	$(MAKE) --no-print-directory serve
 
-# The background worker (notifications), the index refresher (for data written in bulk,
-# without events), the payment gateway simulator and the audit sealer (links new audit
-# entries and signs a checkpoint every 30 s) run beside the web server and stop with it.
+# The web server is the one production runs: gunicorn, with whitenoise serving the files that
+# collectstatic gathered under var/static. The background worker (notifications), the index
+# refresher (for data written in bulk, without events), the payment gateway simulator and the
+# audit sealer (links new audit entries and signs a checkpoint every 30 s) run beside it and
+# stop with it, and so does the demo's SMTP sink: the applicants' e-mails go out through real
+# SMTP to it (var/mail/, shown at /dev/mail/) unless TINHSO_EMAIL_HOST names another server.
 PAYMENT_PORT ?= 8100
+MAIL_PORT ?= 8025
+WEB_WORKERS ?= 2
+WEB_THREADS ?= 4
+# gunicorn wants an IPv6 address in brackets ([::]:8000).
+BIND = $(if $(findstring :,$(HOST)),[$(HOST)],$(HOST)):$(PORT)
 # Where the portal reaches the demo identity provider (this server); never a request's Host.
 SITE_HOST = $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
 serve: $(BIN)/.installed
+	$(BIN)/tinhso collectstatic --noinput --verbosity 0
 	@echo "tinhso: http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
-	@$(BIN)/tinhso db_worker --queue-name '*' >var/worker.log 2>&1 & worker=$$!; \
+	@export TINHSO_SITE_URL=$${TINHSO_SITE_URL:-http://$(SITE_HOST):$(PORT)}; \
+	if [ -z "$$TINHSO_EMAIL_HOST" ]; then \
+		export TINHSO_EMAIL_HOST=127.0.0.1 TINHSO_EMAIL_PORT=$(MAIL_PORT); fi; \
+	$(BIN)/tinhso smtp_sink --host 127.0.0.1 --port $(MAIL_PORT) >var/mail.log 2>&1 & mail=$$!; \
+	$(BIN)/tinhso db_worker --queue-name '*' >var/worker.log 2>&1 & worker=$$!; \
 	$(BIN)/tinhso refresh_metrics --every 60 >var/metrics.log 2>&1 & metrics=$$!; \
-	$(BIN)/tinhso payment_gateway --host $(HOST) --port $(PAYMENT_PORT) >var/payment.log 2>&1 & payment=$$!; \
+	$(BIN)/tinhso payment_gateway --host $(HOST) --port $(PAYMENT_PORT) \
+		--ipn-url $${TINHSO_PAYMENT_IPN_URL:-$${TINHSO_SITE_URL:-http://$(SITE_HOST):$(PORT)}/payments/ipn/} >var/payment.log 2>&1 & payment=$$!; \
 	$(BIN)/tinhso seal_audit --every 30 >var/audit.log 2>&1 & audit=$$!; \
-	trap 'kill $$worker $$metrics $$payment $$audit 2>/dev/null' EXIT INT TERM; \
-	TINHSO_PAYMENT_GATEWAY_URL=$${TINHSO_PAYMENT_GATEWAY_URL:-http://$(HOST):$(PAYMENT_PORT)/pay} \
+	trap 'kill $$worker $$metrics $$payment $$audit $$mail 2>/dev/null' EXIT INT TERM; \
+	TINHSO_PAYMENT_GATEWAY_URL=$${TINHSO_PAYMENT_GATEWAY_URL:-http://$(HOST):$(PAYMENT_PORT)/paymentv2/vpcpay.html} \
 	TINHSO_SITE_URL=$${TINHSO_SITE_URL:-http://$(SITE_HOST):$(PORT)} \
-	$(BIN)/tinhso runserver --noreload $(HOST):$(PORT)
+	$(BIN)/gunicorn tinhso.wsgi:application --bind $(BIND) \
+		--workers $(WEB_WORKERS) --threads $(WEB_THREADS) --timeout 60 \
+		--access-logfile var/access.log --error-logfile -
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check src tests bench e2e
