@@ -40,6 +40,8 @@ def main(path: str) -> None:
             scoped, q=official["id_numbers"][0], actor=user),
         f"search by applicant name ({official['names'][0]})": selectors.filter_dossiers(
             scoped, q=official["names"][0], actor=user),
+        f"search by name without diacritics ({official['folded_names'][0]})":
+            selectors.filter_dossiers(scoped, q=official["folded_names"][0], actor=user),
     }
     lookup = selectors.dossiers_for(user).filter(code=official["codes"][0])
     print(f"### lookup by code\n\n```\n{lookup.explain(analyze=True)}\n```\n")

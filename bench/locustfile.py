@@ -76,6 +76,7 @@ class Submission(_Base):
     def submit(self):
         target = random.choice(FIXTURES["submittable"])
         body = {"procedure": target["procedure"], "agency": target["agency"],
+                **({"case": target["case"]} if target.get("case") else {}),
                 "applicant": _applicant(self.who),
                 # Every paper from the applicant's own e-data store.
                 "components": [{**c, "reused_from": self.who["paper"]}
@@ -115,6 +116,10 @@ class _Official(_Base):
         self._get(f"{API}?q={random.choice(self.official['names'])}",
                   "search by applicant name")
 
+    def search_folded(self):
+        self._get(f"{API}?q={random.choice(self.official['folded_names'])}",
+                  "search by name without diacritics")
+
 
 class Lookup(_Official):
     @task
@@ -136,6 +141,15 @@ class Search(_Official):
     @task(1)
     def by_name(self):
         self.search_name()
+
+
+class FoldedSearch(_Official):
+    """Whole names typed without diacritics (paced only: the closed-loop scenarios keep the
+    mix their earlier reports were measured with)."""
+
+    @task
+    def by_folded_name(self):
+        self.search_folded()
 
 
 class MixedOfficial(_Official):

@@ -24,6 +24,7 @@ from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from tinhso.catalog.models import OnlineLevel, Procedure, ProcedureVersion  # noqa: E402
+from tinhso.core.text import fold  # noqa: E402
 from tinhso.dossiers.models import Dossier  # noqa: E402
 
 APPLICANTS = 200
@@ -72,7 +73,8 @@ def _stored_paper(user) -> str:
 
     paper = reuse.papers_of(user.personal_id).order_by("pk").first()
     if paper is None:
-        version = next(v for v in _versions() if v.agencies.filter(is_active=True).exists())
+        version = next(v for v in _versions() if v.agencies.filter(is_active=True).exists()
+                       and not v.procedurecases.exists())
         dossier = lifecycle.submit(
             SYSTEM, procedure=version.procedure_id,
             agency=version.agencies.filter(is_active=True).first(),
@@ -88,7 +90,7 @@ def _stored_paper(user) -> str:
 
 def _name_fragment(name: str) -> str:
     """What an official types: the given name, with the middle name when it is shorter than
-    the 3 characters a name search needs (selectors.NAME_SEARCH_MIN), e.g. "Thị Hà"."""
+    the 3 characters a name search needs (selectors.SEARCH_MIN), e.g. "Thị Hà"."""
     words = name.split()
     return words[-1] if len(words[-1]) >= 3 or len(words) < 2 else " ".join(words[-2:])
 
@@ -96,23 +98,27 @@ def _name_fragment(name: str) -> str:
 def _versions() -> list:
     """Current versions that applicants may file online."""
     return [p.current_version for p in Procedure.objects.select_related("current_version")
-            .prefetch_related("current_version__agencies", "current_version__components")
+            .prefetch_related("current_version__agencies", "current_version__components",
+                              "current_version__procedurecases")
             if p.current_version
             and p.current_version.status == ProcedureVersion.Status.PUBLISHED
             and p.current_version.online_level != OnlineLevel.NONE]
 
 
 def submittables() -> list[dict]:
-    """(procedure, agency, components) that an applicant may file online, as API payload."""
+    """(procedure, agency, case, components) that an applicant may file online, as API
+    payload: a procedure with cases once per case, with that case's papers."""
     out = []
     for version in _versions():
-        # Each paper comes from the applicant's own store (locustfile adds the reference).
-        components = [{"component_id": c.pk, "name": c.name, "is_digitized": True}
-                      for c in version.components.all()]
-        for agency in version.agencies.all():
-            if agency.is_active:
-                out.append({"procedure": version.procedure.code, "agency": agency.code,
-                            "components": components})
+        for case in list(version.procedurecases.all()) or [None]:
+            case_id = case.pk if case else None
+            # Each paper comes from the applicant's own store (locustfile adds the reference).
+            components = [{"component_id": c.pk, "name": c.name, "is_digitized": True}
+                          for c in version.components.all() if c.case_id in (None, case_id)]
+            for agency in version.agencies.all():
+                if agency.is_active:
+                    out.append({"procedure": version.procedure.code, "agency": agency.code,
+                                "case": case_id, "components": components})
     return out
 
 
@@ -138,7 +144,10 @@ def officials() -> list[dict]:
                     "session": session_for(user),
                     "codes": [r[0] for r in rows],
                     "id_numbers": [r[1] for r in rows],
-                    "names": sorted({_name_fragment(r[2]) for r in rows if r[2]})})
+                    "names": sorted({_name_fragment(r[2]) for r in rows if r[2]}),
+                    # What an official types on a keyboard without Vietnamese input: the whole
+                    # name without diacritics, in lower case ("nguyen van an").
+                    "folded_names": sorted({fold(r[2]) for r in rows if r[2]})})
     return out
 
 

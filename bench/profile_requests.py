@@ -53,6 +53,8 @@ def requests(fx: dict):
            f"{API}?q={official['id_numbers'][0]}", None)
     yield ("search by applicant name", official["session"], "get",
            f"{API}?q={official['names'][0]}", None)
+    yield ("search by name without diacritics", official["session"], "get",
+           f"{API}?q={official['folded_names'][0]}", None)
 
 
 def main(path: str, repeat: int) -> None:

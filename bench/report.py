@@ -19,6 +19,7 @@ GOALS = {
     "worklist overdue": (100, None),
     "search by applicant id": (100, None),
     "search by applicant name": (100, None),
+    "search by name without diacritics": (100, None),
 }
 
 

@@ -4,11 +4,12 @@
 #
 # Options (environment, `make bench` passes them through):
 #   DOSSIERS=1000000      dataset size; the template database is seeded once if missing
+#   TEMPLATE=tinhso_bench1m   that template's name (default from DOSSIERS)
 #   DURATION=60s          length of each scenario (the submission goal asks for 5m)
 #   USERS=8               concurrent locust users per scenario
 #   WORKERS=4             gunicorn sync workers
 #   SCENARIOS="Submission Lookup Worklist Search Mixed"   run closed-loop (throughput)
-#   PACED="Lookup:50 Worklist:50 Search:50"   then at a fixed rate, requests/s (latency)
+#   PACED="Lookup:50 Worklist:50 Search:50 FoldedSearch:50"   then at a fixed rate, requests/s
 #   PG=postgres://postgres@127.0.0.1:5432   server (no database name)
 #   OUT=bench/reports     where bench-<size>.md/.json go
 #   BENCH_WORKER=1        0: no `tinhso db_worker` (tasks wait in the queue); see README
@@ -21,7 +22,7 @@ DURATION=${DURATION:-60s}
 USERS=${USERS:-8}
 WORKERS=${WORKERS:-4}
 SCENARIOS=${SCENARIOS:-"Submission Lookup Worklist Search Mixed"}
-PACED=${PACED-"Lookup:50 Worklist:50 Search:50"}
+PACED=${PACED-"Lookup:50 Worklist:50 Search:50 FoldedSearch:50"}
 PG=${PG:-postgres://postgres@127.0.0.1:5432}
 OUT=${OUT:-bench/reports}
 PORT=${BENCH_PORT:-$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")}
@@ -30,10 +31,11 @@ WORK=var/bench
 mkdir -p "$WORK" "$OUT"
 
 case $DOSSIERS in
-  1000000) TEMPLATE=tinhso_bench1m ;;
-  5000000) TEMPLATE=tinhso_bench5m ;;
-  *) TEMPLATE=tinhso_bench$DOSSIERS ;;
+  1000000) DEFAULT_TEMPLATE=tinhso_bench1m ;;
+  5000000) DEFAULT_TEMPLATE=tinhso_bench5m ;;
+  *) DEFAULT_TEMPLATE=tinhso_bench$DOSSIERS ;;
 esac
+TEMPLATE=${TEMPLATE:-$DEFAULT_TEMPLATE}  # another name keeps apart datasets seeded by other code
 RUN_DB=tinhso_bench_run
 LABEL=$(python3 -c "n=$DOSSIERS; print(f'{n//1_000_000}m' if n % 1_000_000 == 0 else f'{n//1000}k' if n % 1000 == 0 else n)")
 psql_() { psql "$PG/postgres" -v ON_ERROR_STOP=1 -qAt "$@"; }
