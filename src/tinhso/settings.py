@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # CSP, and no-store where personal data is (after whitenoise: static files stay cached).
     "tinhso.core.headers.SecurityHeadersMiddleware",
+    "tinhso.core.bad_request.refuse_nul_in_address",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

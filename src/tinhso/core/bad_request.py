@@ -7,6 +7,7 @@ plain words. Never Django's bare "Bad Request" page. Installed as urls.handler40
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import (
+    BadRequest,
     DisallowedHost,
     RequestDataTooBig,
     TooManyFieldsSent,
@@ -27,7 +28,24 @@ def too_large_message():
              "gọn nội dung.") % {"mb": mb.removesuffix(",0")}
 
 
+class NulInAddress(BadRequest):
+    """A NUL character in the path or the query string: no person types one, and PostgreSQL
+    cannot compare text holding one (a lookup by such a code would be a server error)."""
+
+
+def refuse_nul_in_address(get_response):
+    """Middleware: one check, before any view, for every page and API parameter (form fields
+    have Django's own validator, API bodies the parsers' check)."""
+    def middleware(request):
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            raise NulInAddress()
+        return get_response(request)
+    return middleware
+
+
 def _explain(exception) -> tuple[int, str, str]:
+    if isinstance(exception, NulInAddress):
+        return 400, "parse_error", str(_("Địa chỉ yêu cầu chứa ký tự không hợp lệ (NUL)."))
     if isinstance(exception, RequestDataTooBig):
         return 413, "request_too_large", too_large_message()
     if isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
