@@ -57,7 +57,7 @@ serve: $(BIN)/.installed
 		--access-logfile var/access.log --error-logfile -
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check src tests bench e2e
+	$(BIN)/ruff check src tests bench e2e tools
 
 test: $(BIN)/.installed lint
 	$(BIN)/pytest $(PYTEST_ARGS)
