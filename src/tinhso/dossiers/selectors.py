@@ -22,7 +22,7 @@ from tinhso.core.roles import UNIT_HEAD_ROLES, Role
 from tinhso.core.text import fold
 from tinhso.core.timeunits import TimeUnit
 
-from . import assignment, guard
+from . import assignment, guard, inputs
 from . import details as details_of
 from .codes import DIGIT_RUN_MAX
 from .identifiers import matches_fact
@@ -73,10 +73,24 @@ def dossier_details(pk: int, *, version: bool = True) -> Dossier:
     return details_of.load(Dossier.objects.select_related(*_related(True, version)).get(pk=pk))
 
 
+def filed_fees(dossier: Dossier):
+    """The published fee rows of the case and channel the dossier was filed under, as they
+    stood on the day it was filed (catalog.terms.FeeQuote): what a payment request starts
+    from, since rows per unit, by percentage or by resolution leave the amount to the
+    official."""
+    return inputs.filing_terms(dossier.procedure_version, dossier.case_id, dossier.channel,
+                               dossier.submitted_at).fees
+
+
+def outstanding_fees(dossier: Dossier) -> int | None:
+    """What the dossier still owes (None: nothing), where a payment request's amount starts."""
+    return dossier.fees_owed - dossier.fees_paid if dossier.fees_owed > dossier.fees_paid else None
+
+
 def _related(details: bool, version: bool) -> tuple[str, ...]:
     if not details:
         return LIST_RELATED
-    return (*LIST_RELATED, "current_step", "assignee",
+    return (*LIST_RELATED, "case", "current_step", "assignee",
             *(("procedure_version",) if version else ()))
 
 

@@ -68,6 +68,10 @@ def test_the_dossier_is_received_with_its_case_and_the_desk_fee(login, province,
     assert dossier.due_at is not None
     assert sorted(dossier.components.values_list("component_id", flat=True)) == [
         residence.declaration.pk, residence.ownership.pk]
+    detail = client.get(reverse("backoffice:dossier", args=[dossier.code]))
+    html = detail.content.decode()  # the official sees the case and the time it was filed with
+    assert f'id="dossier-case">{OWN_HOME}</dd>' in html
+    assert 'id="dossier-time">7 ngày làm việc</dd>' in html
 
 
 def test_a_required_paper_of_the_case_is_still_required(login, province, residence):
@@ -88,3 +92,22 @@ def test_procedures_without_cases_go_straight_to_the_form(login, province):
                       ).content.decode()
     assert 'name="submission_token"' in html and 'id="intake-case-form"' not in html
     assert "5 ngày làm việc" in html and "70.000 đồng" in html
+
+
+def test_a_payment_request_starts_from_the_cases_fee_on_its_channel(login, province, residence):
+    """The official asking for the fee sees the rows published for the dossier's case and
+    channel, and the amount still owed is filled in."""
+    client = login(province.officer)
+    case = residence.with_family
+    client.post(url(residence, case=case.pk), {
+        "case": case.pk, "submission_token": "tok3", "applicant_kind": "citizen",
+        "applicant_name": "Lê Thị Hạnh", "applicant_id_number": CITIZEN_ID,
+        f"received_{residence.declaration.pk}": "on", f"received_{residence.kinship.pk}": "on"})
+    dossier = Dossier.objects.get()
+    page = client.get(reverse("backoffice:act", args=[dossier.code, "request_payment"]))
+    assert page.status_code == 200, page
+    html = page.content.decode()
+    terms = html.split('id="fee-terms"', 1)[1].split("</div>", 1)[0]
+    assert WITH_FAMILY in terms and "trực tiếp" in terms
+    assert "20.000 đồng" in terms and "10.000" not in terms  # the desk's row, not the portal's
+    assert 'name="amount" value="20000"' in html

@@ -50,6 +50,8 @@ def _form(page, request, dossier, action, data=None, files=None, *, version=None
     elif issubclass(page.form, forms.PassOnForm | forms.ReassignForm):
         kwargs["officials"] = selectors.assignee_choices(request.user, dossier, action)
     initial = {"expected_version": dossier.lock_version if version is None else version}
+    if issubclass(page.form, forms.PaymentRequestForm):
+        initial["amount"] = selectors.outstanding_fees(dossier)
     return page.form(data, files, initial=initial, **kwargs)
 
 
@@ -62,6 +64,8 @@ def act(request, code, action):
         raise Http404
     dossier = selectors.get_dossier_for(request.user, code)
     context = {"dossier": dossier, "action": action, "label": label(action), "page": page}
+    if action == Action.REQUEST_PAYMENT:  # the official sees the case's fee rows
+        context["fee_quote"] = selectors.filed_fees(dossier)
     if request.method == "GET":
         if action not in selectors.actions_for(request.user, dossier):
             messages.error(request, _("Không thể “%(action)s” hồ sơ này lúc này.")
