@@ -31,7 +31,10 @@ from .document import (
 
 CODE_RE = re.compile(PROCEDURE_CODE)
 # "50.000 đồng", "50.000đ": an amount in a note, for the sanity check of fixed fees.
-NOTE_AMOUNT = re.compile(r"(\d{1,3}(?:[.,]\d{3})+|\d{4,})\s*(?:đ|đồng|vnđ)", re.IGNORECASE)
+# An amount in a note: "50.000đ", "25.000.000 đồng"; never a year before "đến" ("2025 đến").
+NOTE_AMOUNT = re.compile(r"(\d{1,3}(?:[.,]\d{3})+|\d{4,})\s*(?:đồng|vnđ|đ)(?!\w)",
+                         re.IGNORECASE)
+SLIPS = (1000, 1_000_000)  # a thousands group dropped or added: 50 for 50.000
 Basis = Fee.Basis
 TRUE_WORDS = {"co", "x", "1", "true", "yes", "dung"}
 FALSE_WORDS = {"khong", "0", "false", "no", "sai"}
@@ -313,13 +316,18 @@ class Cleaner:
         if fee["valid_from"] and fee["valid_until"] and fee["valid_from"] > fee["valid_until"]:
             self.problem(raw.where, label("valid_until"),
                          _("Ngày hết áp dụng trước ngày bắt đầu áp dụng."), code)
-        # A fixed fee far below what its own note says is likely a typing slip (50 for 50.000).
-        if basis == Basis.FIXED and fee["amount"] and fee["amount"] < 1000:
-            stated = [_integer(m) for m in NOTE_AMOUNT.findall(fee["note"])]
-            if any(n >= 1000 for n in stated):
+        # A fixed fee a thousand times off what its own note states is likely a typing slip
+        # (50 for 50.000, 25.000 for 25.000.000); a note stating other amounts (another case,
+        # another channel) is not one.
+        amount = fee["amount"] if basis == Basis.FIXED else None
+        if amount:
+            slips = [n for n in map(_integer, NOTE_AMOUNT.findall(fee["note"]))
+                     if n != amount and any(n == amount * k or amount == n * k for k in SLIPS)]
+            if slips:
                 self.warn(code, raw.where, label("amount"), _(
                     "Mức thu %(amount)s đ nhưng ghi chú nêu %(note)s đ: kiểm tra lại."
-                ) % {"amount": fee["amount"], "note": f"{max(stated):,}".replace(",", ".")})
+                ) % {"amount": f"{amount:,}".replace(",", "."),
+                     "note": f"{slips[0]:,}".replace(",", ".")})
 
     def _one_time_per_channel(self, raw: RawProcedure, times: list, code: str) -> None:
         seen = {}

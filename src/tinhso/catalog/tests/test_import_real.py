@@ -155,13 +155,23 @@ def test_the_implausible_and_the_unstated_are_imported_and_flagged(place):
     def edit(d):
         d["procedures"][0]["version"]["fees"][0].update(amount=50, note="Mức thu 50.000đ/hồ sơ")
         d["procedures"][1]["version"].update(processing_time=None, time_unit=None)
+        # As found in the national data: 25.000.000 đ published as 25.000 (1.001280) is
+        # flagged; a year before "đến" (1.013217) and another channel's amount (1.002755)
+        # are not.
+        fees = d["procedures"][2]["version"]["fees"]
+        fees[0].update(amount=25000,
+                       note="25.000.000đ/giấy thông hành (áp dụng đến hết ngày 31/12/2026)")
+        fees[1].update(amount=45, note="Từ ngày 01/7/2025 đến hết ngày 31/12/2026")
+        d["procedures"][1]["version"]["fees"][0].update(
+            amount=5000, note="Nộp qua cổng dịch vụ công trực tuyến thu 7.000 đồng/lần.")
 
     report = run(changed(with_real(place), edit))
-    assert report.refused == 0 and report.warned == 2
+    assert report.refused == 0 and report.warned == 3
     flagged = {(w["code"], w["message"]) for w in report.warnings}
     assert flagged == {
         ("2.000815.000.00.00.H55",
          "Mức thu 50 đ nhưng ghi chú nêu 50.000 đ: kiểm tra lại."),
+        ("1.004222", "Mức thu 25.000 đ nhưng ghi chú nêu 25.000.000 đ: kiểm tra lại."),
         ("1.012753.H19", "Bản công bố không quy định thời hạn giải quyết."),
     }
     assert Procedure.objects.get(code="1.012753.H19").current_version.processing_time is None
