@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.core.files.base import ContentFile
-from django.db.models import Q
 from django.utils import timezone
 
 from tinhso.catalog.models import OnlineLevel, Procedure, ProcedureVersion
 from tinhso.catalog.services import SYSTEM
+from tinhso.core.models import Agency
+from tinhso.core.roles import Role
 from tinhso.dossiers import lifecycle
 from tinhso.dossiers.inputs import ApplicantInput, ComponentInput, ResultInput
 from tinhso.dossiers.models import ApplicantKind, Channel, Dossier
@@ -24,15 +25,23 @@ PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
        b"trailer<</Root 1 0 R>>\n%%EOF\n")
 
 
+def _desks():
+    """Agencies where a one-stop officer works: the demo's dossiers go where its officials
+    will see them (an official signing in after the citizen finds the same dossiers)."""
+    return Agency.objects.filter(staff__is_active=True,
+                                 staff__roles__role=Role.ONE_STOP_OFFICER).distinct()
+
+
 def _procedure():
-    """A full-online procedure with a reusable paper (the citizen id) and a process."""
+    """A full-online procedure with a reusable paper (the citizen id) and a process,
+    received at an agency with officials."""
     return (Procedure.objects.filter(
         current_version__status=ProcedureVersion.Status.PUBLISHED,
         current_version__online_level=OnlineLevel.FULL,
         current_version__components__reusable_kind__gt="",
         current_version__processes__isnull=False,
-    ).filter(~Q(current_version__agencies=None)).select_related("current_version")
-        .order_by("code").first())
+        current_version__agencies__in=_desks(),
+    ).select_related("current_version").order_by("code").first())
 
 
 def _file(procedure, citizen, *, at) -> Dossier:
@@ -41,7 +50,8 @@ def _file(procedure, citizen, *, at) -> Dossier:
                              is_digitized=True)
               for c in version.components.all() if c.is_required]
     return lifecycle.submit(
-        SYSTEM, procedure=procedure, agency=version.agencies.order_by("code").first(),
+        SYSTEM, procedure=procedure,
+        agency=version.agencies.filter(pk__in=_desks()).order_by("code").first(),
         applicant=ApplicantInput(ApplicantKind.CITIZEN, citizen.full_name, citizen.personal_id,
                                  phone=citizen.phone, email=citizen.email),
         channel=Channel.ONLINE, components=papers, is_full_online=True, at=at)

@@ -14,6 +14,10 @@ from tinhso.integrations import datastore
 
 @pytest.mark.django_db
 def test_demo_gives_the_first_citizen_a_returned_and_a_waiting_dossier(province):
+    # The procedure is received by the department and the commune; only the commune has a
+    # one-stop officer here, so the citizen's dossiers go there, where an official sees them.
+    province.officer.agency = province.commune
+    province.officer.save()
     out = StringIO()
     call_command("load_demo_portal", stdout=out)
     call_command("load_demo_portal", stdout=StringIO())  # rerun: nothing new
@@ -22,6 +26,7 @@ def test_demo_gives_the_first_citizen_a_returned_and_a_waiting_dossier(province)
     dossiers = Dossier.objects.filter(applicant_user__personal_id="025090001001")
     assert sorted(dossiers.values_list("status", flat=True)) == [
         Status.SUPPLEMENT_REQUESTED, Status.RETURNED]
+    assert set(dossiers.values_list("agency", flat=True)) == {province.commune.pk}
     user = dossiers.first().applicant_user
     kinds = {p.kind for p in datastore.store().papers(user)}
     assert "cccd" in kinds  # the id paper can be reused in a new filing
