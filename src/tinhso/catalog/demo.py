@@ -3,8 +3,8 @@
 data/national/procedures.json.xz holds the procedures a province and its communes carry out,
 as the national database publishes them (cases, channels, fees, papers, legal basis); see
 data/national/SOURCE.md for where and when they were taken. What the national record cannot
-say is the province's own: which of its agencies receives a procedure (mapped here from the
-published implementing body, with the 2025 mergers of departments), the internal process
+say is the province's own: which of its agencies receives a procedure (catalog.placement,
+from the published implementing body, with the 2025 mergers of departments), the internal process
 (a demo process per level), which services it offers fully online (its own published list:
 the demo province offers fully online every procedure the national record files online),
 which papers its e-data store can stand in for (the citizen id) and the e-forms (tờ khai điện
@@ -19,129 +19,23 @@ import json
 import lzma
 import random
 from decimal import Decimal
-from functools import cached_property
 from pathlib import Path
 
-from django.utils.translation import gettext as _
-
-from tinhso.core.errors import DomainError
-from tinhso.core.models import Agency
 from tinhso.core.roles import Role
 from tinhso.core.text import fold
 
 from .exchange import json_format
 from .exchange.document import RawDocument, RawProcedure, RawProcess, RawRow
 from .exchange.importer import ImportReport, import_document
+from .placement import Province, place
 
 DATA = Path(__file__).with_name("data") / "national" / "procedures.json.xz"
 # E-forms: one file per published template, {"template", "attach": [{"code", "component"}],
 # "form"}; a form goes to the papers of each procedure whose name holds the fragment.
 FORMS = Path(__file__).with_name("data") / "forms"
 
-# A published body (folded) -> the demo province's agency, by a fragment of its name. Vertical
-# bodies first; then departments, with the names they had before the 2025 mergers.
-VERTICAL = (
-    ("cong an", "cong an"),
-    ("canh sat", "cong an"),
-    ("xuat nhap canh", "cong an"),
-    ("thue", "thue"),
-    ("bao hiem xa hoi", "bao hiem xa hoi"),
-    ("ngan hang nha nuoc", "ngan hang nha nuoc"),
-    ("hai quan", "hai quan"),
-    ("kho bac", "kho bac"),
-    ("quan su", "quan su"),
-)
-DEPARTMENTS = (
-    # Units of a department that publish under their own name.
-    ("dang ky dat dai", "so nong nghiep"),
-    ("thu y", "so nong nghiep"),
-    ("kiem lam", "so nong nghiep"),
-    ("viec lam", "so noi vu"),
-    ("tro giup xa hoi", "so y te"),
-    ("hiv", "so y te"),
-    ("tro giup phap ly", "so tu phap"),
-    ("do luong chat luong", "so khoa hoc"),
-    ("dang kiem", "so xay dung"),
-    ("sat hach", "so xay dung"),
-    ("hanh chinh cong", "trung tam phuc vu"),
-    ("van phong uy ban", "van phong uy ban"),
-    ("tu phap", "so tu phap"),
-    ("noi vu", "so noi vu"),
-    ("lao dong", "so noi vu"),
-    ("tai chinh", "so tai chinh"),
-    ("ke hoach va dau tu", "so tai chinh"),
-    ("cong thuong", "so cong thuong"),
-    ("nong nghiep", "so nong nghiep"),
-    ("tai nguyen", "so nong nghiep"),
-    ("xay dung", "so xay dung"),
-    ("giao thong", "so xay dung"),
-    ("khoa hoc", "so khoa hoc"),
-    ("thong tin va truyen thong", "so khoa hoc"),
-    ("giao duc", "so giao duc"),
-    ("y te", "so y te"),
-    ("van hoa", "so van hoa"),
-    ("du lich", "so van hoa"),
-    ("the thao", "so van hoa"),
-    ("dan toc", "so dan toc"),
-    ("ton giao", "so dan toc"),
-    ("ngoai vu", "so ngoai vu"),
-    ("thanh tra", "thanh tra"),
-    ("khu cong nghiep", "khu cong nghiep"),
-    ("khu kinh te", "khu cong nghiep"),
-)
-
-
 # Papers the demo province's e-data store holds, by a fragment of their folded name.
 STORE_KINDS = (("can cuoc", "CCCD"),)
-
-
-class NoAgencies(DomainError):
-    code = "no_agencies"
-    default_message = _("Chưa có cơ quan nào; hãy chạy “tinhso load_demo_province” trước.")
-
-
-class Province:
-    """The demo province's agencies, found by fragments of their folded names."""
-
-    def __init__(self) -> None:
-        rows = list(Agency.objects.filter(is_active=True).order_by("code")
-                    .values_list("code", "search_name", "level", "parent__search_name"))
-        if not rows:
-            raise NoAgencies()
-        self.province = [(code, name) for code, name, level, _p in rows
-                         if level == Agency.Level.PROVINCE]
-        commune = [(code, name, parent) for code, name, level, parent in rows
-                   if level == Agency.Level.COMMUNE]
-        self.police = [code for code, name, _p in commune if name.startswith("cong an")]
-        self.committees = [code for code, name, _p in commune if name.startswith("uy ban")]
-
-    @cached_property
-    def committee(self) -> str | None:
-        return next((code for code, name in self.province if name.startswith("uy ban")), None)
-
-    def provincial(self, fragment: str) -> str | None:
-        return next((code for code, name in self.province if fragment in name), None)
-
-    def agencies(self, body: str, at_province: bool, at_commune: bool) -> list[str]:
-        """The agencies that receive a procedure whose published implementing body is
-        `body`; empty when the demo province has none (the procedure is then refused)."""
-        text = fold(body)
-        vertical = next((agency for key, agency in VERTICAL if key in text), None)
-        out = []
-        if at_commune and vertical in (None, "cong an"):
-            out += self.police if vertical else self.committees
-        # Other vertical bodies receive at their provincial office, whatever level publishes.
-        if at_province or (at_commune and vertical not in (None, "cong an")):
-            if vertical:
-                # Provincial police keeps its own name; other vertical bodies sit in the province.
-                found = self.provincial("cong an tinh" if vertical == "cong an" else vertical)
-            else:
-                found = next((self.provincial(agency) for key, agency in DEPARTMENTS
-                              if key in text and self.provincial(agency)), None)
-                if found is None and "uy ban nhan dan" in text:
-                    found = self.committee
-            out += [found] if found else []
-        return out
 
 
 def _steps(rng: random.Random, commune: bool, short: bool) -> list[dict]:
@@ -188,15 +82,13 @@ def build_document() -> RawDocument:
     """The national procedures with the demo province's agencies and processes."""
     doc = json_format.read(lzma.decompress(DATA.read_bytes()))
     province = Province()
+    place(doc, province)  # the national record names no agency of any province
     forms = demo_forms()
     for proc in doc.procedures:
         data = proc.row.data
         # One generator per procedure, seeded by its code: stable whatever else changes.
         rng = random.Random(str(data.get("code")))  # noqa: S311 - demo data, no secret
-        agencies = province.agencies(
-            data.get("implementing_body") or data.get("competent_authority") or "",
-            bool(data.get("at_province")), bool(data.get("at_commune")))
-        data["agencies"] = agencies
+        agencies = data["agencies"]
         if data.get("online_level") == "partial":
             data["online_level"] = "full"
         for paper in proc.components:

@@ -1,5 +1,8 @@
 """The demo catalogue: the national database's real procedures on the real demo province."""
 
+import io
+import json
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -90,3 +93,35 @@ def test_command_prints_the_totals_and_writes_the_details(phu_tho, capsys, setti
     assert "thủ tục mới" in out and str(tmp_path / "demo-catalog-report.txt") in out
     assert (tmp_path / "demo-catalog-report.txt").read_text(encoding="utf-8").startswith(
         "Nhập danh mục từ procedures.json.xz")
+
+
+def test_a_national_file_naming_no_agency_is_placed_by_its_published_body(phu_tho, tmp_path):
+    """The national database names bodies, not a province's agencies: `--place` finds them
+    among the province's own, and a body it has none for is still refused by its code."""
+    from .docs import document
+
+    doc = document([], count=3)
+    bodies = [("Công an cấp xã", False, True), ("Sở Kế hoạch và Đầu tư", True, False),
+              ("Bộ Ngoại giao", True, False)]
+    for proc, (body, province, commune) in zip(doc["procedures"], bodies, strict=True):
+        proc["version"].update(implementing_body=body, at_province=province,
+                               at_commune=commune)
+    path = tmp_path / "quoc-gia.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(CommandError):  # without --place every one has an empty agency list
+        call_command("import_catalog", str(path), "--report", str(tmp_path / "a.txt"),
+                     stdout=io.StringIO())
+    assert not Procedure.objects.exists()
+
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 thủ tục bị từ chối"):
+        call_command("import_catalog", str(path), "--place", "--report",
+                     str(tmp_path / "b.txt"), stdout=out)
+    assert "cho 2 thủ tục" in out.getvalue()
+    police = Procedure.objects.get(code="1.001000").current_version.agencies.all()
+    assert police.count() == Agency.objects.filter(level=Agency.Level.COMMUNE,
+                                                   name__startswith="Công an").count() > 100
+    finance = Procedure.objects.get(code="1.001001").current_version.agencies.get()
+    assert finance.name.startswith("Sở Tài chính")  # the department merged in 2025
+    assert not Procedure.objects.filter(code="1.001002").exists()
+    assert "1.001002" in (tmp_path / "b.txt").read_text(encoding="utf-8")

@@ -7,8 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from tinhso.catalog import services
-from tinhso.catalog.exchange.importer import import_file
+from tinhso.catalog.exchange.importer import import_document, read_file
 from tinhso.catalog.exchange.report import write_report
+from tinhso.catalog.placement import place
 from tinhso.core.errors import DomainError
 
 
@@ -23,10 +24,15 @@ class Command(BaseCommand):
                             "(mặc định: hệ thống).")
         parser.add_argument("--dry-run", action="store_true",
                             help="Chỉ kiểm tra và cho biết sẽ thay đổi gì; không ghi gì.")
+        parser.add_argument("--place", action="store_true", dest="place_bodies",
+                            help="Thủ tục chưa ghi cơ quan (như trong CSDL quốc gia) được giao "
+                            "cho cơ quan của tỉnh theo cơ quan thực hiện đã công bố; thủ tục "
+                            "không tìm được cơ quan vẫn bị từ chối.")
         parser.add_argument("--report", help="Tệp báo cáo (mặc định: var/import-catalog-"
                             "<thời điểm>.txt).")
 
-    def handle(self, *args, file, user=None, dry_run=False, report=None, **options):
+    def handle(self, *args, file, user=None, dry_run=False, place_bodies=False, report=None,
+               **options):
         actor = services.SYSTEM
         if user:
             actor = get_user_model().objects.filter(username=user).first()
@@ -34,7 +40,9 @@ class Command(BaseCommand):
                 raise CommandError(f"Không có tài khoản “{user}”.")
         started = time.perf_counter()
         try:
-            result = import_file(actor, file, dry_run=dry_run)
+            document = read_file(file)
+            placed = place(document) if place_bodies else 0
+            result = import_document(actor, document, dry_run=dry_run)
         except DomainError as exc:
             for problem in (exc.details or [])[:200]:
                 where = ", ".join(x for x in (problem["where"], problem["field"]) if x)
@@ -46,6 +54,8 @@ class Command(BaseCommand):
         text = write_report(result, source=file, seconds=elapsed)
         path.write_text(text, encoding="utf-8")
         self.stdout.write(text)
+        if place_bodies:
+            self.stdout.write(f"Đã giao cơ quan theo cơ quan thực hiện cho {placed} thủ tục.")
         self.stdout.write(f"Báo cáo đã ghi vào {path}")
         if result.refused:
             raise CommandError(f"{result.refused} thủ tục bị từ chối (xem báo cáo {path}).")
