@@ -59,6 +59,9 @@ def compose(dossier: Dossier, action: str) -> tuple[str, str] | None:
         values = {"code": dossier.code, "procedure": dossier.procedure.name, "reason": note}
         if action == Action.RECEIVE:
             values.update(received=_when(dossier.received_at), due=_when(dossier.due_at))
+            if dossier.case_id:  # the due date follows from the case's own time
+                values["procedure"] = _("%(procedure)s, trường hợp: %(case)s") % {
+                    "procedure": values["procedure"], "case": dossier.case.name}
             subject = _("Hồ sơ %(code)s đã được tiếp nhận")
             text = _("Hồ sơ %(code)s (%(procedure)s) đã được tiếp nhận lúc %(received)s. "
                      "Ngày hẹn trả kết quả: %(due)s.")
@@ -117,7 +120,7 @@ def create_notifications(dossier_id: int, action: str) -> list[Notification]:
     """Write one outbox row per channel the applicant gave (e-mail, phone)."""
     if action not in NOTIFIED_EVENTS:
         return []
-    dossier = Dossier.objects.select_related("procedure").get(pk=dossier_id)
+    dossier = Dossier.objects.select_related("procedure", "case").get(pk=dossier_id)
     if not (dossier.applicant_email or dossier.applicant_phone):
         return []
     subject, text = compose(dossier, action)

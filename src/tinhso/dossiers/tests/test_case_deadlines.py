@@ -13,9 +13,10 @@ from tinhso.catalog.models import ChannelTime
 from tinhso.catalog.services import SYSTEM
 from tinhso.core.calendar import get_calendar
 from tinhso.core.timeunits import TimeUnit
-from tinhso.dossiers import lifecycle
+from tinhso.dossiers import lifecycle, notifications
 from tinhso.dossiers.inputs import ApplicantInput, ComponentInput
 from tinhso.dossiers.timeliness import Timeliness, classify
+from tinhso.dossiers.transitions import Action
 from tinhso.portal.tests.residence import residence_procedure
 
 from .conftest import CITIZEN_ID
@@ -63,3 +64,13 @@ def test_the_cases_time_sets_the_due_date_and_the_on_time_judgement(province, re
     when = cal.add_working_days(family.received_at, 4)
     assert classify(family, when - timedelta(days=1), when, cal) == Timeliness.OPEN_LATE
     assert classify(home, when - timedelta(days=1), when, cal) == Timeliness.OPEN_ON_TIME
+
+
+def test_the_receipt_notice_names_the_case(province, residence):
+    procedure, version = residence
+    at = get_calendar().next_opening(timezone.now() - timedelta(days=3))
+    family = _file(province, procedure, version, "Đăng ký thường trú về ở với vợ, chồng, "
+                   "cha, mẹ, con", at)
+    _subject, text = notifications.compose(family, Action.RECEIVE)
+    assert text.startswith(f"Hồ sơ {family.code} (Đăng ký thường trú, trường hợp: Đăng ký "
+                           "thường trú về ở với vợ, chồng, cha, mẹ, con) đã được tiếp nhận")
