@@ -27,9 +27,12 @@ demo: $(BIN)/.installed
 # collectstatic gathered under var/static. The background worker (notifications), the index
 # refresher (for data written in bulk, without events), the payment gateway simulator and the
 # audit sealer (links new audit entries and signs a checkpoint every 30 s) run beside it and
-# stop with it, and so does the demo's SMTP sink: the applicants' e-mails go out through real
+# stop with it, and so do the national public service portal's simulator with the sender that
+# synchronises every dossier change to it (unless TINHSO_NATIONAL_PORTAL_URL names the real
+# one), and the demo's SMTP sink: the applicants' e-mails go out through real
 # SMTP to it (var/mail/, shown at /dev/mail/) unless TINHSO_EMAIL_HOST names another server.
 PAYMENT_PORT ?= 8100
+NATIONAL_PORTAL_PORT ?= 8200
 MAIL_PORT ?= 8025
 WEB_WORKERS ?= 2
 WEB_THREADS ?= 4
@@ -49,7 +52,11 @@ serve: $(BIN)/.installed
 	$(BIN)/tinhso payment_gateway --host $(HOST) --port $(PAYMENT_PORT) \
 		--ipn-url $${TINHSO_PAYMENT_IPN_URL:-$${TINHSO_SITE_URL:-http://$(SITE_HOST):$(PORT)}/payments/ipn/} >var/payment.log 2>&1 & payment=$$!; \
 	$(BIN)/tinhso seal_audit --every 30 >var/audit.log 2>&1 & audit=$$!; \
-	trap 'kill $$worker $$metrics $$payment $$audit $$mail 2>/dev/null' EXIT INT TERM; \
+	if [ -z "$$TINHSO_NATIONAL_PORTAL_URL" ]; then \
+		export TINHSO_NATIONAL_PORTAL_URL=http://127.0.0.1:$(NATIONAL_PORTAL_PORT); \
+		$(BIN)/tinhso national_portal --port $(NATIONAL_PORTAL_PORT) >var/national-portal.log 2>&1 & portal=$$!; fi; \
+	$(BIN)/tinhso sync_national_portal --every 2 >var/portal-sync.log 2>&1 & sync=$$!; \
+	trap 'kill $$worker $$metrics $$payment $$audit $$mail $$portal $$sync 2>/dev/null' EXIT INT TERM; \
 	TINHSO_PAYMENT_GATEWAY_URL=$${TINHSO_PAYMENT_GATEWAY_URL:-http://$(HOST):$(PAYMENT_PORT)/paymentv2/vpcpay.html} \
 	TINHSO_SITE_URL=$${TINHSO_SITE_URL:-http://$(SITE_HOST):$(PORT)} \
 	$(BIN)/gunicorn tinhso.wsgi:application --bind $(BIND) \

@@ -485,3 +485,18 @@ TINHSO_PAYMENT_IPN_URL = os.environ.get("TINHSO_PAYMENT_IPN_URL",
                                         f"{TINHSO_SITE_URL}/payments/ipn/")
 TINHSO_PAYMENT_SECRET = (os.environ.get("TINHSO_PAYMENT_SECRET")
                          or _derived_secret("payment-gateway"))
+
+# --- The national public service portal (DVCQG): every dossier change is synchronised to it
+# by `tinhso sync_national_portal` (dossiers.portal_sync). The URL is the portal adapter's
+# base address (`/auth`, `/integration`); the demo runs the simulator (`tinhso
+# national_portal`) there. A province sets the account the portal issued to it.
+TINHSO_NATIONAL_PORTAL_BACKEND = os.environ.get(
+    "TINHSO_NATIONAL_PORTAL_BACKEND", "tinhso.integrations.national_portal.DvcqgPortal")
+TINHSO_NATIONAL_PORTAL_URL = os.environ.get("TINHSO_NATIONAL_PORTAL_URL",
+                                            "http://127.0.0.1:8200")
+TINHSO_NATIONAL_PORTAL_USERNAME = os.environ.get("TINHSO_NATIONAL_PORTAL_USERNAME", "tinhso")
+TINHSO_NATIONAL_PORTAL_PASSWORD = (os.environ.get("TINHSO_NATIONAL_PORTAL_PASSWORD")
+                                   or _derived_secret("national-portal"))
+# The province's code on the portal (madonvi), e.g. H44 for Phú Thọ.
+TINHSO_NATIONAL_PORTAL_AGENCY_CODE = os.environ.get("TINHSO_NATIONAL_PORTAL_AGENCY_CODE", "H44")
+TINHSO_NATIONAL_PORTAL_TIMEOUT = float(os.environ.get("TINHSO_NATIONAL_PORTAL_TIMEOUT", "10"))

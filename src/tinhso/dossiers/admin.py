@@ -71,8 +71,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(Dossier)
 class DossierAdmin(ReadOnlyAdmin):
     list_display = ["code", "procedure", "agency", "applicant_name", "status", "submitted_at",
-                    "due_at"]
-    list_filter = ["status", "channel"]
+                    "due_at", "sync_state"]
+    # The operator finds what the national portal has not taken, and why (sync_error).
+    list_filter = ["status", "channel", "sync_state"]
     search_fields = ["code", "applicant_name", "applicant_id_number"]
     list_select_related = ["procedure", "agency"]
     date_hierarchy = "submitted_at"

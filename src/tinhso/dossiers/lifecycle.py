@@ -45,6 +45,7 @@ from .models import (
     Result,
     Status,
     SupplementRequest,
+    SyncState,
     search_text,
 )
 from .transitions import Action
@@ -403,8 +404,8 @@ def _hand_over(actor, dossier, action, official, reason, expected_version, at) -
                                     step_id=d.current_step_id)
         change.data["previous_assignee_id"] = d.assignee_id
         _give(d, change, target.pk, _actor_name(target))
-        d.lock_version += 1
-        d.save(update_fields=["assignee", "assigned_at", "lock_version"])
+        _changed(d)
+        d.save(update_fields=["assignee", "assigned_at", "lock_version", "sync_state"])
         _record(actor, d, change, reason, d.current_step_id)
     return d
 
@@ -434,13 +435,19 @@ def _act(actor, dossier, action: str, expected_version, at: datetime | None, not
         _assign(d, change, params.get("steps"), chosen)
         if before:
             before(d, change)
-        d.lock_version += 1
+        _changed(d)
         d.save(update_fields=[name for name, attname in _FIELDS
                               if getattr(d, attname) != snapshot[attname]])
         if after:
             after(d, change)
         _record(actor, d, change, note, change.step_id or step_before)
     return d
+
+
+def _changed(d: Dossier) -> None:
+    """A new version of the dossier, which the national portal is owed (portal_sync)."""
+    d.lock_version += 1
+    d.sync_state = SyncState.PENDING
 
 
 def _check_version(actor, d: Dossier, expected_version, at) -> None:

@@ -125,9 +125,17 @@ class Dossier(models.Model):
     used_population_db = models.BooleanField(_("dùng CSDL dân cư"), default=False)
     vneid_verified = models.BooleanField(_("tài khoản xác thực VNeID"), default=False)
     has_electronic_result = models.BooleanField(_("có kết quả điện tử"), default=False)
-    sync_state = models.CharField(max_length=10, choices=SyncState.choices,
-                                  default=SyncState.PENDING)
-    synced_at = models.DateTimeField(null=True, blank=True)
+    # The national portal's copy (dossiers.portal_sync): every change makes it pending again;
+    # "synced" only once the portal acknowledged the dossier as it is now.
+    sync_state = models.CharField(_("đồng bộ Cổng DVC quốc gia"), max_length=10,
+                                  choices=SyncState.choices, default=SyncState.PENDING)
+    synced_at = models.DateTimeField(_("thời điểm Cổng xác nhận"), null=True, blank=True)
+    sync_error = models.TextField(_("lỗi đồng bộ gần nhất"), blank=True, default="",
+                                  db_default="")
+    sync_attempts = models.PositiveIntegerField(default=0, db_default=0)
+    sync_retry_at = models.DateTimeField(null=True, blank=True)
+    # The last event sent to the portal as a progress entry (CapNhatTienDoHoSoMC).
+    synced_event_id = models.BigIntegerField(null=True, blank=True)
     rating = models.PositiveSmallIntegerField(_("đánh giá"), null=True, blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
 
@@ -156,6 +164,12 @@ class Dossier(models.Model):
             models.Index(fields=["current_agency", "due_at"],
                          condition=models.Q(assignee__isnull=True, current_step__isnull=False),
                          name="dossier_unassigned_idx"),
+            # What the portal has not acknowledged yet, for the sync worker (a backlog, not
+            # the table), and the acknowledgements the index refresh re-reads.
+            models.Index(fields=["id"], condition=~models.Q(sync_state="synced"),
+                         name="dossier_sync_backlog_idx"),
+            models.Index(fields=["synced_at"], condition=models.Q(synced_at__isnull=False),
+                         name="dossier_synced_at_idx"),
         ]
 
     def __str__(self) -> str:

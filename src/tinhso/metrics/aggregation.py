@@ -158,14 +158,17 @@ def _window_start(state: RefreshState, now: datetime) -> datetime:
 
 
 def _mark_changed(last_event_id: int, since: datetime) -> int:
-    """Stage the dossiers of events after the watermark or within the safety window."""
+    """Stage the dossiers of events after the watermark or within the safety window, and
+    those the national portal acknowledged within it."""
     with connection.cursor() as cur:
         cur.execute(f"DELETE FROM {CHANGED}")  # noqa: S608 - fixed table name
         cur.execute(
             f"INSERT INTO {CHANGED} (dossier_id) "  # noqa: S608 - fixed table name
             "SELECT dossier_id FROM dossiers_dossierevent WHERE id > %s UNION "
-            "SELECT dossier_id FROM dossiers_dossierevent WHERE at >= %s",
-            [last_event_id, since])
+            "SELECT dossier_id FROM dossiers_dossierevent WHERE at >= %s UNION "
+            # The portal's acknowledgements are no events (component 1.4 reads them).
+            "SELECT id FROM dossiers_dossier WHERE synced_at >= %s",
+            [last_event_id, since, since])
         # A few rows, not the planner's default guess: look the facts up by key.
         cur.execute(f"ANALYZE {CHANGED}")
     return ChangedDossier.objects.count()
