@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "tinhso.backoffice",
     "mozilla_django_oidc",
     "tinhso.petitions",
+    "tinhso.signing",
 ]
 if TINHSO_DEMO_IDP:
     INSTALLED_APPS += ["oauth2_provider", "tinhso.idp"]
@@ -500,3 +501,27 @@ TINHSO_NATIONAL_PORTAL_PASSWORD = (os.environ.get("TINHSO_NATIONAL_PORTAL_PASSWO
 # The province's code on the portal (madonvi), e.g. H44 for Phú Thọ.
 TINHSO_NATIONAL_PORTAL_AGENCY_CODE = os.environ.get("TINHSO_NATIONAL_PORTAL_AGENCY_CODE", "H44")
 TINHSO_NATIONAL_PORTAL_TIMEOUT = float(os.environ.get("TINHSO_NATIONAL_PORTAL_TIMEOUT", "10"))
+
+# --- Digital signatures (tinhso.signing, docs/signing.md). Keys: a PKCS#12 file per official
+# ("person:<username>") and per agency seal ("seal:<code>") under the PKI directory, which the
+# demo fills with `tinhso make_demo_pki`; or a remote (SIM/HSM) signing service. Validation is
+# offline: against these trust roots and CRLs only (PEM or DER files; CRLs named *.crl).
+TINHSO_SIGNING_PKI_DIR = Path(os.environ.get("TINHSO_SIGNING_PKI_DIR", VAR_DIR / "pki"))
+TINHSO_SIGNING_TRUST_ROOTS = env_list("TINHSO_SIGNING_TRUST_ROOTS") or [
+    str(TINHSO_SIGNING_PKI_DIR / "root.pem")]
+TINHSO_SIGNING_CRLS = env_list("TINHSO_SIGNING_CRLS") or [
+    str(TINHSO_SIGNING_PKI_DIR / name) for name in ("root.crl", "ca.crl")]
+# soft-fail: a certificate a configured CRL lists is revoked, one no CRL covers is not refused;
+# hard-fail: revocation data is required for every certificate of the chain.
+TINHSO_SIGNING_REVOCATION_MODE = os.environ.get("TINHSO_SIGNING_REVOCATION_MODE", "soft-fail")
+TINHSO_SIGNING_KEY_STORE = os.environ.get("TINHSO_SIGNING_KEY_STORE",
+                                          "tinhso.signing.keys.Pkcs12KeyStore")
+TINHSO_SIGNING_PKCS12_PASSWORD = (os.environ.get("TINHSO_SIGNING_PKCS12_PASSWORD")
+                                  or _derived_secret("signing-pkcs12"))
+# The remote signer (integrations.remote_signing.RemoteKeyStore): its address and API token.
+TINHSO_SIGNING_REMOTE_URL = os.environ.get("TINHSO_SIGNING_REMOTE_URL", "http://127.0.0.1:8300")
+TINHSO_SIGNING_REMOTE_TOKEN = (os.environ.get("TINHSO_SIGNING_REMOTE_TOKEN")
+                               or _derived_secret("remote-signing"))
+TINHSO_SIGNING_REMOTE_TIMEOUT = float(os.environ.get("TINHSO_SIGNING_REMOTE_TIMEOUT", "30"))
+# An RFC 3161 time-stamping authority; empty: signatures carry no time-stamp.
+TINHSO_SIGNING_TSA_URL = os.environ.get("TINHSO_SIGNING_TSA_URL", "")
