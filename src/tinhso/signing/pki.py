@@ -39,6 +39,10 @@ ROOT_NAME = "Tinh so DEMO Root CA (mo phong CA chuyen dung Chinh phu)"
 CA_NAME = "Tinh so DEMO CA - co quan nha nuoc"
 # The CAs' names are ASCII, as the real ones are (and within X.520's 64 bytes).
 ISSUER_ORG = "Ban Co yeu Chinh phu (mo phong)"
+# Where certificates say their CRL is published. Validation never fetches it (the CRLs are
+# configured files and embedded data), but a certificate that names no CRL is, to
+# pyHanko's soft-fail and hard-fail modes, one that is never checked for revocation.
+CRL_BASE = "http://ca.tinhso.invalid/crl/"
 
 
 def _now() -> dt.datetime:
@@ -107,9 +111,17 @@ def _ca_cert(subject: x509.Name, key, issuer: Authority | None, years: int,
                .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
                               False))
     if issuer:
-        builder = builder.add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()), False)
+        builder = (builder
+                   .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                       issuer.key.public_key()), False)
+                   .add_extension(_crl_point("root"), False))
     return builder.sign(issuer.key if issuer else key, hashes.SHA256())
+
+
+def _crl_point(stem: str) -> x509.CRLDistributionPoints:
+    return x509.CRLDistributionPoints([x509.DistributionPoint(
+        full_name=[x509.UniformResourceIdentifier(f"{CRL_BASE}{stem}.crl")],
+        relative_name=None, reasons=None, crl_issuer=None)])
 
 
 def _load_authority(folder: Path, stem: str) -> Authority | None:
@@ -168,6 +180,7 @@ class DemoPki:
                                False)
                 .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
                     self.ca.key.public_key()), False)
+                .add_extension(_crl_point("ca"), False)
                 .sign(self.ca.key, hashes.SHA256()))
 
     def _issue(self, identity: str, subject: x509.Name, password: str, force: bool) -> Path:

@@ -1,0 +1,218 @@
+"""PAdES signatures on PDFs with pyHanko: signing through the Signer port, and offline
+validation against the configured trust.
+
+A signature is PAdES baseline (ETSI.CAdES.detached, SHA-256), with the signer's chain and
+the CRLs that cover it embedded in the document security store (long-term validation data),
+a time-stamp from the configured TSA when there is one, and a visible appearance in
+Vietnamese. Each further signature (the agency's seal after the leader's) is an incremental
+update, so the first signature still covers exactly what was signed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from io import BytesIO
+from zoneinfo import ZoneInfo
+
+from asn1crypto import algos
+from cryptography.hazmat.primitives.asymmetric import rsa
+from django.conf import settings
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.sign import fields, signers
+from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.general import SigningError as HankoSigningError
+from pyhanko.sign.timestamps import HTTPTimeStamper
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.dss import DocumentSecurityStore
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko.stamp import TextStampStyle
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from tinhso.core.fonts import noto_sans
+
+from . import verdicts
+from .ports import Signer, SigningError
+from .trust import Trust, asn1_cert, configured_trust
+
+log = logging.getLogger(__name__)
+# fontTools logs a line per font table at each signature's subsetting; pyHanko warns at each
+# signature that it may not fetch revocation data, which is the point (it is given the CRLs).
+logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
+logging.getLogger("pyhanko.sign.signers.pdf_signer").addFilter(
+    lambda record: "fetching is not allowed" not in record.getMessage())
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+# Signature boxes on the last page, bottom right (points; A4 is 595 x 842): the person's,
+# then the seal's to its left, as Decree 30 places the seal beside the signature.
+BOX_WIDTH, BOX_HEIGHT, MARGIN, GAP = 240, 72, 36, 12
+
+
+class _PortSigner(signers.Signer):
+    """pyHanko's signer, backed by our port: pyHanko builds the CMS, the port signs its hash."""
+
+    def __init__(self, port: Signer):
+        chain = [asn1_cert(c) for c in port.certificate_chain()]
+        super().__init__(
+            signing_cert=chain[0],
+            cert_registry=SimpleCertificateStore.from_certs(chain),
+            signature_mechanism=algos.SignedDigestAlgorithm({"algorithm": "rsassa_pkcs1v15"}),
+        )
+        self.port = port
+        key = port.certificate_chain()[0].public_key()
+        if not isinstance(key, rsa.RSAPublicKey):
+            raise SigningError("Chỉ hỗ trợ khóa RSA.")
+        self._size = (key.key_size + 7) // 8
+
+    async def async_sign_raw(self, data: bytes, digest_algorithm: str, dry_run=False) -> bytes:
+        if dry_run:  # pyHanko sizes the placeholder: no need to ask a remote signer
+            return bytes(self._size)
+        return self.port.sign_digest(hashlib.new(digest_algorithm, data).digest(),
+                                     digest_algorithm)
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """What the visible signature says: for a person, the name and position; for a seal,
+    the agency; both with the organisation and the time of signing."""
+
+    name: str
+    position: str = ""
+    organisation: str = ""
+    seal: bool = False
+
+
+def _stamp_text(appearance: Appearance, when: datetime) -> str:
+    lines = ([f"Cơ quan: {appearance.name}"] if appearance.seal
+             else [f"Người ký: {appearance.name}"])
+    if appearance.position and not appearance.seal:
+        lines.append(f"Chức vụ: {appearance.position}")
+    if appearance.organisation and appearance.organisation != appearance.name:
+        lines.append(f"Cơ quan: {appearance.organisation}")
+    lines.append(f"Thời gian ký: {when.astimezone(HANOI):%H:%M:%S %d/%m/%Y}")
+    return "\n".join(lines)
+
+
+_font_factories: dict[str, GlyphAccumulatorFactory] = {}
+
+
+def _font() -> GlyphAccumulatorFactory:
+    path = str(noto_sans()[""])
+    if path not in _font_factories:
+        _font_factories[path] = GlyphAccumulatorFactory(path, font_size=1)
+    return _font_factories[path]
+
+
+def _box(reader: PdfFileReader, slot: int) -> tuple[int, int, int, int]:
+    page = reader.root["/Pages"]
+    last = page
+    while "/Kids" in last:  # the last page's size, for its bottom-right corner
+        last = last["/Kids"][-1].get_object()
+    media = [float(x) for x in last.get("/MediaBox", [0, 0, 595, 842])]
+    right = int(media[2]) - MARGIN - slot * (BOX_WIDTH + GAP)
+    return (right - BOX_WIDTH, int(media[1]) + MARGIN, right,
+            int(media[1]) + MARGIN + BOX_HEIGHT)
+
+
+def _validation_context(trust: Trust, reader: PdfFileReader | None = None) -> ValidationContext:
+    """Offline: the configured roots and CRLs, plus the certificates and CRLs the document
+    carries in its security store (which are evidence, never trust anchors)."""
+    options = {"trust_roots": list(trust.roots), "crls": list(trust.crls),
+               "allow_fetching": False,
+               "revocation_mode": settings.TINHSO_SIGNING_REVOCATION_MODE}
+    if reader is not None and "/DSS" in reader.root:
+        return DocumentSecurityStore.read_dss(reader).as_validation_context(options)
+    return ValidationContext(**options)
+
+
+def sign(pdf: bytes, signer: Signer, appearance: Appearance, *,
+         tsa_url: str | None = None, trust: Trust | None = None,
+         when: datetime | None = None) -> bytes:
+    """The PDF with one more PAdES signature, as an incremental update."""
+    trust = trust or configured_trust()
+    tsa_url = settings.TINHSO_SIGNING_TSA_URL if tsa_url is None else tsa_url
+    when = when or datetime.now(HANOI)
+    try:
+        writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+    except (PdfError, ValueError) as exc:
+        raise SigningError(f"Tệp không phải PDF đọc được: {exc}") from None
+    existing = len(writer.prev.embedded_signatures)
+    field_name = f"ChuKy{existing + 1}"
+    meta = signers.PdfSignatureMetadata(
+        field_name=field_name, md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        embed_validation_info=True, validation_context=_validation_context(trust),
+        name=appearance.name, location=appearance.organisation or None,
+        reason="Đóng dấu của cơ quan" if appearance.seal else "Ký duyệt văn bản",
+    )
+    style = TextStampStyle(
+        stamp_text=_stamp_text(appearance, when),
+        text_box_style=TextBoxStyle(font=_font(), font_size=8, leading=10),
+        border_width=1,
+    )
+    pdf_signer = signers.PdfSigner(
+        meta, signer=_PortSigner(signer), stamp_style=style,
+        timestamper=HTTPTimeStamper(tsa_url, timeout=10) if tsa_url else None,
+        new_field_spec=fields.SigFieldSpec(field_name, on_page=-1,
+                                           box=_box(writer.prev, existing)),
+    )
+    out = BytesIO()
+    try:
+        pdf_signer.sign_pdf(writer, output=out)
+    except HankoSigningError as exc:
+        # pyHanko refuses to sign with a certificate it cannot validate (untrusted, revoked,
+        # expired): the signature would be worthless.
+        raise SigningError(f"Không ký được: chứng thư số của người ký không hợp lệ ({exc}).",
+                           code="certificate_not_valid") from None
+    return out.getvalue()
+
+
+def _subject(status) -> tuple[str, str]:
+    subject = status.signing_cert.subject.native
+    return subject.get("common_name", ""), subject.get("organization_name", "")
+
+
+def _judge(embedded, context: ValidationContext) -> verdicts.Verdict:
+    try:
+        status = validate_pdf_signature(embedded, context)
+    except Exception as exc:  # a CMS pyHanko cannot even parse is not a signature we made
+        log.info("unreadable PDF signature: %s", exc)
+        return verdicts.verdict(verdicts.INVALID, "Không đọc được dữ liệu chữ ký.")
+    name, organisation = _subject(status)
+    when = status.timestamp_validity.timestamp if status.timestamp_validity else (
+        status.signer_reported_dt)
+    info = {"signer_name": name, "organisation": organisation, "signing_time": when}
+    if not status.intact:
+        return verdicts.verdict(verdicts.ALTERED, **info)
+    if not status.valid:
+        return verdicts.verdict(verdicts.INVALID, **info)
+    level = status.modification_level
+    if (status.coverage < SignatureCoverageLevel.ENTIRE_REVISION
+            or status.docmdp_ok is False
+            or (level is not None and level > ModificationLevel.FORM_FILLING)):
+        return verdicts.verdict(verdicts.ALTERED, "Có nội dung được thêm sau khi ký.", **info)
+    if status.revoked:
+        return verdicts.verdict(verdicts.REVOKED, **info)
+    if not status.trusted:
+        return verdicts.verdict(verdicts.UNKNOWN_SIGNER, **info)
+    return verdicts.verdict(verdicts.VALID, **info)
+
+
+def validate(pdf: bytes, *, trust: Trust | None = None) -> verdicts.Verdict:
+    """Every signature of the PDF judged offline; the document's verdict is the worst."""
+    trust = trust or configured_trust()
+    try:
+        reader = PdfFileReader(BytesIO(pdf), strict=False)
+        embedded = reader.embedded_signatures
+    except Exception:
+        return verdicts.verdict(verdicts.INVALID, "Tệp không phải PDF đọc được.")
+    if not embedded:
+        return verdicts.verdict(verdicts.ABSENT)
+    context = _validation_context(trust, reader)
+    return verdicts.overall([_judge(sig, context) for sig in embedded])
