@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "mozilla_django_oidc",
     "tinhso.petitions",
     "tinhso.signing",
+    "tinhso.exchange",
 ]
 if TINHSO_DEMO_IDP:
     INSTALLED_APPS += ["oauth2_provider", "tinhso.idp"]
@@ -525,3 +526,28 @@ TINHSO_SIGNING_REMOTE_TOKEN = (os.environ.get("TINHSO_SIGNING_REMOTE_TOKEN")
 TINHSO_SIGNING_REMOTE_TIMEOUT = float(os.environ.get("TINHSO_SIGNING_REMOTE_TIMEOUT", "30"))
 # An RFC 3161 time-stamping authority; empty: signatures carry no time-stamp.
 TINHSO_SIGNING_TSA_URL = os.environ.get("TINHSO_SIGNING_TSA_URL", "")
+
+# --- The LGSP gateway (tinhso.exchange, docs/exchange.md): `tinhso gateway` serves on
+# TINHSO_GATEWAY_HOST:TINHSO_GATEWAY_PORT. Clients sign JWT assertions for the audience below.
+TINHSO_GATEWAY_HOST = os.environ.get("TINHSO_GATEWAY_HOST", "127.0.0.1")
+TINHSO_GATEWAY_PORT = int(os.environ.get("TINHSO_GATEWAY_PORT", "8200"))
+TINHSO_GATEWAY_AUDIENCE = os.environ.get("TINHSO_GATEWAY_AUDIENCE", "tinhso-lgsp")
+# An assertion lives at most this long (exp - iat, seconds); its jti is never accepted twice.
+TINHSO_GATEWAY_MAX_ASSERTION_AGE = int(os.environ.get("TINHSO_GATEWAY_MAX_ASSERTION_AGE", "300"))
+TINHSO_GATEWAY_MAX_BODY = int(os.environ.get("TINHSO_GATEWAY_MAX_BODY", str(10 * 1024 * 1024)))
+# The registry is read into memory and refreshed every so many seconds, never per request.
+TINHSO_GATEWAY_REFRESH_SECONDS = float(os.environ.get("TINHSO_GATEWAY_REFRESH_SECONDS", "5"))
+# A service's circuit opens after this many failures in a row, and stays open this long.
+TINHSO_GATEWAY_BREAKER_FAILURES = int(os.environ.get("TINHSO_GATEWAY_BREAKER_FAILURES", "5"))
+TINHSO_GATEWAY_BREAKER_COOLDOWN = float(os.environ.get("TINHSO_GATEWAY_BREAKER_COOLDOWN", "10"))
+# The message log's writer commits up to this many records at once (one signed batch).
+TINHSO_GATEWAY_LOG_BATCH = int(os.environ.get("TINHSO_GATEWAY_LOG_BATCH", "500"))
+# The message log's batches are signed with an Ed25519 key (PEM; else a file made on first use)
+# and each batch line is appended to an anchor file outside the database.
+TINHSO_EXCHANGE_SIGNING_KEY = os.environ.get("TINHSO_EXCHANGE_SIGNING_KEY", "")
+TINHSO_EXCHANGE_SIGNING_KEY_FILE = Path(os.environ.get(
+    "TINHSO_EXCHANGE_SIGNING_KEY_FILE", VAR_DIR / "exchange_ed25519.pem"))
+TINHSO_EXCHANGE_ANCHOR_PATH = Path(os.environ.get("TINHSO_EXCHANGE_ANCHOR_PATH",
+                                                  VAR_DIR / "exchange-anchor.jsonl"))
+# An RFC 3161 time-stamping authority for the log's batches; empty: batches are not stamped.
+TINHSO_EXCHANGE_TSA_URL = os.environ.get("TINHSO_EXCHANGE_TSA_URL", "")
