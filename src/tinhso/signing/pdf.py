@@ -197,6 +197,12 @@ def _judge(embedded, context: ValidationContext) -> verdicts.Verdict:
             or status.docmdp_ok is False
             or (level is not None and level > ModificationLevel.FORM_FILLING)):
         return verdicts.verdict(verdicts.ALTERED, "Có nội dung được thêm sau khi ký.", **info)
+    stamp = status.timestamp_validity
+    if stamp is not None and not (stamp.intact and stamp.valid):
+        return verdicts.verdict(verdicts.INVALID, "Dấu thời gian kèm chữ ký không hợp lệ.", **info)
+    if stamp is not None and not stamp.trusted:
+        return verdicts.verdict(verdicts.UNKNOWN_SIGNER, "Dấu thời gian do nơi không được tin "
+                                "cậy cấp.", **info)
     if status.revoked:
         return verdicts.verdict(verdicts.REVOKED, **info)
     if not status.trusted:

@@ -8,6 +8,7 @@ is kept under one directory (settings.TINHSO_SIGNING_PKI_DIR, var/pki/ by defaul
     root.pem root.key   root CA (its key signs only the subordinate CA and root.crl)
     ca.pem ca.key       subordinate CA
     root.crl ca.crl     revocation lists (DER), re-issued when one is revoked or near expiry
+    tsa.pem tsa.key     the demo time-stamping authority's certificate (`tinhso tsa`)
     revoked.json        serials revoked so far, with identity and date
     people/<username>.p12   seals/<agency code>.p12
 
@@ -207,6 +208,32 @@ class DemoPki:
         """An organisation certificate: the agency's seal signature (CN and O the agency)."""
         return self._issue(f"seal:{agency_code}", _name(
             agency_name, agency_name, uid=agency_code), password, force)
+
+    def issue_tsa(self, force: bool = False) -> Authority:
+        """The time-stamping authority's certificate: timeStamping its only (critical) use."""
+        existing = _load_authority(self.folder, "tsa")
+        if existing is not None and not force and existing.cert.issuer == self.ca.cert.subject:
+            return existing
+        key = _new_key()
+        now = _now()
+        cert = (x509.CertificateBuilder()
+                .subject_name(_name("Tinh so DEMO TSA", ISSUER_ORG))
+                .issuer_name(self.ca.cert.subject)
+                .public_key(key.public_key())
+                .serial_number(x509.random_serial_number())
+                .not_valid_before(now - dt.timedelta(days=1))
+                .not_valid_after(now + dt.timedelta(days=5 * 365))
+                .add_extension(x509.BasicConstraints(ca=False, path_length=None), True)
+                .add_extension(x509.ExtendedKeyUsage([x509.ExtendedKeyUsageOID.TIME_STAMPING]),
+                               True)
+                .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                    self.ca.key.public_key()), False)
+                .add_extension(_crl_point("ca"), False)
+                .sign(self.ca.key, hashes.SHA256()))
+        tsa = Authority(cert, key)
+        _save_authority(self.folder, "tsa", tsa)
+        self.created.append("tsa.pem")
+        return tsa
 
     # --- revocation
     def _revoked(self) -> dict:

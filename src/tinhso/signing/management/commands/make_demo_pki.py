@@ -30,6 +30,7 @@ class Command(BaseCommand):
             raise CommandError("Không tạo PKI mẫu khi TINHSO_PRODUCTION bật: cấu hình CA thật "
                                "(docs/signing.md).")
         pki = DemoPki(folder)
+        pki.issue_tsa()  # for `tinhso tsa`
         password = settings.TINHSO_SIGNING_PKCS12_PASSWORD
         leaders = (User.objects.filter(roles__role__in=SIGNING_ROLES, agency__isnull=False,
                                        is_active=True)
