@@ -20,6 +20,8 @@ demo: $(BIN)/.installed
 	@# The demo provider accepts the portal's callback at the address the browser will use.
 	TINHSO_OIDC_REDIRECT_URIS="$${TINHSO_OIDC_REDIRECT_URIS:+$$TINHSO_OIDC_REDIRECT_URIS,}http://localhost:$(PORT)/oidc/callback/,http://$(HOST):$(PORT)/oidc/callback/" \
 	$(BIN)/tinhso load_demo
+	@# Demo CA, CRLs and signing keys for the demo's leaders and agencies (var/pki/).
+	$(BIN)/tinhso make_demo_pki
 	$(BIN)/tinhso refresh_metrics --full
 	$(MAKE) --no-print-directory serve
 
