@@ -266,5 +266,9 @@ def validate(pdf: bytes, *, trust: Trust | None = None) -> verdicts.Verdict:
         return verdicts.verdict(verdicts.INVALID, "Tệp không phải PDF đọc được.")
     if not embedded:
         return verdicts.verdict(verdicts.ABSENT)
-    context = _validation_context(trust, reader)
+    try:
+        context = _validation_context(trust, reader)
+    except Exception as exc:  # a damaged security store: judge without what it would add
+        log.info("unreadable DSS: %s", exc)
+        context = _validation_context(trust)
     return verdicts.overall([_judge(sig, context) for sig in embedded])

@@ -188,3 +188,19 @@ def test_an_unsigned_pdf_is_absent_and_garbage_is_invalid(document, tmp_path, pd
     report = pdfsig(document, tmp_path, pki.trust_root_path)
     assert "does not contain any signatures" in report
     assert pdf.validate(b"PK\x03\x04 not a pdf").code == verdicts.INVALID
+
+
+def test_no_byte_outside_the_signature_value_can_change_and_stay_valid(document, person):
+    """Flip one byte at 60 places spread over the signed file (never inside /Contents, which
+    the signature cannot cover): every one is judged, none is valid, nothing raises."""
+    signed = pdf.sign(document, person, LEADER)
+    start, length, after, _rest = PdfFileReader(BytesIO(signed)).embedded_signatures[0] \
+        .byte_range
+    covered = [*range(start, start + length), *range(after, len(signed))]
+    assert len(covered) == len(signed) - (after - start - length)  # all but /Contents
+    positions = covered[::len(covered) // 60]
+    for position in positions:
+        forged = signed[:position] + bytes([signed[position] ^ 0x01]) + signed[position + 1:]
+        result = pdf.validate(forged)
+        assert result.code != verdicts.VALID, position
+        assert result.code in (verdicts.ALTERED, verdicts.INVALID, verdicts.ABSENT), position
