@@ -1,6 +1,7 @@
 """The demo PKI made by `tinhso make_demo_pki` for the demo province's leaders and agencies,
 and the service signing with it as an official would."""
 
+import json
 from io import StringIO
 
 import pytest
@@ -10,10 +11,11 @@ from tinhso.core.demo import load_demo_province
 from tinhso.core.errors import PermissionDenied
 from tinhso.core.models import AuditEntry, User
 from tinhso.core.units import load_units
-from tinhso.signing import services, verdicts
+from tinhso.signing import pdf, services, verdicts, xml
 from tinhso.signing.keys import Pkcs12Signer
 
 from .conftest import make_pdf
+from .test_xml import ENVELOPE
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +80,27 @@ def test_only_an_agency_official_signs(demo_pki):
         services.sign_pdf(citizen, make_pdf())
     with pytest.raises(PermissionDenied):
         services.sign_xml(citizen, b"<a/>")
+
+
+def test_verify_signature_prints_the_verdict_and_exits_by_it(tmp_path, person, seal):
+    """`tinhso verify_signature` (no database needed) on a signed, a forged and an XML file."""
+    signed = pdf.sign(pdf.sign(make_pdf(), person, pdf.Appearance("A")), seal,
+                      pdf.Appearance("B", seal=True))
+    path = tmp_path / "ketqua.pdf"
+    path.write_bytes(signed)
+    out = StringIO()
+    call_command("verify_signature", str(path), stdout=out)
+    report = json.loads(out.getvalue())
+    assert report["code"] == "valid" and len(report["signatures"]) == 2
+    assert report["signer_name"] == "Nguyễn Văn An"
+    path.write_bytes(signed.replace(b"123/QD", b"124/QD", 1))
+    out = StringIO()
+    with pytest.raises(SystemExit) as exit_:
+        call_command("verify_signature", str(path), stdout=out)
+    assert exit_.value.code == 1
+    assert json.loads(out.getvalue())["code"] == "altered"
+    xml_path = tmp_path / "goi.xml"
+    xml_path.write_bytes(xml.sign(ENVELOPE, person))
+    out = StringIO()
+    call_command("verify_signature", str(xml_path), stdout=out)
+    assert json.loads(out.getvalue())["code"] == "valid"
