@@ -2,7 +2,7 @@
 
 from fpdf import FPDF
 
-from tinhso.core.fonts import cache_dir, noto_sans  # noqa: F401 (tests use both here)
+from tinhso.core.fonts import noto_sans
 
 
 def a4_page(title: str) -> FPDF:
