@@ -129,6 +129,13 @@ class LogWriter:
         last = MessageRecord.objects.order_by("-seq").values_list("seq", "hash").first()
         self.head = last or (0, GENESIS_HASH)
 
+    def close(self) -> None:
+        """Give up the writer's lock (a closed connection gives it up too)."""
+        if connection.vendor == "postgresql" and self.head is not None:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
+        self.head = None
+
     def write(self, records: list[dict]) -> None:
         """Link `records` (dicts of FIELDS but seq and prev_hash) and commit them with their
         signed batch. On failure nothing is kept and the head is unchanged."""

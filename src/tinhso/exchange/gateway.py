@@ -1,0 +1,487 @@
+"""The LGSP gateway (`tinhso gateway`): an asynchronous HTTP server (aiohttp) between client
+systems and the services providers registered in the registry.
+
+    ANY /r1/{member class}/{member code}/{subsystem}/{service code}/{version}/{path...}
+        Authorization: Bearer <JWT assertion signed by the client system>
+    GET /healthz
+
+For each request, in order: the assertion is verified (issuer = a registered client system,
+audience = this gateway, short life, a jti never seen before), the service is looked up and the
+client's access right to it checked (method and path prefix), the client's token bucket for the
+service is charged, the service's circuit breaker consulted, the body read within the size
+limit; then the request is forwarded with the service's timeout over a pooled connection and
+the answer read within the size limit. Every exchange, answered or refused, is then written to
+the message log by the one writer (exchange.log) and only once it is committed is the answer
+released: a SIGKILL never loses an exchange a client was answered.
+
+The registry lives in memory and is re-read in the background every
+TINHSO_GATEWAY_REFRESH_SECONDS; no request ever waits for the database, except for the log's
+group commit. Refusals are JSON {"code", "message", "exchange_id"} in Vietnamese.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import aiohttp
+import jwt
+from aiohttp import web
+from django.conf import settings
+from django.db import close_old_connections, connections
+from django.utils import timezone
+
+from . import log
+from .models import AccessRight, ClientCredential, MemberSystem, MessageRecord, Service
+
+logger = logging.getLogger("tinhso.exchange.gateway")
+
+PREFIX = "/r1/"
+# Headers passed on to the provider and back to the client; the rest (hop-by-hop, the
+# client's credentials) stop at the gateway.
+FORWARD_REQUEST_HEADERS = ("content-type", "accept", "accept-language", "soapaction")
+FORWARD_RESPONSE_HEADERS = ("content-type", "content-language", "cache-control", "etag",
+                            "last-modified")
+PROVIDER_FAILURE_STATUSES = frozenset({502, 503, 504})
+
+
+class Refusal(Exception):
+    """A refused exchange: its HTTP status, machine code and Vietnamese message."""
+
+    def __init__(self, status: int, code: str, message: str, headers: dict | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+        self.headers = headers or {}
+
+
+# --- The registry, in memory.
+
+@dataclass(frozen=True)
+class ServiceEntry:
+    pk: int
+    identifier: str
+    base_url: str
+    timeout: float
+    rate: float
+    burst: int
+
+
+@dataclass
+class Registry:
+    keys: dict[str, list] = field(default_factory=dict)  # client identifier -> public keys
+    services: dict[tuple, ServiceEntry] = field(default_factory=dict)
+    rights: dict[tuple[str, int], list[tuple[str, str]]] = field(default_factory=dict)
+    loaded_at: float = 0.0
+
+
+_ALGORITHMS = {"Ed25519PublicKey": ["EdDSA"], "EllipticCurvePublicKey": ["ES256", "ES384"],
+               "RSAPublicKey": ["RS256", "PS256"]}
+
+
+def algorithms_for(key) -> list[str]:
+    for base in type(key).__mro__:
+        if base.__name__ in _ALGORITHMS:
+            return _ALGORITHMS[base.__name__]
+    return []
+
+
+def load_registry() -> Registry:
+    """Read the whole registry (a few thousand rows at most); runs in a worker thread."""
+    from cryptography.hazmat.primitives import serialization
+
+    close_old_connections()
+    now = timezone.now()
+    registry = Registry(loaded_at=time.time())
+    active = set(MemberSystem.objects.filter(is_active=True).values_list("identifier",
+                                                                         flat=True))
+    credentials = ClientCredential.objects.filter(
+        kind=ClientCredential.Kind.JWT_KEY, revoked_at__isnull=True,
+        system__is_active=True).select_related("system")
+    for credential in credentials:
+        if credential.valid_to is not None and credential.valid_to <= now:
+            continue
+        try:
+            key = serialization.load_pem_public_key(credential.public_key_pem.encode())
+        except ValueError:
+            logger.warning("credential %s: unreadable public key", credential.pk)
+            continue
+        registry.keys.setdefault(credential.system.identifier, []).append(key)
+    for s in Service.objects.filter(is_active=True, provider__is_active=True).select_related(
+            "provider"):
+        p = s.provider
+        registry.services[(p.member_class, p.member_code, p.subsystem, s.code, s.version)] = \
+            ServiceEntry(s.pk, s.identifier, s.base_url, s.timeout_ms / 1000, s.rate_limit,
+                         s.burst)
+    for client, service_id, method, prefix in AccessRight.objects.values_list(
+            "client__identifier", "service_id", "method", "path_prefix"):
+        if client in active:
+            registry.rights.setdefault((client, service_id), []).append((method, prefix))
+    return registry
+
+
+def recent_jtis(max_age: float) -> dict[str, float]:
+    """Assertion ids the log holds from the last `max_age` seconds: after a restart they are
+    still refused as replays."""
+    close_old_connections()
+    since = timezone.now() - timedelta(seconds=max_age)
+    until = time.time() + max_age
+    return {jti: until for jti in MessageRecord.objects.filter(
+        started_at__gte=since).exclude(jti="").values_list("jti", flat=True)}
+
+
+# --- Limits.
+
+class TokenBucket:
+    __slots__ = ("at", "burst", "rate", "tokens")
+
+    def __init__(self, rate: float, burst: int):
+        self.rate, self.burst, self.tokens, self.at = rate, burst, float(burst), time.monotonic()
+
+    def take(self) -> float:
+        """0 if a token was taken, else the seconds until one is there."""
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return 0.0
+        return (1 - self.tokens) / self.rate
+
+
+class Breaker:
+    """Opens after `threshold` failures in a row; after `cooldown` lets one trial through."""
+
+    __slots__ = ("cooldown", "failures", "opened_at", "threshold", "trial")
+
+    def __init__(self, threshold: int, cooldown: float):
+        self.threshold, self.cooldown = threshold, cooldown
+        self.failures, self.opened_at, self.trial = 0, 0.0, False
+
+    def allow(self) -> bool:
+        if self.failures < self.threshold:
+            return True
+        if not self.trial and time.monotonic() - self.opened_at >= self.cooldown:
+            self.trial = True  # half-open: this request decides
+            return True
+        return False
+
+    def succeeded(self) -> None:
+        self.failures, self.trial = 0, False
+
+    def failed(self) -> None:
+        self.failures += 1
+        self.trial = False
+        if self.failures >= self.threshold:
+            self.opened_at = time.monotonic()
+
+
+# --- The gateway.
+
+class Gateway:
+    def __init__(self, *, audience: str | None = None, max_body: int | None = None,
+                 max_assertion_age: int | None = None, refresh: float | None = None,
+                 breaker_failures: int | None = None, breaker_cooldown: float | None = None,
+                 log_batch: int | None = None):
+        s = settings
+        self.audience = audience or s.TINHSO_GATEWAY_AUDIENCE
+        self.max_body = max_body or s.TINHSO_GATEWAY_MAX_BODY
+        self.max_age = max_assertion_age or s.TINHSO_GATEWAY_MAX_ASSERTION_AGE
+        self.refresh = refresh or s.TINHSO_GATEWAY_REFRESH_SECONDS
+        self.breaker_failures = breaker_failures or s.TINHSO_GATEWAY_BREAKER_FAILURES
+        self.breaker_cooldown = breaker_cooldown or s.TINHSO_GATEWAY_BREAKER_COOLDOWN
+        self.log_batch = log_batch or s.TINHSO_GATEWAY_LOG_BATCH
+        self.registry = Registry()
+        self.buckets: dict[tuple[str, int], TokenBucket] = {}
+        self.breakers: dict[int, Breaker] = {}
+        self.seen: dict[str, float] = {}
+        # One thread writes the log (the chain has one writer); another reads the registry.
+        self.writer_thread = ThreadPoolExecutor(1, thread_name_prefix="exchange-log")
+        self.reader_thread = ThreadPoolExecutor(1, thread_name_prefix="exchange-registry")
+        self.writer = log.LogWriter()
+        self.queue: asyncio.Queue | None = None
+        self.session: aiohttp.ClientSession | None = None
+        self.tasks: list[asyncio.Task] = []
+
+    # Start and stop.
+
+    def app(self) -> web.Application:
+        app = web.Application(client_max_size=self.max_body)
+        app.router.add_get("/healthz", self.healthz)
+        app.router.add_route("*", PREFIX + "{tail:.*}", self.handle)
+        app.on_startup.append(self._start)
+        app.on_cleanup.append(self._stop)
+        return app
+
+    async def _start(self, app) -> None:
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self.writer_thread, self._open_writer)
+        self.registry = await loop.run_in_executor(self.reader_thread, load_registry)
+        self.seen = await loop.run_in_executor(self.reader_thread, recent_jtis, self.max_age)
+        self.queue = asyncio.Queue()
+        self.session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=0, limit_per_host=256, ttl_dns_cache=300),
+            auto_decompress=False)
+        self.tasks = [asyncio.create_task(self._write_log()),
+                      asyncio.create_task(self._refresh_registry())]
+
+    def _open_writer(self) -> None:
+        close_old_connections()
+        self.writer.open()
+
+    async def _stop(self, app) -> None:
+        # Answers still waiting for their record are written before the process ends.
+        if self.queue is not None:
+            await self.queue.join()
+        for task in self.tasks:
+            task.cancel()
+        if self.session is not None:
+            await self.session.close()
+        # Closing the writer's connection releases its lock on the log (PostgreSQL).
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self.writer_thread, connections.close_all)
+        await loop.run_in_executor(self.reader_thread, connections.close_all)
+        self.writer_thread.shutdown(wait=True)
+        self.reader_thread.shutdown(wait=True)
+
+    async def _refresh_registry(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(self.refresh)
+            try:
+                self.registry = await loop.run_in_executor(self.reader_thread, load_registry)
+            except Exception:  # keep serving with the registry we have
+                logger.exception("registry refresh failed")
+            now = time.time()
+            self.seen = {j: exp for j, exp in self.seen.items() if exp > now}
+
+    # The log's one writer: takes every record waiting and commits them as one batch.
+
+    async def _write_log(self) -> None:
+        loop = asyncio.get_running_loop()
+        queue = self.queue
+        while True:
+            items = [await queue.get()]
+            while len(items) < self.log_batch and not queue.empty():
+                items.append(queue.get_nowait())
+            try:
+                await loop.run_in_executor(self.writer_thread, self.writer.write,
+                                           [values for values, _ in items])
+            except Exception as exc:
+                logger.exception("message log write failed")
+                for _, done in items:
+                    if not done.done():
+                        done.set_exception(exc)
+            else:
+                for _, done in items:
+                    if not done.done():
+                        done.set_result(None)
+            for _ in items:
+                queue.task_done()
+
+    async def _log(self, values: dict) -> None:
+        done = asyncio.get_running_loop().create_future()
+        self.queue.put_nowait((values, done))
+        await done
+
+    # Requests.
+
+    async def healthz(self, request: web.Request) -> web.Response:
+        return web.json_response({
+            "status": "ok", "services": len(self.registry.services),
+            "clients": len(self.registry.keys),
+            "registry_age_s": round(time.time() - self.registry.loaded_at, 1),
+            "log_head": self.writer.head[0] if self.writer.head else 0,
+            "log_pending": self.queue.qsize() if self.queue else 0})
+
+    async def handle(self, request: web.Request) -> web.Response:
+        exchange_id = uuid.uuid4().hex
+        started = timezone.now()
+        values = {"exchange_id": exchange_id, "jti": "", "client": "", "service": "",
+                  "method": request.method, "path": request.path_qs[:500],
+                  "request_digest": log.EMPTY_DIGEST, "request_bytes": 0}
+        try:
+            response, body = await self._exchange(request, values)
+            outcome, reason = "ok", ""
+        except Refusal as refusal:
+            body = _error_body(refusal, exchange_id)
+            response = web.Response(status=refusal.status, body=body,
+                                    content_type="application/json", charset="utf-8",
+                                    headers=refusal.headers)
+            outcome, reason = refusal.code, refusal.message[:300]
+        values.update(started_at=started, ended_at=timezone.now(), status=response.status,
+                      outcome=outcome, reason=reason,
+                      response_digest=hashlib.sha256(body).hexdigest(),
+                      response_bytes=len(body))
+        try:
+            await self._log(values)
+        except Exception:
+            # Not logged, not answered: the client sees a failure, never an unrecorded answer.
+            refusal = Refusal(503, "log_unavailable",
+                              "Không ghi được nhật ký trao đổi; yêu cầu chưa được trả lời, "
+                              "vui lòng thử lại.")
+            return web.Response(status=503, body=_error_body(refusal, exchange_id),
+                                content_type="application/json", charset="utf-8")
+        response.headers["X-Exchange-Id"] = exchange_id
+        return response
+
+    async def _exchange(self, request: web.Request, values: dict):
+        registry = self.registry
+        parts = request.match_info["tail"].split("/", 5)
+        if len(parts) < 5 or not all(parts[:5]):
+            raise Refusal(404, "unknown_service", "Đường dẫn phải có dạng /r1/{loại thành "
+                          "viên}/{mã cơ quan}/{mã hệ thống}/{mã dịch vụ}/{phiên bản}/...")
+        rest = "/" + (parts[5] if len(parts) > 5 else "")
+        client = self._authenticate(request, registry, values)
+        service = registry.services.get(tuple(parts[:5]))
+        if service is None:
+            raise Refusal(404, "unknown_service", "Dịch vụ chưa được đăng ký hoặc đã ngừng.")
+        values["service"] = service.identifier
+        rights = registry.rights.get((client, service.pk), ())
+        if not any((not m or m == request.method) and rest.startswith(p) for m, p in rights):
+            raise Refusal(403, "access_denied", "Hệ thống khách chưa được cấp quyền gọi dịch "
+                          "vụ này (phương thức, đường dẫn).")
+        bucket = self.buckets.get((client, service.pk))
+        if bucket is None or bucket.rate != service.rate or bucket.burst != service.burst:
+            bucket = self.buckets[(client, service.pk)] = TokenBucket(service.rate,
+                                                                      service.burst)
+        wait = bucket.take()
+        if wait:
+            raise Refusal(429, "rate_limited", "Vượt giới hạn số yêu cầu mỗi giây của dịch vụ "
+                          "này; vui lòng thử lại sau.",
+                          headers={"Retry-After": str(max(1, round(wait)))})
+        breaker = self.breakers.get(service.pk)
+        if breaker is None:
+            breaker = self.breakers[service.pk] = Breaker(self.breaker_failures,
+                                                          self.breaker_cooldown)
+        if not breaker.allow():
+            raise Refusal(503, "circuit_open", "Hệ thống cung cấp đang gặp sự cố, cổng tạm "
+                          "ngừng chuyển yêu cầu tới dịch vụ này; vui lòng thử lại sau.",
+                          headers={"Retry-After": str(round(self.breaker_cooldown))})
+        body = await self._read_body(request)
+        values["request_digest"] = hashlib.sha256(body).hexdigest()
+        values["request_bytes"] = len(body)
+        return await self._forward(request, service, rest, body, client, values, breaker)
+
+    def _authenticate(self, request: web.Request, registry: Registry, values: dict) -> str:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Refusal(401, "missing_assertion", "Thiếu JWT xác thực của hệ thống khách "
+                          "(Authorization: Bearer ...).")
+        token = token.strip()
+        try:
+            claimed = jwt.decode(token, options={"verify_signature": False})
+        except jwt.InvalidTokenError:
+            raise Refusal(401, "invalid_assertion", "JWT xác thực không đọc được.") from None
+        issuer = claimed.get("iss") if isinstance(claimed, dict) else None
+        values["client"] = str(issuer)[:130] if issuer else ""
+        keys = registry.keys.get(issuer) if isinstance(issuer, str) else None
+        if not keys:
+            raise Refusal(401, "unknown_client", "Hệ thống khách chưa được đăng ký, đã ngừng "
+                          "hoặc không còn khóa xác thực hiệu lực.")
+        claims = None
+        for key in keys:
+            try:
+                claims = jwt.decode(token, key, algorithms=algorithms_for(key),
+                                    audience=self.audience, issuer=issuer, leeway=5,
+                                    options={"require": ["exp", "iat", "jti", "iss", "aud"]})
+                break
+            except jwt.ExpiredSignatureError:
+                raise Refusal(401, "assertion_expired", "JWT xác thực đã hết hạn.") from None
+            except jwt.InvalidSignatureError:
+                continue
+            except jwt.InvalidTokenError as exc:
+                raise Refusal(401, "invalid_assertion", f"JWT xác thực không hợp lệ "
+                              f"({type(exc).__name__}).") from None
+        if claims is None:
+            raise Refusal(401, "invalid_assertion", "Chữ ký JWT không khớp khóa đã đăng ký "
+                          "của hệ thống khách.")
+        try:
+            lifetime = float(claims["exp"]) - float(claims["iat"])
+        except (TypeError, ValueError):
+            lifetime = -1
+        if not 0 < lifetime <= self.max_age:
+            raise Refusal(401, "invalid_assertion", f"JWT phải có thời hạn ngắn (tối đa "
+                          f"{self.max_age} giây).")
+        jti = str(claims["jti"])[:128]
+        if not jti:
+            raise Refusal(401, "invalid_assertion", "JWT thiếu mã định danh (jti).")
+        if jti in self.seen:
+            raise Refusal(401, "assertion_replayed", "JWT này đã được dùng (phát lại bị từ "
+                          "chối); mỗi yêu cầu cần một JWT mới.")
+        self.seen[jti] = float(claims["exp"]) + 5
+        values["jti"] = jti
+        return issuer
+
+    async def _read_body(self, request: web.Request) -> bytes:
+        if request.content_length is not None and request.content_length > self.max_body:
+            raise Refusal(413, "payload_too_large", self._too_large())
+        try:
+            return await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            raise Refusal(413, "payload_too_large", self._too_large()) from None
+
+    def _too_large(self) -> str:
+        return f"Dữ liệu gửi lên vượt quá giới hạn {self.max_body} byte."
+
+    async def _forward(self, request, service: ServiceEntry, rest: str, body: bytes,
+                       client: str, values: dict, breaker: Breaker):
+        headers = {k: v for k, v in request.headers.items()
+                   if k.lower() in FORWARD_REQUEST_HEADERS}
+        headers["X-Tinhso-Client"] = client
+        headers["X-Tinhso-Exchange-Id"] = values["exchange_id"]
+        url = service.base_url + rest
+        try:
+            async with self.session.request(
+                    request.method, url, params=request.query, data=body or None,
+                    headers=headers, allow_redirects=False,
+                    timeout=aiohttp.ClientTimeout(total=service.timeout)) as answer:
+                if (answer.content_length or 0) > self.max_body:
+                    breaker.succeeded()
+                    raise Refusal(502, "provider_response_too_large",
+                                  "Phản hồi của hệ thống cung cấp vượt quá giới hạn kích thước.")
+                chunks, size = [], 0
+                async for chunk in answer.content.iter_chunked(1 << 16):
+                    size += len(chunk)
+                    if size > self.max_body:
+                        breaker.succeeded()
+                        raise Refusal(502, "provider_response_too_large", "Phản hồi của hệ "
+                                      "thống cung cấp vượt quá giới hạn kích thước.")
+                    chunks.append(chunk)
+                payload = b"".join(chunks)
+                status = answer.status
+                out_headers = {k: v for k, v in answer.headers.items()
+                               if k.lower() in FORWARD_RESPONSE_HEADERS}
+        except TimeoutError:
+            breaker.failed()
+            raise Refusal(504, "provider_timeout", f"Hệ thống cung cấp không trả lời trong "
+                          f"{service.timeout:g} giây.") from None
+        except aiohttp.ClientError as exc:
+            breaker.failed()
+            raise Refusal(502, "provider_unreachable", f"Không kết nối được hệ thống cung cấp "
+                          f"({type(exc).__name__}).") from None
+        if status in PROVIDER_FAILURE_STATUSES:
+            breaker.failed()
+        else:
+            breaker.succeeded()
+        return web.Response(status=status, body=payload, headers=out_headers), payload
+
+
+def _error_body(refusal: Refusal, exchange_id: str) -> bytes:
+    import json
+
+    return json.dumps({"code": refusal.code, "message": refusal.message,
+                       "exchange_id": exchange_id}, ensure_ascii=False).encode("utf-8")
+
+
+def run(host: str, port: int, **options) -> None:
+    """Serve until SIGINT/SIGTERM (then the records still queued are written)."""
+    gateway = Gateway(**options)
+    web.run_app(gateway.app(), host=host, port=port, access_log=None, print=None,
+                shutdown_timeout=10)
