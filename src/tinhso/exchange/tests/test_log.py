@@ -15,12 +15,6 @@ from tinhso.exchange.models import LogBatch, MessageRecord
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _own_files(settings, tmp_path):
-    settings.TINHSO_EXCHANGE_ANCHOR_PATH = tmp_path / "exchange-anchor.jsonl"
-    settings.TINHSO_EXCHANGE_SIGNING_KEY_FILE = tmp_path / "exchange.pem"
-
-
 def _record(n: int) -> dict:
     at = timezone.now()
     return {"exchange_id": f"x{n}", "jti": f"j{n}", "client": "GOV/000.00.00.H41/MOTCUA",
