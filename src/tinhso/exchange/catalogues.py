@@ -55,13 +55,15 @@ def _nationalities() -> list[dict]:
 
 
 def _agencies() -> list[dict]:
-    from django.db import close_old_connections
+    from django.db import connection
 
     from tinhso.core.models import Agency
 
-    close_old_connections()
-    rows = Agency.objects.filter(is_active=True).values_list(
-        "code", "name", "short_name", "level", "parent__code", "unit__code")
+    try:
+        rows = list(Agency.objects.filter(is_active=True).values_list(
+            "code", "name", "short_name", "level", "parent__code", "unit__code"))
+    finally:
+        connection.close()  # read once at start: no connection left open in this thread
     return [{"code": c, "name": n, "short_name": s, "level": lv, "parent": p, "unit": u}
             for c, n, s, lv, p, u in rows]
 
