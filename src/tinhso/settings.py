@@ -551,3 +551,5 @@ TINHSO_EXCHANGE_ANCHOR_PATH = Path(os.environ.get("TINHSO_EXCHANGE_ANCHOR_PATH",
                                                   VAR_DIR / "exchange-anchor.jsonl"))
 # An RFC 3161 time-stamping authority for the log's batches; empty: batches are not stamped.
 TINHSO_EXCHANGE_TSA_URL = os.environ.get("TINHSO_EXCHANGE_TSA_URL", "")
+# How often the gateway stamps the newest batch (seconds): one token covers all before it.
+TINHSO_EXCHANGE_TSA_EVERY = float(os.environ.get("TINHSO_EXCHANGE_TSA_EVERY", "10"))

@@ -141,7 +141,12 @@ class SystemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _OperatorV
 
     def create(self, request):
         data = self._input(SystemSerializer)
-        system = services.register_system(request.user, **data)
+        system = services.register_system(
+            request.user, member_class=data.get("member_class", MemberSystem.MemberClass.GOV),
+            member_code=data["member_code"], subsystem=data["subsystem"], name=data["name"],
+            agency=data.get("agency"), is_national=data.get("is_national", False))
+        if data.get("is_active") is False:
+            system = services.update_system(request.user, system, is_active=False)
         return Response(SystemSerializer(system).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
@@ -171,8 +176,10 @@ class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Operator
 
     def create(self, request):
         data = self._input(ServiceSerializer)
-        data.pop("is_active", None)
+        is_active = data.pop("is_active", True)
         service = services.register_service(request.user, **data)
+        if not is_active:
+            service = services.update_service(request.user, service, is_active=False)
         return Response(ServiceSerializer(service).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):

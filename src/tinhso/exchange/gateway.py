@@ -37,7 +37,7 @@ from django.conf import settings
 from django.db import close_old_connections, connections
 from django.utils import timezone
 
-from . import log
+from . import log, timestamping
 from .models import AccessRight, ClientCredential, MemberSystem, MessageRecord, Service
 
 logger = logging.getLogger("tinhso.exchange.gateway")
@@ -187,7 +187,8 @@ class Gateway:
     def __init__(self, *, audience: str | None = None, max_body: int | None = None,
                  max_assertion_age: int | None = None, refresh: float | None = None,
                  breaker_failures: int | None = None, breaker_cooldown: float | None = None,
-                 log_batch: int | None = None):
+                 log_batch: int | None = None, tsa_url: str | None = None,
+                 tsa_every: float | None = None):
         s = settings
         self.audience = audience or s.TINHSO_GATEWAY_AUDIENCE
         self.max_body = max_body or s.TINHSO_GATEWAY_MAX_BODY
@@ -196,6 +197,9 @@ class Gateway:
         self.breaker_failures = breaker_failures or s.TINHSO_GATEWAY_BREAKER_FAILURES
         self.breaker_cooldown = breaker_cooldown or s.TINHSO_GATEWAY_BREAKER_COOLDOWN
         self.log_batch = log_batch or s.TINHSO_GATEWAY_LOG_BATCH
+        self.tsa_url = s.TINHSO_EXCHANGE_TSA_URL if tsa_url is None else tsa_url
+        self.tsa_every = tsa_every or s.TINHSO_EXCHANGE_TSA_EVERY
+        self.tsa_thread = ThreadPoolExecutor(1, thread_name_prefix="exchange-tsa")
         self.registry = Registry()
         self.buckets: dict[tuple[str, int], TokenBucket] = {}
         self.breakers: dict[int, Breaker] = {}
@@ -229,6 +233,8 @@ class Gateway:
             auto_decompress=False)
         self.tasks = [asyncio.create_task(self._write_log()),
                       asyncio.create_task(self._refresh_registry())]
+        if self.tsa_url:
+            self.tasks.append(asyncio.create_task(self._stamp_log()))
 
     def _open_writer(self) -> None:
         close_old_connections()
@@ -246,8 +252,9 @@ class Gateway:
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(self.writer_thread, connections.close_all)
         await loop.run_in_executor(self.reader_thread, connections.close_all)
-        self.writer_thread.shutdown(wait=True)
-        self.reader_thread.shutdown(wait=True)
+        await loop.run_in_executor(self.tsa_thread, connections.close_all)
+        for thread in (self.writer_thread, self.reader_thread, self.tsa_thread):
+            thread.shutdown(wait=True)
 
     async def _refresh_registry(self) -> None:
         loop = asyncio.get_running_loop()
@@ -259,6 +266,18 @@ class Gateway:
                 logger.exception("registry refresh failed")
             now = time.time()
             self.seen = {j: exp for j, exp in self.seen.items() if exp > now}
+
+    async def _stamp_log(self) -> None:
+        """Every tsa_every seconds, the newest batch gets an RFC 3161 time-stamp (off the
+        request path: exchanges never wait for the authority)."""
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(self.tsa_every)
+            try:
+                await loop.run_in_executor(self.tsa_thread, timestamping.stamp_newest,
+                                           self.tsa_url)
+            except Exception:
+                logger.exception("time-stamping the message log failed; will retry")
 
     # The log's one writer: takes every record waiting and commits them as one batch.
 

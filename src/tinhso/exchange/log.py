@@ -236,10 +236,21 @@ def _batches(anchor_path, keys, problems) -> dict[int, dict]:
                 problems.append(Problem(table[last]["first"], _(
                     "Lô ký #%(f)d–%(l)d trong cơ sở dữ liệu khác với tệp neo.")
                     % {"f": table[last]["first"], "l": last}))
+    tokens = dict(LogBatch.objects.filter(timestamp_token__isnull=False).values_list(
+        "last_seq", "timestamp_token"))
     good = {}
     for last, b in table.items():
         if _signature_ok(b, keys):
             good[last] = b
+            if last in tokens:
+                from .timestamping import check_token
+
+                wrong = check_token(bytes(tokens[last]), batch_message(
+                    b["first"], b["last"], b["head"], b["at"], b["key"]))
+                if wrong:
+                    problems.append(Problem(b["first"], _(
+                        "Dấu thời gian RFC 3161 của lô #%(f)d–%(l)d không hợp lệ (%(why)s).")
+                        % {"f": b["first"], "l": last, "why": wrong}))
         else:
             problems.append(Problem(b["first"], _(
                 "Chữ ký của lô #%(f)d–%(l)d không hợp lệ (lô bị sửa hoặc ký bằng khóa khác).")

@@ -102,3 +102,17 @@ def test_api_registers_and_grants(operator, official, login):
     assert api.delete(f"/api/v1/exchange/access-rights/{grant.json()['id']}/").status_code == 204
     assert login(official).get("/api/v1/exchange/systems/").status_code == 403
     assert api.get("/api/v1/exchange/systems/999999/").status_code == 404
+
+
+def test_api_fills_what_the_client_left_out(operator, login):
+    api = login(operator)
+    made = api.post("/api/v1/exchange/systems/", {
+        "member_code": "0", "name": "UBND xã", "subsystem": "0", "is_active": False},
+        content_type="application/json")
+    assert made.status_code == 201, made.content
+    assert (made.json()["member_class"], made.json()["is_active"]) == ("GOV", False)
+    service = api.post("/api/v1/exchange/services/", {
+        "provider": "GOV/0/0", "code": "c", "name": "C", "base_url": "http://127.0.0.1:9",
+        "is_active": False}, content_type="application/json")
+    assert service.status_code == 201, service.content
+    assert (service.json()["version"], service.json()["is_active"]) == ("v1", False)

@@ -8,7 +8,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8210)
+        parser.add_argument("--port", type=int, default=8220)
 
     def handle(self, *args, **options):
         from tinhso.exchange.catalogues import run
