@@ -1,0 +1,249 @@
+"""Benchmark of the LGSP gateway: throughput and added latency, side by side with calling the
+provider directly.
+
+Runs the catalogue provider (`tinhso catalogue_provider`) and the gateway (`tinhso gateway`)
+as their own processes, as production would, against the database in DATABASE_URL
+(PostgreSQL for meaningful numbers; migrated here when needed), with authentication (a fresh
+EdDSA JWT assertion per request), the access check and the signed message log all on:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tinhso_exchange_bench \\
+        .venv/bin/python bench/exchange_bench.py --seconds 30
+
+1. latency: a few clients in a closed loop (--latency-clients), first straight to the provider,
+   then through the gateway; the added latency is the difference of the percentiles
+   (goal: p50 <= 3 ms, p95 <= 10 ms);
+2. throughput: many clients (--clients) through the gateway for --seconds (goal: >= 500
+   exchanges per second with 0 errors), the provider directly for comparison;
+3. `tinhso verify_exchange_log` over the whole log, timed.
+The load generator runs on the same machine (aiohttp, one process): it takes CPU from the
+gateway, so the figures are a lower bound. Writes bench/reports/exchange.md and .json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tinhso.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+import aiohttp  # noqa: E402
+import jwt  # noqa: E402
+from cryptography.hazmat.primitives import serialization  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric import ed25519  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+TINHSO = [sys.executable, "-m", "tinhso"]
+CLIENT = "GOV/000.00.00.H41/BENCH"
+PATH = "/r1/GOV/000.00.00.H41/DMDCBENCH/echo/v1/_sim/echo"
+BODY = json.dumps({"MaHoSo": "H44.08-251205-0001", "SoDinhDanh": "025090000001",
+                   "HoTen": "Nguyễn Văn An"}, ensure_ascii=False).encode()
+GOALS = {"rate": 500.0, "added_p50_ms": 3.0, "added_p95_ms": 10.0}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _register(provider_url: str):
+    """The bench's provider, client and grant (kept between runs), with a new client key."""
+    from tinhso.core.models import User
+    from tinhso.exchange import services
+    from tinhso.exchange.models import MemberSystem, Service
+
+    operator, _ = User.objects.get_or_create(username="bench.lgsp",
+                                             defaults={"is_superuser": True, "is_staff": True})
+    provider = MemberSystem.objects.filter(identifier="GOV/000.00.00.H41/DMDCBENCH").first() \
+        or services.register_system(operator, member_class="GOV", member_code="000.00.00.H41",
+                                    subsystem="DMDCBENCH", name="Bench: nhà cung cấp")
+    client = MemberSystem.objects.filter(identifier=CLIENT).first() or services.register_system(
+        operator, member_class="GOV", member_code="000.00.00.H41", subsystem="BENCH",
+        name="Bench: hệ thống khách")
+    service = Service.objects.filter(provider=provider, code="echo", version="v1").first()
+    if service is None:
+        service = services.register_service(operator, provider=provider, code="echo",
+                                            name="Bench echo", base_url=provider_url,
+                                            rate_limit=100_000, burst=100_000)
+        services.grant(operator, client=client, service=service, path_prefix="/_sim")
+    else:
+        services.update_service(operator, service, base_url=provider_url)
+    key = ed25519.Ed25519PrivateKey.generate()
+    pem = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                        serialization.PublicFormat.SubjectPublicKeyInfo)
+    services.add_credential(operator, client, public_key_pem=pem.decode())
+    return key
+
+
+def _wait(url: str, proc) -> None:
+    import urllib.request
+
+    for _ in range(300):
+        if proc.poll() is not None:
+            raise SystemExit(f"{url}: the process ended ({proc.returncode})")
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=1):  # noqa: S310
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"{url} did not start")
+
+
+async def _load(url: str, clients: int, seconds: float, key=None) -> dict:
+    latencies: list[float] = []
+    errors: dict[str, int] = {}
+    deadline = time.perf_counter() + seconds
+    connector = aiohttp.TCPConnector(limit=0)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        async def worker():
+            while time.perf_counter() < deadline:
+                headers = {"Content-Type": "application/json"}
+                if key is not None:
+                    now = int(time.time())
+                    headers["Authorization"] = "Bearer " + jwt.encode(
+                        {"iss": CLIENT, "aud": settings.TINHSO_GATEWAY_AUDIENCE, "iat": now,
+                         "exp": now + 60, "jti": uuid.uuid4().hex}, key, algorithm="EdDSA")
+                start = time.perf_counter()
+                try:
+                    async with session.post(url, data=BODY, headers=headers) as answer:
+                        await answer.read()
+                        status = answer.status
+                except aiohttp.ClientError as exc:
+                    status = type(exc).__name__
+                elapsed = time.perf_counter() - start
+                if status == 200:
+                    latencies.append(elapsed)
+                else:
+                    errors[str(status)] = errors.get(str(status), 0) + 1
+
+        began = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(clients)))
+        took = time.perf_counter() - began
+    latencies.sort()
+
+    def pct(p):
+        return round(latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000, 2) \
+            if latencies else None
+
+    return {"clients": clients, "seconds": round(took, 1), "ok": len(latencies),
+            "errors": errors, "rate": round(len(latencies) / took, 1),
+            "p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--latency-seconds", type=float, default=10)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--latency-clients", type=int, default=2)
+    parser.add_argument("--report", default=str(ROOT / "bench" / "reports" / "exchange"))
+    args = parser.parse_args()
+
+    call_command("migrate", verbosity=0)
+    # The same key and anchor file on every run against this database: the log grows across
+    # runs and verify checks all of it.
+    work = Path(settings.VAR_DIR) / "exchange-bench"
+    work.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "TINHSO_EXCHANGE_ANCHOR_PATH": str(work / "anchor.jsonl"),
+           "TINHSO_EXCHANGE_SIGNING_KEY_FILE": str(work / "gateway.pem"),
+           "TINHSO_GATEWAY_REFRESH_SECONDS": "2"}
+    provider_port, gateway_port = _free_port(), _free_port()
+    provider_url = f"http://127.0.0.1:{provider_port}"
+    gateway_url = f"http://127.0.0.1:{gateway_port}"
+    key = _register(provider_url)
+    connection.close()
+    procs = [subprocess.Popen([*TINHSO, "catalogue_provider", "--port", str(provider_port)],  # noqa: S603
+                              env=env, stdout=subprocess.DEVNULL),
+             subprocess.Popen([*TINHSO, "gateway", "--port", str(gateway_port)], env=env,  # noqa: S603
+                              stdout=subprocess.DEVNULL)]
+    try:
+        _wait(provider_url, procs[0])
+        _wait(gateway_url, procs[1])
+        direct_url, via_url = provider_url + "/_sim/echo", gateway_url + PATH
+        asyncio.run(_load(via_url, 4, 2, key))  # warm up both paths
+        asyncio.run(_load(direct_url, 4, 1))
+        lat_direct = asyncio.run(_load(direct_url, args.latency_clients, args.latency_seconds))
+        lat_via = asyncio.run(_load(via_url, args.latency_clients, args.latency_seconds, key))
+        thr_direct = asyncio.run(_load(direct_url, args.clients, min(args.seconds, 15)))
+        thr_via = asyncio.run(_load(via_url, args.clients, args.seconds, key))
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(30)
+    from tinhso.exchange.models import MessageRecord
+
+    records = MessageRecord.objects.count()
+    began = time.perf_counter()
+    verify = subprocess.run([*TINHSO, "verify_exchange_log"], env=env, capture_output=True,  # noqa: S603
+                            text=True)
+    verify_s = round(time.perf_counter() - began, 1)
+    added = {"p50_ms": round(lat_via["p50_ms"] - lat_direct["p50_ms"], 2),
+             "p95_ms": round(lat_via["p95_ms"] - lat_direct["p95_ms"], 2)}
+    result = {
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "database": connection.vendor},
+        "latency": {"direct": lat_direct, "gateway": lat_via, "added": added},
+        "throughput": {"direct": thr_direct, "gateway": thr_via},
+        "verify": {"records": records, "seconds": verify_s, "exit": verify.returncode,
+                   "output": (verify.stdout or verify.stderr).strip()[-300:]},
+        "goals": GOALS,
+    }
+    Path(args.report + ".json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    ok = {"rate": thr_via["rate"] >= GOALS["rate"] and not thr_via["errors"],
+          "p50": added["p50_ms"] <= GOALS["added_p50_ms"],
+          "p95": added["p95_ms"] <= GOALS["added_p95_ms"]}
+
+    def mark(flag):
+        return "đạt" if flag else "KHÔNG đạt"
+
+    lines = [
+        "# LGSP gateway: throughput and added latency",
+        "",
+        f"Run {result['at']} on {os.cpu_count()} cores, {connection.vendor}, load generator "
+        f"on the same machine (`bench/exchange_bench.py`). Each exchange through the gateway: "
+        f"a new EdDSA JWT assertion verified, replay check, access right, token bucket, "
+        f"circuit breaker, forwarding over a pooled connection, the record committed to the "
+        f"signed message log before the answer. Body {len(BODY)} bytes echoed by the "
+        f"provider.",
+        "",
+        "| measure | direct | through the gateway | goal |",
+        "| --- | --- | --- | --- |",
+        f"| latency p50 ({args.latency_clients} clients) | {lat_direct['p50_ms']} ms | "
+        f"{lat_via['p50_ms']} ms (added {added['p50_ms']} ms) | added ≤ 3 ms: "
+        f"{mark(ok['p50'])} |",
+        f"| latency p95 | {lat_direct['p95_ms']} ms | {lat_via['p95_ms']} ms (added "
+        f"{added['p95_ms']} ms) | added ≤ 10 ms: {mark(ok['p95'])} |",
+        f"| throughput ({args.clients} clients) | {thr_direct['rate']}/s "
+        f"({thr_direct['seconds']} s) | {thr_via['rate']}/s over {thr_via['seconds']} s, "
+        f"p50 {thr_via['p50_ms']} ms, p95 {thr_via['p95_ms']} ms, errors "
+        f"{thr_via['errors'] or 0} | ≥ 500/s, 0 errors: {mark(ok['rate'])} |",
+        f"| verify_exchange_log | | {records} records in {verify_s} s (exit "
+        f"{verify.returncode}) | |",
+        "",
+    ]
+    Path(args.report + ".md").write_text("\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""`tinhso exchange_call PATH`: one exchange through the gateway as a client system would make
+it (a fresh signed JWT assertion), for the demo and for operators checking a grant."""
+
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Gọi một dịch vụ qua cổng LGSP bằng JWT ký bởi hệ thống khách."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="Ví dụ: /r1/GOV/000.00.00.H44/DMDC/catalogues/v1/units")
+        parser.add_argument("--gateway", default=f"http://{settings.TINHSO_GATEWAY_HOST}:"
+                                                 f"{settings.TINHSO_GATEWAY_PORT}")
+        parser.add_argument("--client", default="GOV/000.00.00.H44/MOTCUA")
+        parser.add_argument("--key-file",
+                            default=str(settings.VAR_DIR / "exchange-demo-client.pem"))
+
+    def handle(self, *args, **options):
+        key = serialization.load_pem_private_key(Path(options["key_file"]).read_bytes(), None)
+        now = int(time.time())
+        token = jwt.encode({"iss": options["client"], "aud": settings.TINHSO_GATEWAY_AUDIENCE,
+                            "iat": now, "exp": now + 60, "jti": uuid.uuid4().hex}, key,
+                           algorithm="EdDSA")
+        url = options["gateway"].rstrip("/") + options["path"]
+        request = urllib.request.Request(  # noqa: S310
+            url, headers={"Authorization": f"Bearer {token}"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
+                status, body = answer.status, answer.read()
+        except urllib.error.HTTPError as error:
+            status, body = error.code, error.read()
+        except OSError as exc:
+            raise CommandError(f"Không gọi được cổng {url}: {exc}") from None
+        self.stdout.write(f"{status}\n{body.decode('utf-8', 'replace')}")
+        if status >= 400:
+            raise CommandError(f"Cổng trả lời {status}")
