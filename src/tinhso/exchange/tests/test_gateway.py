@@ -153,3 +153,19 @@ def test_a_revoked_right_is_refused_after_the_refresh(world, gateway):
         time.sleep(0.1)
     _refused(answer, 403, "access_denied")
     assert log.verify() == []
+
+
+def test_an_assertion_used_before_a_restart_is_still_refused(world):
+    token = _token(world)
+    url = "/r1/GOV/000.00.00.H41/DMDC/catalogues/v1/units"
+    first = ServerThread(Gateway(refresh=0.2).app()).start()
+    try:
+        assert call(first.url + url, token=token)[0] == 200
+    finally:
+        first.stop()
+    second = ServerThread(Gateway(refresh=0.2).app()).start()
+    try:
+        _refused(call(second.url + url, token=token), 401, "assertion_replayed")
+    finally:
+        second.stop()
+    assert log.verify() == []
