@@ -64,6 +64,26 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _register_slow(slow_url: str) -> None:
+    """A second service, on its own provider process, that takes 2 s to answer."""
+    from tinhso.core.models import User
+    from tinhso.exchange import services
+    from tinhso.exchange.models import MemberSystem, Service
+
+    operator = User.objects.get(username="bench.lgsp")
+    provider = MemberSystem.objects.get(identifier="GOV/000.00.00.H41/DMDCBENCH")
+    client = MemberSystem.objects.get(identifier=CLIENT)
+    service = Service.objects.filter(provider=provider, code="slow", version="v1").first()
+    if service is None:
+        service = services.register_service(operator, provider=provider, code="slow",
+                                            name="Bench slow", base_url=slow_url,
+                                            timeout_ms=30_000, rate_limit=100_000,
+                                            burst=100_000)
+        services.grant(operator, client=client, service=service, path_prefix="/_sim")
+    else:
+        services.update_service(operator, service, base_url=slow_url)
+
+
 def _register(provider_url: str):
     """The bench's provider, client and grant (kept between runs), with a new client key."""
     from tinhso.core.models import User
@@ -107,7 +127,8 @@ def _wait(url: str, proc) -> None:
     raise SystemExit(f"{url} did not start")
 
 
-async def _load(url: str, clients: int, seconds: float, key=None) -> dict:
+async def _load(url: str, clients: int, seconds: float, key=None, delay: float = 0) -> dict:
+    await asyncio.sleep(delay)
     latencies: list[float] = []
     errors: dict[str, int] = {}
     deadline = time.perf_counter() + seconds
@@ -155,7 +176,13 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--latency-clients", type=int, default=2)
     parser.add_argument("--report", default=str(ROOT / "bench" / "reports" / "exchange"))
+    parser.add_argument("--isolation", type=int, default=0, metavar="N",
+                        help="only the isolation test: N exchanges in flight to a provider "
+                             "taking 2 s, while 2 clients call another (report "
+                             "exchange-isolation)")
     args = parser.parse_args()
+    if args.isolation:
+        return isolation(args)
 
     call_command("migrate", verbosity=0)
     # The same key and anchor file on every run against this database: the log grows across
@@ -242,6 +269,75 @@ def main() -> None:
         "",
     ]
     Path(args.report + ".md").write_text("\n".join(lines))
+    print("\n".join(lines))
+
+
+def isolation(args) -> None:
+    """1 slow provider (2 s) with N exchanges in flight; 2 clients of the fast one measured
+    before and during."""
+    call_command("migrate", verbosity=0)
+    work = Path(settings.VAR_DIR) / "exchange-bench"
+    work.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "TINHSO_EXCHANGE_ANCHOR_PATH": str(work / "anchor.jsonl"),
+           "TINHSO_EXCHANGE_SIGNING_KEY_FILE": str(work / "gateway.pem"),
+           "TINHSO_GATEWAY_REFRESH_SECONDS": "2"}
+    ports = [_free_port() for _ in range(3)]
+    urls = [f"http://127.0.0.1:{p}" for p in ports]
+    key = _register(urls[0])
+    _register_slow(urls[1])
+    connection.close()
+    procs = [subprocess.Popen([*TINHSO, "catalogue_provider", "--port", str(ports[0])],  # noqa: S603
+                              env=env, stdout=subprocess.DEVNULL),
+             subprocess.Popen([*TINHSO, "catalogue_provider", "--port", str(ports[1])],  # noqa: S603
+                              env=env, stdout=subprocess.DEVNULL),
+             subprocess.Popen([*TINHSO, "gateway", "--port", str(ports[2])], env=env,  # noqa: S603
+                              stdout=subprocess.DEVNULL)]
+    seconds = args.latency_seconds
+    fast = urls[2] + PATH
+    slow = urls[2] + "/r1/GOV/000.00.00.H41/DMDCBENCH/slow/v1/_sim/delay?ms=2000"
+
+    async def during():
+        slow_load = asyncio.create_task(_load(slow, args.isolation, seconds + 4, key))
+        fast_load = await _load(fast, 2, seconds, key, delay=3)  # once all N are in flight
+        return fast_load, await slow_load
+
+    try:
+        for url, proc in zip(urls, procs, strict=True):
+            _wait(url, proc)
+        asyncio.run(_load(fast, 4, 2, key))
+        before = asyncio.run(_load(fast, 2, seconds, key))
+        with_slow, slow_result = asyncio.run(during())
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(30)
+    slowdown = {p: round(with_slow[p] / before[p] - 1, 3) for p in ("p50_ms", "p95_ms")}
+    result = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "in_flight": args.isolation,
+              "before": before, "during": with_slow, "slow": slow_result,
+              "slowdown": slowdown, "goal": 0.10}
+    Path(args.report + "-isolation.json").write_text(json.dumps(result, indent=2))
+    lines = [
+        "# LGSP gateway: one slow provider does not take the gateway's capacity",
+        "",
+        f"Run {result['at']} on {os.cpu_count()} cores, {connection.vendor} "
+        f"(`bench/exchange_bench.py --isolation {args.isolation}`). A provider that answers "
+        f"after 2 s, on its own process, with {args.isolation} exchanges kept in flight "
+        f"through the gateway; meanwhile 2 clients call another provider through the same "
+        f"gateway. Goal: the other exchanges slowed by at most 10 %.",
+        "",
+        "| | p50 | p95 | rate |",
+        "| --- | --- | --- | --- |",
+        f"| other provider, alone | {before['p50_ms']} ms | {before['p95_ms']} ms | "
+        f"{before['rate']}/s |",
+        f"| other provider, slow one loaded | {with_slow['p50_ms']} ms | "
+        f"{with_slow['p95_ms']} ms | {with_slow['rate']}/s |",
+        f"| slowdown | {slowdown['p50_ms']:+.1%} | {slowdown['p95_ms']:+.1%} | |",
+        f"| slow provider's exchanges | {slow_result['p50_ms']} ms | {slow_result['p95_ms']} ms "
+        f"| {slow_result['rate']}/s, errors {slow_result['errors'] or 0} |",
+        "",
+    ]
+    Path(args.report + "-isolation.md").write_text("\n".join(lines))
     print("\n".join(lines))
 
 

@@ -16,7 +16,7 @@ docs/exchange.md.
 For tests and the benchmark it also answers, as a stand-in for any provider:
 
     ANY /_sim/echo            the method, path, query, body and the gateway's headers
-    GET /_sim/delay?ms=N      answers after N milliseconds
+    ANY /_sim/delay?ms=N      answers after N milliseconds
     GET /_sim/status/{code}   answers with that status
     GET /_sim/big?bytes=N     N bytes
 """
@@ -86,7 +86,7 @@ class CatalogueProvider:
         app.router.add_get("/agencies", self.list_agencies)
         app.router.add_get("/nationalities", self.list_nationalities)
         app.router.add_route("*", "/_sim/echo", self.echo)
-        app.router.add_get("/_sim/delay", self.delay)
+        app.router.add_route("*", "/_sim/delay", self.delay)
         app.router.add_get("/_sim/status/{code:[0-9]{3}}", self.status)
         app.router.add_get("/_sim/big", self.big)
         return app
