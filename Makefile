@@ -31,10 +31,12 @@ demo: $(BIN)/.installed
 # audit sealer (links new audit entries and signs a checkpoint every 30 s) run beside it and
 # stop with it, and so do the national public service portal's simulator with the sender that
 # synchronises every dossier change to it (unless TINHSO_NATIONAL_PORTAL_URL names the real
+# one), the population database's simulator (unless TINHSO_POPULATION_URL names the real
 # one), and the demo's SMTP sink: the applicants' e-mails go out through real
 # SMTP to it (var/mail/, shown at /dev/mail/) unless TINHSO_EMAIL_HOST names another server.
 PAYMENT_PORT ?= 8100
 NATIONAL_PORTAL_PORT ?= 8200
+POPULATION_PORT ?= 8210
 MAIL_PORT ?= 8025
 WEB_WORKERS ?= 2
 WEB_THREADS ?= 4
@@ -58,7 +60,10 @@ serve: $(BIN)/.installed
 		export TINHSO_NATIONAL_PORTAL_URL=http://127.0.0.1:$(NATIONAL_PORTAL_PORT); \
 		$(BIN)/tinhso national_portal --port $(NATIONAL_PORTAL_PORT) >var/national-portal.log 2>&1 & portal=$$!; fi; \
 	$(BIN)/tinhso sync_national_portal --every 2 >var/portal-sync.log 2>&1 & sync=$$!; \
-	trap 'kill $$worker $$metrics $$payment $$audit $$mail $$portal $$sync 2>/dev/null' EXIT INT TERM; \
+	if [ -z "$$TINHSO_POPULATION_URL" ]; then \
+		export TINHSO_POPULATION_URL=http://127.0.0.1:$(POPULATION_PORT); \
+		$(BIN)/tinhso population_registry --port $(POPULATION_PORT) >var/population.log 2>&1 & population=$$!; fi; \
+	trap 'kill $$worker $$metrics $$payment $$audit $$mail $$portal $$sync $$population 2>/dev/null' EXIT INT TERM; \
 	TINHSO_PAYMENT_GATEWAY_URL=$${TINHSO_PAYMENT_GATEWAY_URL:-http://$(HOST):$(PAYMENT_PORT)/paymentv2/vpcpay.html} \
 	TINHSO_SITE_URL=$${TINHSO_SITE_URL:-http://$(SITE_HOST):$(PORT)} \
 	$(BIN)/gunicorn tinhso.wsgi:application --bind $(BIND) \

@@ -503,6 +503,15 @@ TINHSO_NATIONAL_PORTAL_PASSWORD = (os.environ.get("TINHSO_NATIONAL_PORTAL_PASSWO
 TINHSO_NATIONAL_PORTAL_AGENCY_CODE = os.environ.get("TINHSO_NATIONAL_PORTAL_AGENCY_CODE", "H44")
 TINHSO_NATIONAL_PORTAL_TIMEOUT = float(os.environ.get("TINHSO_NATIONAL_PORTAL_TIMEOUT", "10"))
 
+# --- The national population database: a citizen looked up by personal id, with consent
+# (dossiers.population). The demo runs the simulator (`tinhso population_registry`).
+TINHSO_POPULATION_BACKEND = os.environ.get("TINHSO_POPULATION_BACKEND",
+                                           "tinhso.integrations.population.PopulationClient")
+TINHSO_POPULATION_URL = os.environ.get("TINHSO_POPULATION_URL", "http://127.0.0.1:8210")
+TINHSO_POPULATION_TOKEN = (os.environ.get("TINHSO_POPULATION_TOKEN")
+                           or _derived_secret("population-registry"))
+TINHSO_POPULATION_TIMEOUT = float(os.environ.get("TINHSO_POPULATION_TIMEOUT", "5"))
+
 # --- Digital signatures (tinhso.signing, docs/signing.md). Keys: a PKCS#12 file per official
 # ("person:<username>") and per agency seal ("seal:<code>") under the PKI directory, which the
 # demo fills with `tinhso make_demo_pki`; or a remote (SIM/HSM) signing service. Validation is

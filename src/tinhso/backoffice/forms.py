@@ -140,6 +140,9 @@ class IntakeForm(ApplicantForm):
 
     submission_token = forms.CharField(widget=forms.HiddenInput, max_length=64,
                                        validators=[validate_token])
+    # The desk's look-up in the national population database this applicant came from.
+    population_lookup = forms.IntegerField(widget=forms.HiddenInput, required=False,
+                                           min_value=1, max_value=2**63 - 1)
 
     def __init__(self, *args, components=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -25,7 +25,17 @@ from tinhso.core.errors import Conflict, NotFound, ValidationFailed
 from tinhso.core.limits import bounded
 from tinhso.core.models import Agency, User
 
-from . import assignment, codes, details, guard, policy, signals, texts, transitions
+from . import (
+    assignment,
+    codes,
+    details,
+    guard,
+    policy,
+    population,
+    signals,
+    texts,
+    transitions,
+)
 from .identifiers import validate_applicant
 from .inputs import (
     ApplicantInput,
@@ -59,9 +69,11 @@ Hook = Callable[[Dossier, transitions.Change], None]
 
 def submit(actor, *, procedure, agency, applicant: ApplicantInput, channel, case=None,
            components: Iterable[ComponentInput] = (), is_full_online=False,
-           idempotency_key=None, used_population_db=False, vneid_verified=False,
-           at=None) -> Dossier:
+           idempotency_key=None, population_lookup: int | None = None,
+           vneid_verified=False, at=None) -> Dossier:
     """File a dossier (status 1). A repeated `idempotency_key` returns the first dossier.
+    `population_lookup`: the filer's look-up of the applicant in the national population
+    database (dossiers.population), which the dossier then records it used.
 
     The dossier comes back with its papers and its one event loaded (see `details.keep`).
     """
@@ -72,7 +84,7 @@ def submit(actor, *, procedure, agency, applicant: ApplicantInput, channel, case
                            channel=channel, case=case, components=list(components),
                            is_full_online=is_full_online,
                            idempotency_key=idempotency_key or None,
-                           used_population_db=used_population_db,
+                           population_lookup=population_lookup,
                            vneid_verified=vneid_verified, at=at)
     except _KeyTaken as taken:
         return _replay(taken, actor)
@@ -80,7 +92,7 @@ def submit(actor, *, procedure, agency, applicant: ApplicantInput, channel, case
 
 def intake(actor, *, procedure, agency, applicant: ApplicantInput, case=None,
            components: Iterable[ComponentInput] = (), idempotency_key=None,
-           at=None) -> Dossier:
+           population_lookup: int | None = None, at=None) -> Dossier:
     """The desk's submit and receive in one transaction (channel DESK).
 
     A repeated `idempotency_key` (the desk form's one-time token) returns the first dossier.
@@ -91,7 +103,8 @@ def intake(actor, *, procedure, agency, applicant: ApplicantInput, case=None,
             dossier = _create(actor, procedure=procedure, agency=agency, applicant=applicant,
                               channel=Channel.DESK, case=case, components=list(components),
                               is_full_online=False, idempotency_key=idempotency_key or None,
-                              used_population_db=False, vneid_verified=False, at=at)
+                              population_lookup=population_lookup, vneid_verified=False,
+                              at=at)
             return receive(actor, dossier, at=at)
     except _KeyTaken as taken:
         dossier = _replay(taken, actor)
@@ -109,7 +122,7 @@ class _KeyTaken(Exception):
 
 
 def _create(actor, *, procedure, agency, applicant, channel, case, components,
-            is_full_online, idempotency_key, used_population_db, vneid_verified,
+            is_full_online, idempotency_key, population_lookup, vneid_verified,
             at) -> Dossier:
     agency = _agency(agency)
     if channel not in Channel.values:
@@ -123,6 +136,8 @@ def _create(actor, *, procedure, agency, applicant, channel, case, components,
                                  case_id=filing.case_id)
     names = [c.name.strip() or catalogue[c.component_id].name for c in components]
     _check_scans(components, names)
+    lookup = population.usable(actor, population_lookup, id_number, at) \
+        if population_lookup else None
     fingerprint = (version.procedure_id, agency.pk, applicant.kind, id_number, int(channel),
                    filing.case_id, sorted(names))
     code = codes.next_code(agency, at)
@@ -139,7 +154,7 @@ def _create(actor, *, procedure, agency, applicant, channel, case, components,
                         else _linked_user(applicant.kind, id_number)),
         channel=channel, is_full_online=is_full_online,
         idempotency_key=idempotency_key, submitted_at=at,
-        used_population_db=used_population_db, vneid_verified=vneid_verified,
+        used_population_db=lookup is not None, vneid_verified=vneid_verified,
         fees_owed=filing.fees.amount,
     )
     _mark_papers(dossier, components)
@@ -152,6 +167,8 @@ def _create(actor, *, procedure, agency, applicant, channel, case, components,
         if idempotency_key:
             raise _KeyTaken(idempotency_key, fingerprint) from exc
         raise
+    if lookup is not None:
+        population.attach(lookup, dossier)
     papers = _add_components(dossier, components, names, at, is_supplement=False)
     change = transitions.Change(Action.SUBMIT, at, None, dossier.status, agency.pk)
     event = _record(actor, dossier, change, note="", step_id=None)

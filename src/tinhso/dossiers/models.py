@@ -234,6 +234,34 @@ class DossierComponent(models.Model):
         return self.name
 
 
+class PopulationLookup(models.Model):
+    """A look-up in the national population database (dossiers.population): who looked whom
+    up, when, for what, how the citizen consented, and the dossier filed with it."""
+
+    class Consent(models.TextChoices):
+        SELF = "self", _("Công dân tự tra cứu thông tin của mình")
+        AT_DESK = "at_desk", _("Công dân đồng ý tại bộ phận một cửa")
+
+    at = models.DateTimeField(_("thời điểm"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                              related_name="+", db_index=False)
+    actor_name = models.CharField(_("người tra cứu"), max_length=150, blank=True)
+    personal_id = models.CharField(_("số định danh cá nhân"), max_length=12)
+    purpose = models.CharField(_("mục đích"), max_length=200)
+    consent = models.CharField(_("sự đồng ý"), max_length=10, choices=Consent.choices)
+    found = models.BooleanField(_("tìm thấy"))
+    dossier = models.ForeignKey(Dossier, models.SET_NULL, null=True, blank=True,
+                                related_name="population_lookups")
+
+    class Meta:
+        verbose_name = _("tra cứu CSDL dân cư")
+        verbose_name_plural = _("tra cứu CSDL dân cư")
+        indexes = [models.Index(fields=["actor", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.personal_id} {self.at:%Y-%m-%d %H:%M}"
+
+
 class SupplementRequest(models.Model):
     dossier = models.ForeignKey(Dossier, models.CASCADE, related_name="supplement_requests")
     requested_at = models.DateTimeField()

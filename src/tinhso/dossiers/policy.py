@@ -65,6 +65,11 @@ def is_applicant(user) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and not is_staff_member(user)
 
 
+def may_intake(user) -> bool:
+    """One-stop officers of an agency take walk-in dossiers (ensure_may_submit's rule)."""
+    return bool(getattr(user, "agency_id", None)) and user.has_role(*STAFF_ROLES[Action.SUBMIT])
+
+
 def can_see(actor, dossier) -> bool:
     if is_system(actor):
         return True

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from datetime import date
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from oauth2_provider.models import get_application_model
 
+from tinhso.core.demo.citizens import CITIZENS, DemoCitizen
 from tinhso.core.identifiers import validate_personal_id
 
 from .models import Identity
@@ -19,26 +18,6 @@ DEFAULT_PASSWORD = "tinhso-demo-2026"  # the demo staff accounts' default, for o
 # Loopback callbacks match on any port (RFC 8252, honoured by django-oauth-toolkit).
 DEFAULT_REDIRECT_URIS = ("http://127.0.0.1/oidc/callback/", "http://[::1]/oidc/callback/",
                          "http://localhost:8000/oidc/callback/")
-
-
-@dataclass(frozen=True)
-class DemoCitizen:
-    personal_id: str  # 025 = Phú Thọ; 4th digit sex/century; 5th–6th birth year
-    full_name: str
-    birth_date: date
-    phone: str
-    email: str
-    address: str
-
-
-CITIZENS = (
-    DemoCitizen("025090001001", "Nguyễn Văn An", date(1990, 5, 12), "0912000101",
-                "an.nguyen@example.vn", "Phường Việt Trì, tỉnh Phú Thọ"),
-    DemoCitizen("025192002002", "Trần Thị Bình", date(1992, 9, 3), "0912000202",
-                "binh.tran@example.vn", "Phường Phong Châu, tỉnh Phú Thọ"),
-    DemoCitizen("025205003003", "Lê Văn Cường", date(2005, 1, 20), "0912000303",
-                "", "Xã Hy Cương, tỉnh Phú Thọ"),
-)
 
 
 def demo_password() -> str:

@@ -20,7 +20,7 @@ from tinhso.catalog.models import OnlineLevel
 from tinhso.core.calendar import get_calendar
 from tinhso.core.errors import NotFound, PermissionDenied, ValidationFailed
 from tinhso.core.timeunits import TimeUnit
-from tinhso.dossiers import lifecycle
+from tinhso.dossiers import lifecycle, population
 from tinhso.dossiers.identifiers import validate_applicant
 from tinhso.dossiers.inputs import (
     ApplicantInput,
@@ -122,10 +122,17 @@ def draft_for(user, pk: int) -> Draft:
     return draft
 
 
-def save_applicant(draft: Draft, *, agency, phone: str, email: str, address: str) -> Draft:
-    """The applicant is the signed-in citizen; contact details and the agency are theirs to set."""
+def save_applicant(draft: Draft, *, agency, phone: str, email: str, address: str,
+                   use_population_db: bool = False) -> Draft:
+    """The applicant is the signed-in citizen; contact details and the agency are theirs to set.
+    With their consent, the population database fills the address they left empty."""
     if agency is None or not draft.version.agencies.filter(pk=agency.pk).exists():
         raise ValidationFailed(_("Vui lòng chọn cơ quan tiếp nhận hồ sơ."), code="agency")
+    if use_population_db and not address.strip():
+        _lookup, person = population.look_up(draft.user, draft.applicant_id_number,
+                                             consent=True, purpose=_purpose(draft))
+        address = person.permanent_residence[:255] if person else address
+    draft.use_population_db = use_population_db
     draft.agency = agency
     draft.applicant_phone = phone.strip()
     draft.applicant_email = email.strip()
@@ -301,11 +308,29 @@ def check_ready(draft: Draft) -> None:
                                code="invalid_form", details=names)
 
 
+def _purpose(draft: Draft) -> str:
+    return _("Nộp hồ sơ trực tuyến thủ tục %(code)s") % {"code": draft.procedure.code}
+
+
+def _population_lookup(draft: Draft) -> int | None:
+    """A fresh look-up for the dossier, when the citizen consented; the registry being down
+    does not stop the filing (the dossier then records no use of it)."""
+    if not draft.use_population_db:
+        return None
+    try:
+        lookup, person = population.look_up(draft.user, draft.applicant_id_number,
+                                             consent=True, purpose=_purpose(draft))
+    except population.RegistryUnavailable:
+        return None
+    return lookup.pk if person else None
+
+
 def submit(draft: Draft, *, vneid_verified: bool = False) -> Dossier:
     """File the draft; repeating it (double click, reload) returns the same dossier."""
     if draft.dossier_id:
         return draft.dossier
     check_ready(draft)
+    lookup = _population_lookup(draft)
     items = [ComponentInput(name=p.component.name, component_id=p.component_id,
                             file=p.file.name or None,
                             is_digitized=not p.reused_from and p.form_data is None,
@@ -317,7 +342,8 @@ def submit(draft: Draft, *, vneid_verified: bool = False) -> Dossier:
             applicant=applicant(draft), channel=Channel.ONLINE, case=draft.case_id,
             components=items,
             is_full_online=draft.version.online_level == OnlineLevel.FULL,
-            idempotency_key=draft.idempotency_key, vneid_verified=vneid_verified)
+            idempotency_key=draft.idempotency_key, vneid_verified=vneid_verified,
+            population_lookup=lookup)
         Draft.objects.filter(pk=draft.pk, dossier=None).update(dossier=dossier)
     draft.dossier = dossier
     return dossier

@@ -57,6 +57,10 @@ class ApplicantForm(forms.Form):
     address = forms.CharField(label=_("Địa chỉ liên hệ"), required=False, max_length=255,
                               widget=_control(forms.TextInput(),
                                               autocomplete="street-address"))
+    use_population_db = forms.BooleanField(
+        label=_("Tôi đồng ý để hệ thống tra cứu thông tin của tôi trong Cơ sở dữ liệu quốc gia "
+                "về dân cư (điền địa chỉ thường trú nếu để trống, và đối chiếu khi nộp)"),
+        required=False)
 
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)

@@ -35,6 +35,8 @@ class Draft(models.Model):
     applicant_phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
     applicant_address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    # The citizen consented to a look-up in the national population database (at filing).
+    use_population_db = models.BooleanField(_("đồng ý tra cứu CSDL dân cư"), default=False)
     # The key lifecycle.submit sees: a second click, a reload or a retry files nothing new.
     idempotency_key = models.CharField(max_length=100, unique=True, default=new_key)
     dossier = models.ForeignKey(Dossier, models.SET_NULL, null=True, blank=True,

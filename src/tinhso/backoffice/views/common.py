@@ -1,14 +1,10 @@
 from django.shortcuts import render
 from django.utils import timezone
 
-from tinhso.dossiers.policy import STAFF_ROLES
+from tinhso.dossiers.policy import may_intake
 from tinhso.dossiers.selectors import CLOCK_RUNNING
-from tinhso.dossiers.transitions import Action
 
-
-def may_intake(user) -> bool:
-    """One-stop officers of an agency take walk-in dossiers (the same rule as policy)."""
-    return bool(user.agency_id) and user.has_role(*STAFF_ROLES[Action.SUBMIT])
+__all__ = ["may_intake", "render_page"]
 
 
 def render_page(request, template, context, status=200):

@@ -14,9 +14,9 @@ from tinhso.catalog import frozen, terms
 from tinhso.catalog import selectors as catalog
 from tinhso.catalog.models import Channel as CatalogChannel
 from tinhso.core.errors import DomainError, ValidationFailed
-from tinhso.dossiers import lifecycle, selectors
+from tinhso.dossiers import lifecycle, population, selectors
 from tinhso.dossiers.inputs import filing_terms
-from tinhso.dossiers.models import Channel
+from tinhso.dossiers.models import ApplicantKind, Channel
 
 from ..access import official_required
 from ..forms import IntakeForm
@@ -41,8 +41,33 @@ def choose_procedure(request):
     })
 
 
-def _prefill(request) -> dict:
-    """Applicant fields from the newest dossier of the same id number (the "find" button)."""
+def _from_population(request, procedure) -> dict:
+    """Applicant fields from the national population database (the citizen consented)."""
+    try:
+        lookup, person = population.look_up(
+            request.user, request.GET.get("population", ""),
+            consent=request.GET.get("consent") == "1",
+            purpose=_("Tiếp nhận hồ sơ thủ tục %(code)s") % {"code": procedure.code})
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return {"applicant_id_number": request.GET.get("population", "").strip()[:14]}
+    if person is None:
+        messages.warning(request, _("CSDL quốc gia về dân cư không có số định danh %(id)s.")
+                         % {"id": lookup.personal_id})
+        return {"applicant_id_number": lookup.personal_id}
+    messages.success(request, _("Đã lấy họ tên, địa chỉ thường trú của công dân từ CSDL quốc "
+                                "gia về dân cư."))
+    return {"applicant_kind": ApplicantKind.CITIZEN, "applicant_name": person.full_name,
+            "applicant_id_number": person.personal_id,
+            "applicant_address": person.permanent_residence[:255],
+            "population_lookup": lookup.pk}
+
+
+def _prefill(request, procedure) -> dict:
+    """Applicant fields from the population database, or from the newest dossier of the same
+    id number (the "find" button)."""
+    if "population" in request.GET:
+        return _from_population(request, procedure)
     id_number = request.GET.get("lookup", "").strip()
     if not id_number:
         return {}
@@ -93,6 +118,7 @@ def intake(request, procedure_code):
                     request.user, procedure=procedure, agency=request.user.agency,
                     applicant=form.applicant(), case=case_id,
                     components=form.component_inputs(),
+                    population_lookup=form.cleaned_data.get("population_lookup"),
                     idempotency_key=f"desk-{token}" if token else None)
             except ValidationFailed as exc:
                 details = exc.details if isinstance(exc.details, list) else []
@@ -108,7 +134,7 @@ def intake(request, procedure_code):
                 return redirect("backoffice:dossier", dossier.code)
         status = 400
     else:
-        initial = {"submission_token": secrets.token_hex(16), **_prefill(request)}
+        initial = {"submission_token": secrets.token_hex(16), **_prefill(request, procedure)}
         form = IntakeForm(initial=initial, components=components)
         status = 200
     return render_page(request, "backoffice/intake_form.html", {

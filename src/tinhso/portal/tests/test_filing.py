@@ -240,3 +240,42 @@ def test_another_citizens_paper_cannot_be_reused(login, province, make_dossier):
     assert response.status_code == 400
     assert "không có trong kho dữ liệu của bạn" in response.content.decode()
     assert not draft.papers.exists()
+
+
+@pytest.mark.django_db
+def test_with_consent_the_population_database_fills_the_address_and_the_dossier_says_so(
+        login, province, settings):
+    import threading
+
+    from tinhso.dossiers.models import PopulationLookup
+    from tinhso.integrations.population.simulator import make_server
+
+    registry = make_server("127.0.0.1", 0, "t")
+    threading.Thread(target=registry.serve_forever, daemon=True).start()
+    settings.TINHSO_POPULATION_URL = f"http://127.0.0.1:{registry.server_address[1]}"
+    settings.TINHSO_POPULATION_TOKEN = "t"
+    try:
+        client = login(province.citizen)
+        draft = start(client, province)
+        client.post(reverse("portal:draft_applicant", args=[draft.pk]),
+                    {"agency": province.agency.pk, "phone": "0912345678",
+                     "use_population_db": "on"})
+        draft.refresh_from_db()
+        # The registry's synthetic record of this id: an address of the province.
+        assert draft.use_population_db and draft.applicant_address.endswith("tỉnh Phú Thọ")
+        client.post(reverse("portal:draft_papers", args=[draft.pk]), {
+            f"file-{province.form.pk}": upload("a.pdf", PDF),
+            f"file-{province.id_copy.pk}": upload("b.pdf", PDF)})
+        client.post(reverse("portal:draft_submit", args=[draft.pk]))
+        dossier = Dossier.objects.get()
+        assert dossier.used_population_db
+        assert dossier.population_lookups.get().consent == PopulationLookup.Consent.SELF
+        # The registry down: the citizen still files, and the dossier claims no use of it.
+        registry.shutdown()
+        registry.server_close()
+        draft2 = ready_draft(client, province)
+        Draft.objects.filter(pk=draft2.pk).update(use_population_db=True)
+        client.post(reverse("portal:draft_submit", args=[draft2.pk]))
+        assert not Dossier.objects.exclude(pk=dossier.pk).get().used_population_db
+    finally:
+        registry.server_close()

@@ -100,7 +100,8 @@ def applicant(request, pk):
         return redirect("portal:draft_case", pk=draft.pk)
     agencies = draft.version.agencies.filter(is_active=True).order_by("code")
     initial = {"agency": draft.agency, "phone": draft.applicant_phone,
-               "email": draft.applicant_email, "address": draft.applicant_address}
+               "email": draft.applicant_email, "address": draft.applicant_address,
+               "use_population_db": draft.use_population_db}
     form = ApplicantForm(request.POST or None, initial=initial, agencies=agencies)
     if request.method == "POST" and form.is_valid():
         try:
