@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "tinhso.backoffice",
     "mozilla_django_oidc",
     "tinhso.petitions",
+    "tinhso.integrations",
     "tinhso.signing",
     "tinhso.exchange",
 ]

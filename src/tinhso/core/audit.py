@@ -256,7 +256,9 @@ def record_read(action: str, **kwargs) -> AuditEntry:
 
 
 @functools.cache
-def _load_signing_key(pem: str, path: str):
+def load_ed25519_key(pem: str, path: str, setting: str):
+    """The Ed25519 private key in `pem`, else in the file at `path`, generated there on first
+    use (written whole, readable by its owner only). `setting` names it in the error."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ed25519
 
@@ -274,13 +276,13 @@ def _load_signing_key(pem: str, path: str):
         pem = file.read_text()
     key = serialization.load_pem_private_key(pem.encode(), password=None)
     if not isinstance(key, ed25519.Ed25519PrivateKey):
-        raise ImproperlyConfigured("TINHSO_AUDIT_SIGNING_KEY must be an Ed25519 private key")
+        raise ImproperlyConfigured(f"{setting} must be an Ed25519 private key")
     return key
 
 
 def signing_key():
-    return _load_signing_key(settings.TINHSO_AUDIT_SIGNING_KEY,
-                             str(settings.TINHSO_AUDIT_SIGNING_KEY_FILE))
+    return load_ed25519_key(settings.TINHSO_AUDIT_SIGNING_KEY,
+                            str(settings.TINHSO_AUDIT_SIGNING_KEY_FILE), "TINHSO_AUDIT_SIGNING_KEY")
 
 
 def public_key_pem(key=None) -> str:

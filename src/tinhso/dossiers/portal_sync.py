@@ -128,9 +128,9 @@ def _progress(target: NationalPortal, dossiers: Sequence[Dossier],
             target.progress(chunk)
         except PortalRefused as exc:
             # The dossiers were acknowledged but not their steps: they stay owed.
+            by_pk = {d.pk: d for d in dossiers}
             for pk in {e.dossier_id for e in chunk}:
-                d = next(d for d in dossiers if d.pk == pk)
-                _fail(d, exc.reason, report)
+                _fail(by_pk[pk], exc.reason, report)
             continue
         report.progress += len(chunk)
         for e in chunk:

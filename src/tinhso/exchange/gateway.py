@@ -38,7 +38,7 @@ from django.conf import settings
 from django.db import close_old_connections, connections
 from django.utils import timezone
 
-from . import log, timestamping
+from . import log
 from .models import AccessRight, ClientCredential, MemberSystem, MessageRecord, Service
 
 logger = logging.getLogger("tinhso.exchange.gateway")
@@ -279,7 +279,7 @@ class Gateway:
         while True:
             await asyncio.sleep(self.tsa_every)
             try:
-                await loop.run_in_executor(self.tsa_thread, timestamping.stamp_newest,
+                await loop.run_in_executor(self.tsa_thread, log.stamp_newest,
                                            self.tsa_url)
             except Exception:
                 logger.exception("time-stamping the message log failed; will retry")

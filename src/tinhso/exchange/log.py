@@ -21,24 +21,23 @@ naming a record that is gone; deleting batch rows is seen against the anchor fil
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import json
 import logging
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, transaction
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tinhso.core.audit import key_id, public_key_pem
+from tinhso.core.audit import key_id, load_ed25519_key, public_key_pem
 
 from .models import LogBatch, MessageRecord
+from .timestamping import check_token, request_token
 
 logger = logging.getLogger("tinhso.exchange.log")
 
@@ -75,32 +74,10 @@ def batch_message(first: int, last: int, head: str, at: str, kid: str) -> bytes:
 
 # --- The gateway's signing key.
 
-@functools.cache
-def _load_key(pem: str, path: str):
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import ed25519
-
-    if not pem:
-        file = Path(path)
-        if not file.exists():
-            file.parent.mkdir(parents=True, exist_ok=True)
-            raw = ed25519.Ed25519PrivateKey.generate().private_bytes(
-                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption())
-            tmp = file.with_name(f".{file.name}.{os.getpid()}")
-            tmp.write_bytes(raw)
-            tmp.chmod(0o600)
-            tmp.replace(file)
-        pem = file.read_text()
-    key = serialization.load_pem_private_key(pem.encode(), password=None)
-    if not isinstance(key, ed25519.Ed25519PrivateKey):
-        raise ImproperlyConfigured("TINHSO_EXCHANGE_SIGNING_KEY must be an Ed25519 private key")
-    return key
-
-
 def signing_key():
-    return _load_key(settings.TINHSO_EXCHANGE_SIGNING_KEY,
-                     str(settings.TINHSO_EXCHANGE_SIGNING_KEY_FILE))
+    return load_ed25519_key(settings.TINHSO_EXCHANGE_SIGNING_KEY,
+                            str(settings.TINHSO_EXCHANGE_SIGNING_KEY_FILE),
+                            "TINHSO_EXCHANGE_SIGNING_KEY")
 
 
 def gateway_public_key_pem() -> str:
@@ -272,8 +249,6 @@ def _batches(anchor_path, keys, problems) -> dict[int, dict]:
         if _signature_ok(b, keys):
             good[last] = b
             if last in tokens:
-                from .timestamping import check_token
-
                 wrong = check_token(bytes(tokens[last]), batch_message(
                     b["first"], b["last"], b["head"], b["at"], b["key"]))
                 if wrong:
@@ -325,3 +300,18 @@ def verify(*, anchor_path=None, public_keys=None) -> list[Problem]:
                 % {"f": batch["first"], "l": last}))
     problems.sort(key=lambda p: p.seq)
     return problems
+
+
+def stamp_newest(url: str, *, timeout: float = 10) -> LogBatch | None:
+    """Stamp the newest batch without a token (one call to the authority), if there is one."""
+    close_old_connections()
+    batch = LogBatch.objects.filter(timestamp_token__isnull=True).order_by("-last_seq").first()
+    if batch is None:
+        return None
+    message = batch_message(batch.first_seq, batch.last_seq, batch.head, utc_iso(batch.at),
+                            batch.key_id)
+    token = request_token(url, message, timeout=timeout)
+    LogBatch.objects.filter(pk=batch.pk, timestamp_token__isnull=True).update(
+        timestamp_token=token)
+    batch.timestamp_token = token
+    return batch

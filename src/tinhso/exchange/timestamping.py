@@ -1,4 +1,5 @@
-"""RFC 3161 time-stamps of the message log's batches.
+"""RFC 3161 time-stamps: asking an authority for a token, and checking one (the message
+log, exchange.log, stamps its batches with them).
 
 A batch's signature says who wrote the log; a time-stamp from an independent authority says
 when it existed at the latest. As X-Road does, stamping is asynchronous and covers many
@@ -20,8 +21,6 @@ import secrets
 import urllib.request
 
 from asn1crypto import algos, cms, tsp
-
-from .models import LogBatch
 
 GRANTED = {"granted", "granted_with_mods"}
 
@@ -95,22 +94,3 @@ def check_token(token_der: bytes, message: bytes) -> str:
     except (ValueError, KeyError, TypeError, StopIteration, AttributeError):
         return "unreadable"
     return ""
-
-
-def stamp_newest(url: str, *, timeout: float = 10) -> LogBatch | None:
-    """Stamp the newest batch without a token (one call to the authority), if there is one."""
-    from django.db import close_old_connections
-
-    from .log import batch_message, utc_iso
-
-    close_old_connections()
-    batch = LogBatch.objects.filter(timestamp_token__isnull=True).order_by("-last_seq").first()
-    if batch is None:
-        return None
-    message = batch_message(batch.first_seq, batch.last_seq, batch.head, utc_iso(batch.at),
-                            batch.key_id)
-    token = request_token(url, message, timeout=timeout)
-    LogBatch.objects.filter(pk=batch.pk, timestamp_token__isnull=True).update(
-        timestamp_token=token)
-    batch.timestamp_token = token
-    return batch

@@ -25,7 +25,9 @@ import re
 import secrets
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
+
+from tinhso.integrations.simulators import JsonHandler
 
 DATE = re.compile(r"^\d{14}$")
 SESSION_INVALID, REFUSED = "-2", "-1"
@@ -146,12 +148,8 @@ def _records(body: dict) -> list[dict]:
     return data
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(JsonHandler):
     server: Server
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format, *args):
-        pass
 
     def do_GET(self):
         portal = self.server.portal
@@ -197,13 +195,6 @@ class Handler(BaseHTTPRequestHandler):
                 portal.refusals += 1
             return self._answer(200, {"error_code": refusal.code, "message": str(refusal)})
 
-    def _answer(self, status: int, body: dict):
-        data = json.dumps(body, ensure_ascii=False).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
 
 
 class Server(ThreadingHTTPServer):

@@ -18,11 +18,12 @@ import json
 import random
 import re
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 from tinhso.core.demo.citizens import CITIZENS
 from tinhso.core.identifiers import PROVINCE_CODES
 from tinhso.dossiers.seeding.people import STREET_KINDS, person_name
+from tinhso.integrations.simulators import JsonHandler
 
 PERSONAL_ID = re.compile(r"^\d{12}$")
 PLACES = ("Phường Việt Trì", "Phường Phong Châu", "Phường Vân Phú", "Xã Hy Cương",
@@ -54,12 +55,8 @@ def person(personal_id: str) -> dict | None:
             "current_residence": home}
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(JsonHandler):
     server: Server
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format, *args):
-        pass
 
     def do_GET(self):
         if self.path == "/healthz":
@@ -89,13 +86,6 @@ class Handler(BaseHTTPRequestHandler):
             return self._answer(404, {"found": False})
         return self._answer(200, {"found": True, "person": found})
 
-    def _answer(self, status: int, body: dict):
-        data = json.dumps(body, ensure_ascii=False).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
 
 
 class Server(ThreadingHTTPServer):

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management import BaseCommand
 
+from tinhso.integrations.simulators import serve
 from tinhso.integrations.timestamping.simulator import make_server
 from tinhso.signing.pki import DemoPki
 
@@ -17,10 +18,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, **options):
         server = make_server(host, port, DemoPki(settings.TINHSO_SIGNING_PKI_DIR))
-        self.stdout.write(f"Máy chủ dấu thời gian giả lập: http://{host}:{port}/ (Ctrl+C để dừng)")
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            server.server_close()
+        serve(server, self.stdout.write, f"Máy chủ dấu thời gian giả lập: http://{host}:{port}/")

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management import BaseCommand
 
 from tinhso.integrations.population.simulator import make_server
+from tinhso.integrations.simulators import serve
 
 
 class Command(BaseCommand):
@@ -16,11 +17,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, **options):
         server = make_server(host, port, settings.TINHSO_POPULATION_TOKEN)
-        self.stdout.write(f"CSDL quốc gia về dân cư giả lập: http://{host}:{port}/ "
-                          "(Ctrl+C để dừng)")
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            server.server_close()
+        serve(server, self.stdout.write, f"CSDL quốc gia về dân cư giả lập: http://{host}:{port}/")

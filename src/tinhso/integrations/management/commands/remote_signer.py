@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management import BaseCommand
 
 from tinhso.integrations.remote_signing.simulator import Service, make_server
+from tinhso.integrations.simulators import serve
 
 
 class Command(BaseCommand):
@@ -24,11 +25,5 @@ class Command(BaseCommand):
                           settings.TINHSO_SIGNING_REMOTE_TOKEN,
                           confirm_seconds=confirm_seconds)
         server = make_server(host, port, service)
-        self.stdout.write(f"Dịch vụ ký số từ xa giả lập: http://{host}:{port} "
-                          f"(khóa tại {service.folder}; Ctrl+C để dừng)")
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            server.server_close()
+        serve(server, self.stdout.write,
+              f"Dịch vụ ký số từ xa giả lập: http://{host}:{port} (khóa tại {service.folder})")

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management import BaseCommand
 
 from tinhso.integrations.national_portal.simulator import make_server
+from tinhso.integrations.simulators import serve
 
 
 class Command(BaseCommand):
@@ -17,11 +18,6 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, **options):
         server = make_server(host, port, {settings.TINHSO_NATIONAL_PORTAL_USERNAME:
                                           settings.TINHSO_NATIONAL_PORTAL_PASSWORD})
-        self.stdout.write(f"Cổng DVC quốc gia giả lập: http://{host}:{port}/ (tài khoản "
-                          f"{settings.TINHSO_NATIONAL_PORTAL_USERNAME}; Ctrl+C để dừng)")
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            server.server_close()
+        serve(server, self.stdout.write,
+              f"Cổng DVC quốc gia giả lập: http://{host}:{port}/ "
+              f"(tài khoản {settings.TINHSO_NATIONAL_PORTAL_USERNAME})")
