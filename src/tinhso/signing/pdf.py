@@ -33,7 +33,7 @@ from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.general import SigningError as HankoSigningError
 from pyhanko.sign.signers.pdf_signer import DSSContentSettings, SigDSSPlacementPreference
 from pyhanko.sign.timestamps import HTTPTimeStamper
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko.stamp import TextStampStyle
@@ -42,7 +42,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from tinhso.core.fonts import UNICODES, noto_sans
 
-from . import verdicts
+from . import awaiting, verdicts
 from .ports import Signer, SigningError
 from .trust import Trust, asn1_cert, configured_trust
 
@@ -210,7 +210,7 @@ def sign(pdf: bytes, signer: Signer, appearance: Appearance, *,
     )
     out = BytesIO()
     try:
-        pdf_signer.sign_pdf(writer, output=out)
+        awaiting.run(pdf_signer.async_sign_pdf(writer, output=out))
     except HankoSigningError as exc:
         # pyHanko refuses to sign with a certificate it cannot validate (untrusted, revoked,
         # expired): the signature would be worthless.
@@ -226,7 +226,7 @@ def _subject(status) -> tuple[str, str]:
 
 def _judge(embedded, context: ValidationContext) -> verdicts.Verdict:
     try:
-        status = validate_pdf_signature(embedded, context)
+        status = awaiting.run(async_validate_pdf_signature(embedded, context))
     except Exception as exc:  # a CMS pyHanko cannot even parse is not a signature we made
         log.info("unreadable PDF signature: %s", exc)
         return verdicts.verdict(verdicts.INVALID, "Không đọc được dữ liệu chữ ký.")

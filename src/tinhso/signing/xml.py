@@ -8,7 +8,6 @@ that PDF and XML answer to one configuration (roots and CRLs) and one set of ver
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import logging
 
@@ -29,7 +28,7 @@ from signxml import (
 from signxml.exceptions import InvalidDigest, InvalidInput, InvalidSignature
 from signxml.verifier import SignatureConfiguration
 
-from . import verdicts
+from . import awaiting, verdicts
 from .ports import Signer, SigningError
 from .trust import Trust, asn1_cert, configured_trust
 
@@ -94,7 +93,7 @@ def _chain_verdict(chain: list[x509.Certificate], trust: Trust, names: dict):
                                      intermediate_certs=[asn1_cert(c) for c in chain[1:]],
                                      validation_context=context)
     try:
-        asyncio.run(validator.async_validate_usage({"digital_signature"}))
+        awaiting.run(validator.async_validate_usage({"digital_signature"}))
     except RevokedError:
         return verdicts.verdict(verdicts.REVOKED, **names)
     except PathBuildingError:

@@ -1,6 +1,7 @@
 """PAdES: sign, then validate offline; each verdict comes from a real manipulation of the
 signed file, and poppler's pdfsig (NSS) judges the same files independently."""
 
+import asyncio
 import re
 from io import BytesIO
 
@@ -204,3 +205,12 @@ def test_no_byte_outside_the_signature_value_can_change_and_stay_valid(document,
         result = pdf.validate(forged)
         assert result.code != verdicts.VALID, position
         assert result.code in (verdicts.ALTERED, verdicts.INVALID, verdicts.ABSENT), position
+
+
+def test_signing_and_validating_work_inside_a_running_event_loop(document, person):
+    # An aiohttp service, or a browser driver in the same test session, runs a loop in the
+    # caller's thread; pyHanko's own sync entry points would refuse to start there.
+    async def inside_a_loop():
+        return pdf.validate(pdf.sign(document, person, LEADER))
+
+    assert asyncio.run(inside_a_loop()).code == verdicts.VALID
