@@ -66,7 +66,7 @@ class ServiceAdmin(_ThroughServices):
     list_filter = ["protocol", "is_active"]
     search_fields = ["identifier", "name"]
     fields = ["provider", "code", "version", "identifier", "name", "protocol", "description",
-              "base_url", "timeout_ms", "rate_limit", "burst", "is_active"]
+              "rest_exposure", "base_url", "timeout_ms", "rate_limit", "burst", "is_active"]
 
     def get_readonly_fields(self, request, obj=None):
         return ["identifier", "provider", "code", "version"] if obj else ["identifier"]
@@ -79,7 +79,8 @@ class ServiceAdmin(_ThroughServices):
         return services.register_service(
             user, provider=obj.provider, code=obj.code, version=obj.version, name=obj.name,
             protocol=obj.protocol, description=obj.description, base_url=obj.base_url,
-            timeout_ms=obj.timeout_ms, rate_limit=obj.rate_limit, burst=obj.burst)
+            timeout_ms=obj.timeout_ms, rate_limit=obj.rate_limit, burst=obj.burst,
+            rest_exposure=obj.rest_exposure)
 
 
 @admin.register(ClientCredential)

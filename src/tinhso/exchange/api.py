@@ -55,8 +55,8 @@ class ServiceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Service
         fields = ["id", "identifier", "provider", "code", "version", "name", "protocol",
-                  "description", "base_url", "timeout_ms", "rate_limit", "burst", "is_active",
-                  "created_at"]
+                  "description", "rest_exposure", "base_url", "timeout_ms", "rate_limit",
+                  "burst", "is_active", "created_at"]
         read_only_fields = ["id", "identifier", "created_at"]
         validators = []
 

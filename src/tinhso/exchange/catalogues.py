@@ -7,6 +7,8 @@ through the gateway. Data comes from packages, never typed by hand:
     GET /agencies             the province's agencies with their identifier codes (the
                               agency register in the database, read at start)
     GET /nationalities        ISO 3166-1 countries with Vietnamese names (`pycountry`)
+    GET /soap/units?wsdl      a SOAP 1.1 service (exchange.catalogue_soap): the communes
+    POST /soap/units            of a province by GetCommunes, for the gateway's conversion
     GET /healthz
 
 Ethnic groups and religions: no package on PyPI carries the national lists (the General
@@ -28,6 +30,8 @@ import gettext
 import json
 
 from aiohttp import web
+
+from . import catalogue_soap
 
 
 def _units() -> tuple[list[dict], dict[str, list[dict]]]:
@@ -85,6 +89,9 @@ class CatalogueProvider:
         app.router.add_get("/units", self.units)
         app.router.add_get("/agencies", self.list_agencies)
         app.router.add_get("/nationalities", self.list_nationalities)
+        describe, call = catalogue_soap.handler(self.communes)
+        app.router.add_get("/soap/units", describe)
+        app.router.add_post("/soap/units", call)
         app.router.add_route("*", "/_sim/echo", self.echo)
         app.router.add_route("*", "/_sim/delay", self.delay)
         app.router.add_get("/_sim/status/{code:[0-9]{3}}", self.status)

@@ -17,12 +17,17 @@ released: a SIGKILL never loses an exchange a client was answered.
 The registry lives in memory and is re-read in the background every
 TINHSO_GATEWAY_REFRESH_SECONDS; no request ever waits for the database, except for the log's
 group commit. Refusals are JSON {"code", "message", "exchange_id"} in Vietnamese.
+
+A SOAP service registered with a REST exposure is converted (exchange.soap): the client posts
+JSON to /.../{version}/{operation}, the gateway sends the SOAP envelope its WSDL describes and
+answers JSON; a SOAP Fault becomes a refusal `soap_fault` with the provider's fault string.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import logging
 import time
 import uuid
@@ -38,7 +43,7 @@ from django.conf import settings
 from django.db import close_old_connections, connections
 from django.utils import timezone
 
-from . import log
+from . import log, soap
 from .models import AccessRight, ClientCredential, MemberSystem, MessageRecord, Service
 
 logger = logging.getLogger("tinhso.exchange.gateway")
@@ -55,10 +60,12 @@ PROVIDER_FAILURE_STATUSES = frozenset({502, 503, 504})
 class Refusal(Exception):
     """A refused exchange: its HTTP status, machine code and Vietnamese message."""
 
-    def __init__(self, status: int, code: str, message: str, headers: dict | None = None):
+    def __init__(self, status: int, code: str, message: str, headers: dict | None = None,
+                 extra: dict | None = None):
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
         self.headers = headers or {}
+        self.extra = extra or {}  # more fields of the JSON body (a SOAP fault's own words)
 
 
 # --- The registry, in memory.
@@ -71,6 +78,7 @@ class ServiceEntry:
     timeout: float
     rate: float
     burst: int
+    soap: soap.SoapService | None = None  # set: JSON from clients, SOAP to the provider
 
 
 @dataclass
@@ -116,9 +124,16 @@ def load_registry() -> Registry:
     for s in Service.objects.filter(is_active=True, provider__is_active=True).select_related(
             "provider"):
         p = s.provider
+        converted = None
+        if s.protocol == Service.Protocol.SOAP and s.rest_exposure:
+            try:
+                converted = soap.read_wsdl(s.description)
+            except soap.WsdlError:  # checked at registration; never forward JSON as SOAP
+                logger.warning("service %s: unreadable WSDL, not served", s.identifier)
+                continue
         registry.services[(p.member_class, p.member_code, p.subsystem, s.code, s.version)] = \
             ServiceEntry(s.pk, s.identifier, s.base_url, s.timeout_ms / 1000, s.rate_limit,
-                         s.burst)
+                         s.burst, converted)
     for client, service_id, method, prefix in AccessRight.objects.values_list(
             "client__identifier", "service_id", "method", "path_prefix"):
         if client in active:
@@ -407,6 +422,8 @@ class Gateway:
         body = await self._read_body(request)
         values["request_digest"] = hashlib.sha256(body).hexdigest()
         values["request_bytes"] = len(body)
+        if service.soap is not None:
+            return await self._convert(request, service, rest, body, client, values, breaker)
         return await self._forward(request, service, rest, body, client, values, breaker)
 
     def _authenticate(self, request: web.Request, registry: Registry, values: dict) -> str:
@@ -477,10 +494,68 @@ class Gateway:
                    if k.lower() in FORWARD_REQUEST_HEADERS}
         headers["X-Tinhso-Client"] = client
         headers["X-Tinhso-Exchange-Id"] = values["exchange_id"]
-        url = service.base_url + rest
+        status, payload, out_headers = await self._send(
+            request.method, service.base_url + rest, request.query, body, headers, service,
+            breaker)
+        return web.Response(status=status, body=payload, headers=out_headers), payload
+
+    async def _convert(self, request, service: ServiceEntry, rest: str, body: bytes,
+                       client: str, values: dict, breaker: Breaker):
+        """REST client, SOAP provider: the operation is the path, its parameters the JSON
+        object posted (or the query of a GET); the answer's wrapper comes back as JSON."""
+        name = rest.strip("/")
+        operation = service.soap.operations.get(name)
+        if operation is None:
+            raise Refusal(404, "unknown_operation", f"Dịch vụ SOAP này không có thao tác "
+                          f"“{name[:80]}”; các thao tác: "
+                          f"{', '.join(sorted(service.soap.operations))}.")
+        if request.method == "GET":
+            params = dict(request.query)
+        elif request.method == "POST":
+            try:
+                params = json.loads(body or b"{}")
+            except ValueError:
+                params = None
+            if not isinstance(params, dict):
+                raise Refusal(400, "invalid_json", "Dữ liệu gửi lên phải là một đối tượng "
+                              "JSON (các tham số của thao tác SOAP).")
+        else:
+            raise Refusal(405, "method_not_allowed", "Thao tác SOAP được gọi bằng POST (JSON) "
+                          "hoặc GET (tham số trên địa chỉ).", headers={"Allow": "GET, POST"})
+        try:
+            envelope = soap.envelope(operation, params)
+        except ValueError as exc:
+            raise Refusal(400, "invalid_json", f"Không chuyển được JSON sang SOAP: {exc}") \
+                from None
+        headers = {"Content-Type": soap.CONTENT_TYPE[operation.envelope_ns],
+                   "Accept": "text/xml, application/soap+xml",
+                   "X-Tinhso-Client": client, "X-Tinhso-Exchange-Id": values["exchange_id"]}
+        if operation.envelope_ns == soap.ENV11:
+            headers["SOAPAction"] = f'"{operation.action}"'
+        elif operation.action:
+            headers["Content-Type"] += f'; action="{operation.action}"'
+        status, payload, _ = await self._send("POST", service.base_url, None, envelope,
+                                              headers, service, breaker)
+        try:
+            result = soap.answer(operation, service.soap, payload)
+        except soap.SoapFault as fault:
+            raise Refusal(400 if fault.by_client else 502, "soap_fault",
+                          f"Hệ thống cung cấp (SOAP) báo lỗi: {fault.text or fault.code}",
+                          extra={"fault": {"code": fault.code, "string": fault.text}}) from None
+        except soap.BadAnswer as exc:
+            raise Refusal(502, "provider_bad_response", f"Phản hồi của hệ thống cung cấp "
+                          f"(HTTP {status}) không đúng SOAP: {exc}") from None
+        data = json.dumps(result, ensure_ascii=False).encode("utf-8")
+        return web.Response(status=200, body=data, content_type="application/json",
+                            charset="utf-8"), data
+
+    async def _send(self, method: str, url: str, query, body: bytes, headers: dict,
+                    service: ServiceEntry, breaker: Breaker):
+        """One call to the provider within the service's timeout and the size limit:
+        (status, body, the headers passed back); its outcome feeds the circuit breaker."""
         try:
             async with self.session.request(
-                    request.method, url, params=request.query, data=body or None,
+                    method, url, params=query, data=body or None,
                     headers=headers, allow_redirects=False,
                     timeout=aiohttp.ClientTimeout(total=service.timeout)) as answer:
                 if (answer.content_length or 0) > self.max_body:
@@ -511,13 +586,11 @@ class Gateway:
             breaker.failed()
         else:
             breaker.succeeded()
-        return web.Response(status=status, body=payload, headers=out_headers), payload
+        return status, payload, out_headers
 
 
 def _error_body(refusal: Refusal, exchange_id: str) -> bytes:
-    import json
-
-    return json.dumps({"code": refusal.code, "message": refusal.message,
+    return json.dumps({"code": refusal.code, "message": refusal.message, **refusal.extra,
                        "exchange_id": exchange_id}, ensure_ascii=False).encode("utf-8")
 
 

@@ -79,6 +79,12 @@ class Service(models.Model):
     protocol = models.CharField(_("giao thức"), max_length=4, choices=Protocol.choices,
                                 default=Protocol.REST)
     description = models.TextField(_("đặc tả (OpenAPI hoặc WSDL)"), blank=True)
+    # The LGSP's regulation asks the platform to convert protocols: a SOAP service with this
+    # flag is called by REST clients with JSON, the gateway speaks SOAP to it (exchange.soap).
+    rest_exposure = models.BooleanField(
+        _("mở cho hệ thống khách REST (JSON)"), default=False,
+        help_text=_("Chỉ với dịch vụ SOAP: cổng nhận JSON, gọi hệ thống cung cấp bằng SOAP "
+                    "theo WSDL ở phần đặc tả và trả JSON."))
     base_url = models.URLField(_("địa chỉ gốc của hệ thống cung cấp"), max_length=500)
     timeout_ms = models.PositiveIntegerField(
         _("thời gian chờ tối đa (ms)"), default=10_000,
@@ -190,7 +196,13 @@ class MessageRecord(models.Model):
         verbose_name = _("bản ghi trao đổi")
         verbose_name_plural = _("nhật ký trao đổi")
         ordering = ["-seq"]
-        indexes = [models.Index(fields=["started_at"], name="exchange_msg_started")]
+        # The operator's log page filters by client, service or refusals and pages by seq
+        # (keyset): each filter walks its own index backwards from the newest record.
+        indexes = [models.Index(fields=["started_at"], name="exchange_msg_started"),
+                   models.Index(fields=["client", "seq"], name="exchange_msg_client_seq"),
+                   models.Index(fields=["service", "seq"], name="exchange_msg_service_seq"),
+                   models.Index(fields=["seq"], condition=~models.Q(outcome="ok"),
+                                name="exchange_msg_refused_seq")]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.client} → {self.service} {self.status}"

@@ -24,7 +24,7 @@ METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 _FINGERPRINT_RE = re.compile(r"^[0-9a-f]{64}$")
 SYSTEM_FIELDS = ("name", "agency", "is_national", "is_active")
 SERVICE_FIELDS = ("name", "protocol", "description", "base_url", "timeout_ms", "rate_limit",
-                  "burst", "is_active")
+                  "burst", "is_active", "rest_exposure")
 
 
 def is_operator(user) -> bool:
@@ -108,12 +108,13 @@ def _apply(obj, changes: dict, allowed) -> dict:
 def register_service(actor, *, provider: MemberSystem, code: str, name: str,
                      base_url: str, version: str = "v1", protocol: str = Service.Protocol.REST,
                      description: str = "", timeout_ms: int = 10_000, rate_limit: int = 100,
-                     burst: int = 200) -> Service:
+                     burst: int = 200, rest_exposure: bool = False) -> Service:
     _check(actor)
     service = Service(provider=provider, code=code.strip(), version=version.strip(),
                       name=name.strip(), protocol=protocol, description=description,
                       base_url=base_url.strip().rstrip("/"), timeout_ms=timeout_ms,
-                      rate_limit=rate_limit, burst=burst)
+                      rate_limit=rate_limit, burst=burst, rest_exposure=rest_exposure)
+    _check_exposure(service)
     service.identifier = f"{provider.identifier}/{service.code}/{service.version}"
     if Service.objects.filter(provider=provider, code=service.code,
                               version=service.version).exists():
@@ -133,6 +134,7 @@ def update_service(actor, service: Service, **changes) -> Service:
         changes["base_url"] = str(changes["base_url"]).strip().rstrip("/")
     changed = _apply(service, changes, SERVICE_FIELDS)
     if changed:
+        _check_exposure(service)
         _save(service)
         if "description" in changed:  # the record keeps a digest, not the whole text
             changed["description"] = hashlib.sha256(
@@ -140,6 +142,25 @@ def update_service(actor, service: Service, **changes) -> Service:
         _record("service.updated", actor, service, {"identifier": service.identifier,
                                                     "changed": changed})
     return service
+
+
+def _check_exposure(service: Service) -> None:
+    """A SOAP service opened to REST clients needs a WSDL the gateway can convert by; the
+    gateway would otherwise leave the service out of its registry."""
+    from . import soap
+
+    if not service.rest_exposure:
+        return
+    if service.protocol != Service.Protocol.SOAP:
+        raise ValidationFailed(
+            _("Chỉ dịch vụ SOAP mới cần chuyển đổi sang REST."), code="invalid_registration",
+            details={"rest_exposure": [str(_("Chỉ dùng với giao thức SOAP."))]})
+    try:
+        soap.read_wsdl(service.description)
+    except soap.WsdlError as exc:
+        raise ValidationFailed(_("WSDL không dùng được để chuyển đổi: %(e)s") % {"e": exc},
+                               code="invalid_wsdl",
+                               details={"description": [str(exc)]}) from None
 
 
 # --- Credentials.
