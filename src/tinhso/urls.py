@@ -40,8 +40,10 @@ urlpatterns = [
     path("metrics", metrics, name="prometheus-django-metrics"),  # operators only
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("", include("tinhso.portal.urls")),
+    path("verify/", include("tinhso.portal.verify_urls")),  # the QR codes of signed files
     path("office/", include("tinhso.backoffice.urls")),
     path("dashboard/", include("tinhso.metrics.urls")),
+    path("lgsp/", include("tinhso.backoffice.lgsp_urls")),
     path("", include("tinhso.core.urls")),
 ]
 if settings.TINHSO_DEMO_IDP:  # the demo's stand-in for VNeID, never mounted in production

@@ -34,3 +34,25 @@ def official_required(view):
             raise Http404(str(exc.message)) from None
 
     return wrapped
+
+
+def operator_required(view):
+    """The LGSP's pages (/lgsp/): its operator only, a system administrator. Anyone else,
+    an official included, goes to the staff log-in page with a word of why, like every other
+    account the back office does not serve."""
+    from tinhso.exchange.services import is_operator
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_operator(user):
+            messages.warning(request, _("Trang này dành cho quản trị hệ thống. Vui lòng đăng "
+                                        "nhập bằng tài khoản quản trị hệ thống."))
+            return redirect_to_login(request.get_full_path())
+        if otp.needs_verification(request):
+            return redirect(otp.otp_url(request.get_full_path()))
+        return view(request, *args, **kwargs)
+
+    return wrapped
