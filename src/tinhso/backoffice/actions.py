@@ -65,6 +65,13 @@ PAGES: dict[str, ActionPage] = {
     A.RETURN_RESULT: ActionPage(forms.ActionForm, _("Xác nhận trả kết quả"),
                                 _("Đã trả kết quả hồ sơ %(code)s."),
                                 question=_("Chủ hồ sơ đã nhận kết quả?")),
+    A.SIGN_RESULT: ActionPage(
+        forms.ActionForm, _("Ký số và đóng dấu"),
+        _("Đã ký số kết quả của hồ sơ %(code)s; mã QR trên tệp dẫn đến trang kiểm tra công "
+          "khai."),
+        question=_("Ký số các kết quả điện tử của hồ sơ này bằng chứng thư số của bạn, rồi "
+                   "đóng dấu số của cơ quan? Mỗi tệp được gắn mã QR và mã tra cứu để bất kỳ ai "
+                   "cũng kiểm tra được.")),
     A.WITHDRAW: ActionPage(forms.ReasonForm, _("Xác nhận rút hồ sơ"),
                            _("Đã ghi nhận chủ hồ sơ rút hồ sơ %(code)s."), danger=True),
     A.STOP: ActionPage(forms.ReasonForm, _("Xác nhận dừng xử lý"),

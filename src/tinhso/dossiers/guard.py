@@ -11,7 +11,7 @@ Checked in this order; the first refusal answers:
 4. the open step's work (STEP_ACTIONS) is its assignee's: another official, a holder of the
    step's role included, first takes it over (an explicit, recorded act);
 5. the dossier's own state: a process to start or forward along, a step after the current
-   one, another agency to transfer back from, no rating yet.
+   one, another agency to transfer back from, no rating yet, a result awaiting a signature.
 Who holds the step (reassign, take over) has its own rules, in `_assignment`.
 
 Stopping is the leaders' decision whoever holds the step; the desk's actions (receive,
@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from tinhso.core.errors import DomainError, NotFound, PermissionDenied
 from tinhso.core.roles import UNIT_HEAD_ROLES, Role
 
-from . import assignment, policy
+from . import assignment, policy, result_signing
 from .models import Dossier, Status
 from .transitions import TRANSITIONS, Action, Step, TransitionNotAllowed
 
@@ -135,6 +135,9 @@ def _state(d: Dossier, action: str, steps: Steps) -> Decision:
                    "invalid_transfer")
     elif action == Action.RATE and d.rating is not None:
         return _no(TransitionNotAllowed, _("Hồ sơ đã được đánh giá."))
+    elif action == Action.SIGN_RESULT and not result_signing.awaiting(d):
+        return _no(DomainError, _("Hồ sơ không có kết quả điện tử (tệp PDF) nào chờ ký số."),
+                   "nothing_to_sign")
     return ALLOWED
 
 

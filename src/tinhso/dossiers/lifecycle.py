@@ -32,6 +32,7 @@ from . import (
     guard,
     policy,
     population,
+    result_signing,
     signals,
     texts,
     transitions,
@@ -357,20 +358,43 @@ def finish(actor, dossier, *, results: Iterable[ResultInput], note="", expected_
         raise ValidationFailed(_("Kết quả điện tử cần có tệp kết quả."),
                                code="missing_result_file", details=unfiled)
 
+    # Service index 5.1 counts a result as electronic only once it is validly signed
+    # (result_signing): an uploaded PDF signed elsewhere counts now; any other file waits for
+    # the leader's signature (sign_result).
+    verdicts = {i: result_signing.verdict_of_upload(r.file) if r.is_electronic else None
+                for i, r in enumerate(results)}
+    presigned = [i for i, v in verdicts.items() if v is not None and v.is_valid]
+
     def mark(d, change):
-        d.has_electronic_result = d.has_electronic_result or any(
-            r.is_electronic for r in results)
+        d.has_electronic_result = d.has_electronic_result or bool(presigned)
 
     def issue(d, change):
-        Result.objects.bulk_create([
+        created = Result.objects.bulk_create([
             Result(dossier=d, name=r.name.strip(), number=r.number,
                    is_electronic=r.is_electronic, file=r.file or "", issued_at=change.at)
             for r in results
         ])
+        for i in presigned:
+            result_signing.record_presigned(d, created[i], verdicts[i])
         change.data["results"] = len(results)
+        if presigned:
+            change.data["signed_results"] = len(presigned)
 
     return _act(actor, dossier, Action.FINISH, expected_version, at, note,
                 before=mark, after=issue)
+
+
+def sign_result(actor, dossier, *, expected_version=None, at=None) -> Dossier:
+    """The acting leader signs every electronic result awaiting a signature (its PDF with
+    the QR code of its public verification page), the agency's seal follows; the dossier
+    then has an electronic result (service index 5.1). The status does not change."""
+
+    def sign(d, change):
+        documents = result_signing.sign_awaiting(actor, d)
+        d.has_electronic_result = True
+        change.data["signed"] = [doc.code for doc in documents]
+
+    return _act(actor, dossier, Action.SIGN_RESULT, expected_version, at, "", before=sign)
 
 
 def return_result(actor, dossier, *, expected_version=None, at=None) -> Dossier:

@@ -39,6 +39,7 @@ STAFF_ROLES: dict[str, frozenset[str]] = {
     Action.WITHDRAW: frozenset({R.ONE_STOP_OFFICER}),  # the applicant asks at the desk
     Action.STOP: frozenset({R.DIVISION_HEAD, R.AGENCY_LEADER}),
     Action.RATE: frozenset(),
+    Action.SIGN_RESULT: frozenset({R.AGENCY_LEADER}),  # the leader signs what the agency issues
     # Who holds a step: the guard narrows these to the step's assignee, the unit's head and
     # the holders of the step's role (dossiers.guard).
     Action.REASSIGN: frozenset({R.ONE_STOP_OFFICER, R.SPECIALIST, R.DIVISION_HEAD,

@@ -38,6 +38,8 @@ class Action(models.TextChoices):
     WITHDRAW = "withdraw", _("Rút hồ sơ")
     STOP = "stop", _("Dừng xử lý")
     RATE = "rate", _("Đánh giá")
+    # The leader signs the electronic results, the agency's seal follows (result_signing).
+    SIGN_RESULT = "sign_result", _("Ký số kết quả")
     # Who holds the open step; the status stays (dossiers.assignment, not in TRANSITIONS).
     REASSIGN = "reassign", _("Giao xử lý")
     TAKE_OVER = "take_over", _("Nhận xử lý")
@@ -73,6 +75,8 @@ TRANSITIONS: dict[str, tuple[frozenset[int], int | None]] = {
         S.STOPPED,
     ),
     Action.RATE: (frozenset({S.RETURNED}), None),
+    # Signing changes no status: a result may be signed before or after it is handed back.
+    Action.SIGN_RESULT: (frozenset({S.FINISHED, S.RETURNED}), None),
 }
 
 

@@ -9,6 +9,7 @@ from tinhso.core.pickers import AgencyChoiceField, QuickSelect
 from tinhso.dossiers import texts, uploads
 from tinhso.petitions.models import Petition
 from tinhso.petitions.services import ANSWER_MAX, CONTENT_MAX
+from tinhso.signing import verification
 
 LEVELS = [("", _("Tất cả các cấp")), ("province", _("Cấp tỉnh")), ("commune", _("Cấp xã"))]
 
@@ -153,3 +154,40 @@ class PaperUploadField(forms.FileField):
         kwargs.setdefault("widget", forms.ClearableFileInput(
             attrs={"class": "form-control", "accept": uploads.ACCEPT}))
         super().__init__(**kwargs)
+
+
+class VerifyCodeForm(forms.Form):
+    code = forms.CharField(label=_("Mã tra cứu in trên văn bản"), max_length=40,
+                           error_messages={"required": _("Vui lòng nhập mã tra cứu.")},
+                           widget=_control(forms.TextInput(), autocomplete="off",
+                                           placeholder="7K3M9QX2PD"))
+
+
+class VerifyUploadForm(forms.Form):
+    """A copy of a signed file to check: a PDF, at most the upload limit, read whole."""
+
+    document = forms.FileField(
+        label=_("Tệp PDF cần kiểm tra"),
+        error_messages={"required": _("Vui lòng chọn tệp PDF cần kiểm tra."),
+                        "empty": _("Tệp đã chọn rỗng.")},
+        widget=forms.ClearableFileInput(attrs={"class": "form-control",
+                                               "accept": ".pdf,application/pdf"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].help_text = _(
+            "Tệp PDF đã ký số, tối đa %(mb)s MB. Tệp chỉ được dùng để kiểm tra, không được "
+            "lưu lại.") % {"mb": uploads.max_mb_label()}
+
+    def clean_document(self) -> bytes:
+        upload = self.cleaned_data["document"]
+        if upload.size > uploads.max_bytes():
+            raise forms.ValidationError(
+                _("Tệp quá lớn (tối đa %(mb)s MB).") % {"mb": uploads.max_mb_label()},
+                code="file_size")
+        data = upload.read()
+        if not verification.looks_like_pdf(data):
+            raise forms.ValidationError(
+                _("Tệp “%(name)s” không phải tệp PDF. Chỉ kiểm tra được chữ ký số của tệp "
+                  "PDF.") % {"name": uploads.shown(upload.name)}, code="file_type")
+        return data

@@ -139,7 +139,8 @@ def test_the_whole_journey_through_the_pages(login, province, make_dossier):
                     result_number="12/TL", is_electronic="on", result_file=result)
     assert response.status_code == 302, response.content.decode()
     d = reload(dossier)
-    assert d.status == Status.FINISHED and d.has_electronic_result
+    # Not electronic yet: the leader signs the file first (test_result_signing_page).
+    assert d.status == Status.FINISHED and not d.has_electronic_result
     assert d.results.get().file.name.endswith(".pdf")
     assert post(officer, dossier, "return_result").status_code == 302
     assert reload(dossier).status == Status.RETURNED

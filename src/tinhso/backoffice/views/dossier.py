@@ -9,7 +9,14 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 
 from tinhso.core.errors import Conflict, DomainError, ValidationFailed
-from tinhso.dossiers import access_log, assignment, lifecycle, selectors, uploads
+from tinhso.dossiers import (
+    access_log,
+    assignment,
+    lifecycle,
+    result_signing,
+    selectors,
+    uploads,
+)
 from tinhso.dossiers.transitions import Action
 
 from .. import declaration, forms, receipt
@@ -20,6 +27,14 @@ from .common import render_page
 
 def _detail_url(dossier) -> str:
     return reverse("backoffice:dossier", args=[dossier.code])
+
+
+def _results(dossier) -> list[tuple]:
+    """(result, preview kind, its signed document or None) for the results list."""
+    results = list(dossier.results.all())
+    signed = result_signing.signed(results) if results else {}
+    return [(r, uploads.kind_of(r.file.name) if r.file else "", signed.get(r.pk))
+            for r in results]
 
 
 @official_required
@@ -34,8 +49,7 @@ def detail(request, code):
                     for a in allowed],
         "components": [(c, uploads.kind_of(c.file.name) if c.file else "", forms.get(c.pk))
                        for c in dossier.components.all()],
-        "results": [(r, uploads.kind_of(r.file.name) if r.file else "")
-                    for r in dossier.results.all()],
+        "results": _results(dossier),
         "events": [(e, Action(e.action).label if e.action in Action.values else e.action)
                    for e in dossier.events.all()],
         "has_receipt": dossier.received_at is not None,

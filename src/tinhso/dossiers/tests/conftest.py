@@ -112,6 +112,10 @@ def make_procedure(agencies, *, code="1.001234", name="Cấp bản sao trích l�
     return procedure
 
 
+# The province's leader as the signing tests' PKI names him (username, name, agency).
+LEADER = ("giamdoc", "giamdoc", "H44.07", "Sở Tư pháp")
+
+
 @pytest.fixture
 def province(db) -> Province:
     unit = AdministrativeUnit.objects.create(

@@ -257,13 +257,15 @@ def test_supplement_needs_papers(make_dossier, province):
         lifecycle.supplement(province.citizen, d, components=[])
 
 
-def test_finish_stores_results_and_the_electronic_result_fact(make_dossier, province):
+def test_finish_stores_results(make_dossier, province):
     d = make_dossier(Status.PROCESSING)
     scan = ContentFile(b"%PDF", name="kq.pdf")
     d = lifecycle.finish(province.specialist, d, results=[
         ResultInput("Trích lục", "12/TL-STP", is_electronic=True, file=scan),
         ResultInput("Bản giấy")])
-    assert d.status == Status.FINISHED and d.has_electronic_result
+    # An unsigned file is a result, not yet an electronic one (service index 5.1): a
+    # leader signs it first (test_result_signing).
+    assert d.status == Status.FINISHED and not d.has_electronic_result
     assert set(Result.objects.filter(dossier=d).values_list("name", "number")) == {
         ("Trích lục", "12/TL-STP"), ("Bản giấy", "")}
     with pytest.raises(ValidationFailed):

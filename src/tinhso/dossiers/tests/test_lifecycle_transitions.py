@@ -11,8 +11,20 @@ from tinhso.dossiers import lifecycle
 from tinhso.dossiers.inputs import ComponentInput, ResultInput
 from tinhso.dossiers.models import Dossier, Payment, Status
 from tinhso.dossiers.transitions import TRANSITIONS, Action, TransitionNotAllowed
+from tinhso.signing.testing import make_pki, result_pdf, use_pki
 
-from .conftest import at
+from .conftest import LEADER, at
+
+
+@pytest.fixture(scope="module")
+def leader_pki(tmp_path_factory):
+    return make_pki(tmp_path_factory.mktemp("pki"), officials=[LEADER])
+
+
+@pytest.fixture(autouse=True)
+def signing_keys(settings, leader_pki):
+    """The leader's key and the agency's seal, for signing a result."""
+    use_pki(settings, leader_pki)
 
 # Reassigning and taking over change who holds a step, not the status (test_assignment).
 ACTIONS = [a for a in Action if a not in (Action.SUBMIT, Action.REASSIGN, Action.TAKE_OVER)]
@@ -63,6 +75,11 @@ def call(p, dossier: Dossier, action: str):
         return lifecycle.stop(p.leader, d, reason="Chủ hồ sơ yêu cầu", at=when)
     if action == A.RATE:
         return lifecycle.rate(p.citizen, d, rating=5, at=when)
+    if action == A.SIGN_RESULT:
+        if d.status in TRANSITIONS[action][0]:  # a real PDF to sign (drive's is a stub)
+            result = d.results.get()
+            result.file.save("ket-qua.pdf", ContentFile(result_pdf()))
+        return lifecycle.sign_result(p.leader, d, at=when)
     raise AssertionError(action)
 
 
