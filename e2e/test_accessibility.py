@@ -84,3 +84,30 @@ def test_english_pages_mark_vietnamese_content(live_server, desktop, shot):
     desktop.goto(f"{live_server.url}/")
     assert_accessible(desktop, "home in English")
     assert re.search(r"Tỉnh số", desktop.locator(".navbar-brand [lang=vi]").inner_text())
+
+
+def test_lgsp_operator_pages_on_a_phone(live_server, phone, shot):
+    """The LGSP operator's pages fit a 360 px phone, pass axe, and a refused registration
+    leads to what is wrong."""
+    from tinhso.core.tests.factories import DEFAULT_PASSWORD
+    from tinhso.exchange import services
+
+    from .journey import sign_in
+
+    operator = StaffFactory(username="quantri.a11y", roles=[Role.SYSTEM_ADMIN])
+    system = services.register_system(operator, member_class="GOV", member_code="000.00.00.H44",
+                                      subsystem="DMDC", name="Danh mục dùng chung")
+    services.register_service(operator, provider=system, code="catalogues", name="Danh mục",
+                              base_url="http://127.0.0.1:8220")
+    sign_in(phone, live_server.url, "quantri.a11y", DEFAULT_PASSWORD)
+    for path in ("/lgsp/", f"/lgsp/systems/{system.pk}/", "/lgsp/log/"):
+        phone.goto(live_server.url + path)
+        assert fits(phone), path
+        assert_accessible(phone, path)
+    phone.goto(f"{live_server.url}/lgsp/systems/{system.pk}/services/new/")
+    phone.locator("#service-submit").click()
+    phone.wait_for_load_state()
+    refused_form_is_readable(phone, ["id_code", "id_name", "id_base_url"])
+    assert fits(phone)
+    shot(phone, "lgsp-service-refused")
+    assert_accessible(phone, "LGSP: a refused service registration")

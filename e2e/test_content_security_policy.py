@@ -29,4 +29,7 @@ def test_pages_swagger_and_the_admin_run_under_the_policy(live_server, desktop):
     desktop.wait_for_selector("#site-name")
     desktop.goto(base + "/admin/core/user/add/")
     desktop.wait_for_selector("#user_form")
+    # The LGSP operator's pages (a superuser is its operator).
+    for path in ("/lgsp/", "/lgsp/systems/new/", "/lgsp/log/"):
+        assert desktop.goto(base + path).ok, path
     assert violations == []
