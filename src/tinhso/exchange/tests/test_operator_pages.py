@@ -162,3 +162,8 @@ def test_the_log_pages_by_seq_and_filters(page):
     assert _seqs(page.get(f"/lgsp/log/?since={today}")) == []
     wrong = page.get(f"/lgsp/log/?since={today}&until={today - timedelta(days=3)}")
     assert wrong.status_code == 400 and "Ngày kết thúc phải sau" in wrong.content.decode()
+
+
+def test_the_staff_page_leads_the_operator_only_to_the_lgsp(operator, official, login):
+    assert 'href="/lgsp/"' in login(operator).get("/staff/").content.decode()
+    assert 'href="/lgsp/"' not in login(official).get("/staff/").content.decode()
