@@ -327,7 +327,8 @@ class FinishForm(NoteForm):
                                   error_messages=REQUIRED)
     result_number = forms.CharField(label=_("Số, ký hiệu"), required=False,
                                     max_length=texts.RESULT_NUMBER_MAX)
-    is_electronic = forms.BooleanField(label=_("Kết quả điện tử (tệp đã ký số)"),
+    # An unsigned PDF waits for the leader's signature (lifecycle.sign_result).
+    is_electronic = forms.BooleanField(label=_("Kết quả điện tử (tệp PDF, lãnh đạo ký số)"),
                                        required=False)
     result_file = _file_field(_("Tệp kết quả"))  # required for an electronic result: lifecycle
 

@@ -4,6 +4,7 @@ reuse from the e-data store, rating and supplements can be tried at once. Safe t
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from django.core.files.base import ContentFile
@@ -11,13 +12,16 @@ from django.utils import timezone
 
 from tinhso.catalog.models import OnlineLevel, Procedure, ProcedureVersion
 from tinhso.catalog.services import SYSTEM
+from tinhso.core.errors import DomainError
 from tinhso.core.models import Agency
 from tinhso.core.roles import Role
 from tinhso.dossiers import lifecycle
 from tinhso.dossiers.inputs import ApplicantInput, ComponentInput, ResultInput
 from tinhso.dossiers.models import ApplicantKind, Channel, Dossier
+from tinhso.dossiers.seeding import signed_results
 from tinhso.idp import demo as idp_demo
 
+log = logging.getLogger(__name__)
 # A one-page PDF, enough for a viewer to open.
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
@@ -57,6 +61,19 @@ def _file(procedure, citizen, *, at) -> Dossier:
         channel=Channel.ONLINE, components=papers, is_full_online=True, at=at)
 
 
+def _signed(dossier: Dossier, *, at) -> Dossier:
+    """The result signed by the agency's leader, as in the back office (its QR code opens
+    /verify/). Without the demo's keys (make_demo_pki not run) it stays unsigned."""
+    leader = signed_results.leader_of(dossier.agency_id)
+    if leader is None:
+        return dossier
+    try:
+        return lifecycle.sign_result(leader, dossier, at=at)
+    except DomainError as exc:
+        log.warning("demo result left unsigned: %s", exc.message)
+        return dossier
+
+
 def earlier_dossiers(citizen) -> list[Dossier]:
     if Dossier.objects.filter(applicant_user__personal_id=citizen.personal_id).exists():
         return []
@@ -67,11 +84,14 @@ def earlier_dossiers(citizen) -> list[Dossier]:
     returned = _file(procedure, citizen, at=start)
     for step, action in enumerate((lifecycle.receive, lifecycle.start), 1):
         returned = action(SYSTEM, returned, at=start + timedelta(hours=step))
-    result = ResultInput(procedure.current_version.resulttypes.values_list(
-        "name", flat=True).first() or procedure.name, number="01/KQ", is_electronic=True,
-        file=ContentFile(PDF, name="ket-qua.pdf"))
+    name = procedure.current_version.resulttypes.values_list(
+        "name", flat=True).first() or procedure.name
+    document = signed_results.result_document(returned, name, "01/KQ")
+    result = ResultInput(name, number="01/KQ", is_electronic=True,
+                         file=ContentFile(document, name="ket-qua.pdf"))
     returned = lifecycle.finish(SYSTEM, returned, results=[result],
                                 at=start + timedelta(days=3))
+    returned = _signed(returned, at=start + timedelta(days=3, hours=2))
     returned = lifecycle.return_result(SYSTEM, returned, at=start + timedelta(days=4))
     waiting = _file(procedure, citizen, at=start + timedelta(days=10))
     waiting = lifecycle.receive(SYSTEM, waiting, at=start + timedelta(days=10, hours=1))
