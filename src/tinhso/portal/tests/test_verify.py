@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from tinhso.dossiers import lifecycle
 from tinhso.dossiers.inputs import ResultInput
-from tinhso.dossiers.models import Status
+from tinhso.dossiers.models import Result, Status
 from tinhso.dossiers.tests.conftest import LEADER, at
 from tinhso.signing import codes
 from tinhso.signing.models import SignedDocument
@@ -119,3 +119,11 @@ def test_the_upload_form_needs_its_csrf_token(signed):
     refused = strict.post(reverse("verify:index"), {
         "document": SimpleUploadedFile("a.pdf", b"%PDF-1.4", "application/pdf")})
     assert refused.status_code == 403
+
+
+def test_the_citizen_finds_the_verification_link_beside_the_result(signed, login, province):
+    client = login(province.citizen)
+    code = SignedDocument.objects.get().code
+    dossier = Result.objects.get(pk=signed.subject_id).dossier
+    html = client.get(reverse("portal:my_dossier", args=[dossier.code])).content.decode()
+    assert reverse("verify:code", args=[code]) in html and "Kiểm tra chữ ký số" in html

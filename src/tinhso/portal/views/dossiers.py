@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tinhso.backoffice import receipt as receipt_pdf_builder
 from tinhso.core.clientip import client_ip
 from tinhso.core.errors import DomainError
-from tinhso.dossiers import lifecycle, selectors, uploads, withdrawals
+from tinhso.dossiers import lifecycle, result_signing, selectors, uploads, withdrawals
 from tinhso.dossiers.inputs import ComponentInput
 from tinhso.dossiers.models import Dossier, Status
 from tinhso.dossiers.transitions import Action
@@ -62,7 +62,10 @@ def _context(request, dossier, *, withdraw_form=None):
         "can_rate": Action.RATE in actions, "rate_form": RateForm(),
         "can_pay": settlement.can_pay_online(dossier),
         "outstanding": settlement.outstanding(dossier),
-        "results": [r for r in dossier.results.all()],
+        "results": list(dossier.results.all()),
+        # A signed result links to its public verification page (the address of its QR code).
+        "signed_results": {pk: d.code for pk, d in result_signing.signed(
+            dossier.results.all()).items()},
         "returned": dossier.status == Status.RETURNED,
     }
 
