@@ -3,6 +3,7 @@ reaches it, handed over with a reason, taken over explicitly; "my work" is mine 
 unit's head sees the unit's queue and each official's load."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import transaction
 from rest_framework.test import APIClient
 
@@ -13,8 +14,9 @@ from tinhso.dossiers import lifecycle, selectors
 from tinhso.dossiers.inputs import ResultInput
 from tinhso.dossiers.models import Dossier, Status
 from tinhso.dossiers.transitions import Action, TransitionNotAllowed
+from tinhso.signing.testing import make_pki, result_pdf, use_pki
 
-from .conftest import at, make_user
+from .conftest import LEADER, at, make_user
 
 URL = "/api/v1/dossiers/"
 LATER = at(2026, 2, 23, 9)
@@ -297,6 +299,7 @@ def _call(p, actor, d: Dossier, action: str, target):
             b"x", name="anh.jpg"))]},
         A.TAKE_OVER: {"reason": "x"},
         A.REASSIGN: {"reason": "x", "assignee": target},
+        A.SIGN_RESULT: {},
     }[action]
     return getattr(lifecycle, str(action))(actor, d.pk, at=when, **kwargs)
 
@@ -305,11 +308,18 @@ class _Undo(Exception):
     pass
 
 
-def test_every_offered_action_is_done_and_every_other_refused(province, make_dossier):
+@pytest.fixture(scope="module")
+def leader_pki(tmp_path_factory):
+    return make_pki(tmp_path_factory.mktemp("pki"), officials=[LEADER])
+
+
+def test_every_offered_action_is_done_and_every_other_refused(province, make_dossier, settings,
+                                                              leader_pki):
     """Each official and the applicant, on dossiers in every state, try every action: the
     ones actions_for offers (the API's allowed_actions, the pages' buttons) go through, the
     others are refused. Each attempt is rolled back."""
     p = province
+    use_pki(settings, leader_pki)  # the leader signs the finished dossiers' results
     processing = make_dossier(Status.PROCESSING)
     last = lifecycle.forward(p.division_head, lifecycle.forward(p.specialist, make_dossier(
         Status.PROCESSING)))
@@ -319,6 +329,9 @@ def test_every_offered_action_is_done_and_every_other_refused(province, make_dos
                 last, moved, make_dossier(Status.SUPPLEMENT_REQUESTED),
                 make_dossier(Status.PAYMENT_REQUESTED), make_dossier(Status.FINISHED),
                 make_dossier(Status.RETURNED)]
+    for d in dossiers[-2:]:  # results to sign: real PDFs (make_dossier's are stubs)
+        result = d.results.get()
+        result.file.save("ket-qua.pdf", ContentFile(result_pdf()))
     # Someone to hand a specialist's step over to, at both agencies (made last: no step went
     # to them); a step nobody else may hold is not handed over (reassign has no target).
     second = make_user("chuyenvien2", agency=p.agency, roles=[Role.SPECIALIST])
