@@ -227,6 +227,5 @@ def message_log(request):
     for key in ("before", "after"):
         query.pop(key, None)
     return _page(request, "log.html", {
-        "form": form, "page": page, "query": query.urlencode(),
-        "outcomes": selectors.OUTCOMES, "filtered": bool(filters),
+        "form": form, "page": page, "query": query.urlencode(), "filtered": bool(filters),
     }, status=400 if form.errors else 200)

@@ -156,6 +156,8 @@ def test_the_log_pages_by_seq_and_filters(page):
     refused = page.get("/lgsp/log/?outcome=refused")
     assert _seqs(refused) == [60, 50, 40, 30, 20, 10]
     assert "chưa được cấp quyền" in refused.content.decode()
+    assert '<div class="small fw-semibold">Chưa được cấp quyền</div>' in \
+        refused.content.decode()  # the code's label beside the code
     one = page.get("/lgsp/log/?client=GOV/H41/MOTCUA&outcome=ok")
     assert all(s % 2 for s in _seqs(one)) and _seqs(one)[0] == 59
     today = timezone.localdate()
