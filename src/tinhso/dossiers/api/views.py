@@ -233,6 +233,10 @@ class DossierViewSet(viewsets.GenericViewSet):
                                "Kết thúc xử lý và ghi nhận kết quả giải quyết.")
     return_result = _lifecycle_action("return_result", inputs.ActionIn, "Trả kết quả",
                                       "Trả kết quả cho chủ hồ sơ.")
+    sign_result = _lifecycle_action(
+        "sign_result", inputs.ActionIn, "Ký số kết quả",
+        "Lãnh đạo cơ quan ký số các kết quả điện tử (tệp PDF) chờ ký, rồi đóng dấu số của cơ "
+        "quan; mỗi tệp mang mã QR và mã tra cứu của trang kiểm tra công khai /verify/.")
     withdraw = _lifecycle_action("withdraw", inputs.ReasonIn, "Rút hồ sơ",
                                  "Chủ hồ sơ rút hồ sơ, nêu lý do.")
     stop = _lifecycle_action("stop", inputs.ReasonIn, "Dừng xử lý",

@@ -152,3 +152,19 @@ def test_index_component_5_1_counts_only_signed_results(pki, make_dossier, provi
     total = counts.read_uncached(date(2026, 1, 1), now.date(), None, False)[counts.PROVINCE]
     assert (total.with_result, total.e_result) == (2, 1)
     assert unsigned.pk != signed.pk
+
+
+def test_the_api_signs_as_the_page_does(pki, make_dossier, province):
+    from rest_framework.test import APIClient
+
+    d = finished(make_dossier, province)
+    client = APIClient()
+    client.force_authenticate(province.specialist)
+    refused = client.post(f"/api/v1/dossiers/{d.code}/sign-result/", {}, format="json")
+    assert refused.status_code == 403
+    client.force_authenticate(province.leader)
+    answer = client.post(f"/api/v1/dossiers/{d.code}/sign-result/", {}, format="json")
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["has_electronic_result"] is True
+    again = client.post(f"/api/v1/dossiers/{d.code}/sign-result/", {}, format="json")
+    assert again.status_code == 400 and again.json()["code"] == "nothing_to_sign"
