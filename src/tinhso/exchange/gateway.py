@@ -51,7 +51,8 @@ logger = logging.getLogger("tinhso.exchange.gateway")
 PREFIX = "/r1/"
 # Headers passed on to the provider and back to the client; the rest (hop-by-hop, the
 # client's credentials) stop at the gateway.
-FORWARD_REQUEST_HEADERS = ("content-type", "accept", "accept-language", "soapaction")
+FORWARD_REQUEST_HEADERS = ("content-type", "accept", "accept-language", "soapaction",
+                           "x-api-key")
 FORWARD_RESPONSE_HEADERS = ("content-type", "content-language", "cache-control", "etag",
                             "last-modified")
 PROVIDER_FAILURE_STATUSES = frozenset({502, 503, 504})

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from tinhso.dossiers.models import Dossier, DossierEvent
 from tinhso.dossiers.portal_port import PortalRefused, PortalUnavailable
 from tinhso.dossiers.transitions import Action
+from tinhso.exchange import assertions
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 DATE_FORMAT = "%Y%m%d%H%M%S"
@@ -143,13 +144,14 @@ class DvcqgPortal:
     def _post(self, path: str, body: dict) -> dict:
         request = urllib.request.Request(  # noqa: S310 - http(s), checked in __init__
             self.url + path, data=json.dumps(body, ensure_ascii=False).encode(),
-            headers={"Content-Type": "application/json; charset=utf-8"}, method="POST")
+            headers={"Content-Type": "application/json; charset=utf-8",
+                     **assertions.header_for(self.url)}, method="POST")
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
                 raw = response.read()
         except urllib.error.HTTPError as exc:
             raise PortalUnavailable(_("Cổng DVC quốc gia trả lời HTTP %(status)s.")
-                                    % {"status": exc.code}) from exc
+                                    % {"status": exc.code} + assertions.refusal(exc)) from exc
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             raise PortalUnavailable(_("Không kết nối được Cổng DVC quốc gia: %(reason)s")

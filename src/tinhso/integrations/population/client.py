@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from tinhso.dossiers.population import Person, RegistryUnavailable
+from tinhso.exchange import assertions
 
 
 class PopulationClient:
@@ -28,15 +29,18 @@ class PopulationClient:
         request = urllib.request.Request(  # noqa: S310 - http(s), checked in __init__
             self.url + "/v1/citizens/lookup", data=body, method="POST",
             headers={"Content-Type": "application/json",
-                     "Authorization": f"Bearer {self.token}"})
+                     # X-Api-Key, not Authorization: through the LGSP gateway the
+                     # Authorization header carries the province system's own assertion.
+                     "X-Api-Key": self.token, **assertions.header_for(self.url)})
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
                 answer = json.loads(response.read())
         except urllib.error.HTTPError as exc:
-            if exc.code == 404:
+            refused = assertions.refusal(exc)  # the gateway's 404 is "no such service"
+            if exc.code == 404 and not refused:
                 return None
             raise RegistryUnavailable(_("CSDL quốc gia về dân cư trả lời HTTP %(status)s.")
-                                      % {"status": exc.code}) from exc
+                                      % {"status": exc.code} + refused) from exc
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             raise RegistryUnavailable(_("Không kết nối được CSDL quốc gia về dân cư.")) from exc
         except ValueError as exc:

@@ -7,7 +7,7 @@ from a generator seeded with the id, so that the same id always answers the same
 Ids of a province code that does not exist are not found. Standard library only, so that it
 runs as its own process (`tinhso population_registry`).
 
-    POST /v1/citizens/lookup   (Bearer token; consent must be true)
+    POST /v1/citizens/lookup   (X-Api-Key: the province's key; consent must be true)
     GET  /healthz
 """
 
@@ -70,8 +70,8 @@ class Handler(JsonHandler):
         raw = self.rfile.read(length)
         if self.path != "/v1/citizens/lookup":
             return self._answer(404, {"error": "không có"})
-        given = self.headers.get("Authorization", "")
-        if not hmac.compare_digest(given.encode(), f"Bearer {self.server.token}".encode()):
+        given = self.headers.get("X-Api-Key", "")
+        if not hmac.compare_digest(given.encode(), self.server.token.encode()):
             return self._answer(401, {"error": "Chưa xác thực."})
         try:
             body = json.loads(raw)

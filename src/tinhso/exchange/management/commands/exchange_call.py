@@ -1,16 +1,15 @@
 """`tinhso exchange_call PATH`: one exchange through the gateway as a client system would make
 it (a fresh signed JWT assertion), for the demo and for operators checking a grant."""
 
-import time
 import urllib.error
 import urllib.request
-import uuid
 from pathlib import Path
 
-import jwt
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+
+from tinhso.exchange import assertions
 
 
 class Command(BaseCommand):
@@ -26,10 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         key = serialization.load_pem_private_key(Path(options["key_file"]).read_bytes(), None)
-        now = int(time.time())
-        token = jwt.encode({"iss": options["client"], "aud": settings.TINHSO_GATEWAY_AUDIENCE,
-                            "iat": now, "exp": now + 60, "jti": uuid.uuid4().hex}, key,
-                           algorithm="EdDSA")
+        token = assertions.assertion(options["client"], key)
         url = options["gateway"].rstrip("/") + options["path"]
         request = urllib.request.Request(  # noqa: S310
             url, headers={"Authorization": f"Bearer {token}"})
