@@ -31,12 +31,20 @@ demo: $(BIN)/.installed
 # audit sealer (links new audit entries and signs a checkpoint every 30 s) run beside it and
 # stop with it, and so do the national public service portal's simulator with the sender that
 # synchronises every dossier change to it (unless TINHSO_NATIONAL_PORTAL_URL names the real
-# one), the population database's simulator (unless TINHSO_POPULATION_URL names the real
-# one), and the demo's SMTP sink: the applicants' e-mails go out through real
-# SMTP to it (var/mail/, shown at /dev/mail/) unless TINHSO_EMAIL_HOST names another server.
+# one), the population database's and the personal e-data store's simulators (unless
+# TINHSO_POPULATION_URL, TINHSO_EDATA_URL name the real ones). Unless TINHSO_LGSP_GATEWAY_URL
+# names the province's LGSP, the demo's runs too: the gateway on GATEWAY_PORT, its timestamp
+# authority, the shared catalogue provider, and `tinhso exchange_demo` registering the
+# simulators behind it, so that every national call goes through the gateway and its log.
+# And the demo's SMTP sink: the applicants' e-mails go out through real SMTP to it
+# (var/mail/, shown at /dev/mail/) unless TINHSO_EMAIL_HOST names another server.
 PAYMENT_PORT ?= 8100
-NATIONAL_PORTAL_PORT ?= 8200
+GATEWAY_PORT ?= 8200
 POPULATION_PORT ?= 8210
+CATALOGUE_PORT ?= 8220
+NATIONAL_PORTAL_PORT ?= 8230
+EDATA_PORT ?= 8240
+TSA_PORT ?= 8400
 MAIL_PORT ?= 8025
 WEB_WORKERS ?= 2
 WEB_THREADS ?= 4
@@ -56,14 +64,33 @@ serve: $(BIN)/.installed
 	$(BIN)/tinhso payment_gateway --host $(HOST) --port $(PAYMENT_PORT) \
 		--ipn-url $${TINHSO_PAYMENT_IPN_URL:-$${TINHSO_SITE_URL:-http://$(SITE_HOST):$(PORT)}/payments/ipn/} >var/payment.log 2>&1 & payment=$$!; \
 	$(BIN)/tinhso seal_audit --every 30 >var/audit.log 2>&1 & audit=$$!; \
+	trap 'kill $$worker $$metrics $$payment $$audit $$mail $$portal $$sync $$population $$edata $$tsa $$catalogues $$gateway 2>/dev/null' EXIT INT TERM; \
+	sims=""; \
 	if [ -z "$$TINHSO_NATIONAL_PORTAL_URL" ]; then \
 		export TINHSO_NATIONAL_PORTAL_URL=http://127.0.0.1:$(NATIONAL_PORTAL_PORT); \
+		sims="$$sims --national-portal-url $$TINHSO_NATIONAL_PORTAL_URL"; \
+		echo "  Cổng DVC quốc gia (giả lập): $$TINHSO_NATIONAL_PORTAL_URL"; \
 		$(BIN)/tinhso national_portal --port $(NATIONAL_PORTAL_PORT) >var/national-portal.log 2>&1 & portal=$$!; fi; \
-	$(BIN)/tinhso sync_national_portal --every 2 >var/portal-sync.log 2>&1 & sync=$$!; \
 	if [ -z "$$TINHSO_POPULATION_URL" ]; then \
 		export TINHSO_POPULATION_URL=http://127.0.0.1:$(POPULATION_PORT); \
+		sims="$$sims --population-url $$TINHSO_POPULATION_URL"; \
+		echo "  CSDL quốc gia về dân cư (giả lập): $$TINHSO_POPULATION_URL"; \
 		$(BIN)/tinhso population_registry --port $(POPULATION_PORT) >var/population.log 2>&1 & population=$$!; fi; \
-	trap 'kill $$worker $$metrics $$payment $$audit $$mail $$portal $$sync $$population 2>/dev/null' EXIT INT TERM; \
+	if [ -z "$$TINHSO_EDATA_URL" ]; then \
+		export TINHSO_EDATA_URL=http://127.0.0.1:$(EDATA_PORT); \
+		sims="$$sims --edata-url $$TINHSO_EDATA_URL"; \
+		echo "  Kho dữ liệu điện tử (giả lập): $$TINHSO_EDATA_URL"; \
+		$(BIN)/tinhso edata_store --port $(EDATA_PORT) >var/edata.log 2>&1 & edata=$$!; fi; \
+	if [ -z "$$TINHSO_LGSP_GATEWAY_URL" ]; then \
+		export TINHSO_EXCHANGE_TSA_URL=$${TINHSO_EXCHANGE_TSA_URL:-http://127.0.0.1:$(TSA_PORT)}; \
+		$(BIN)/tinhso tsa --port $(TSA_PORT) >var/tsa.log 2>&1 & tsa=$$!; \
+		$(BIN)/tinhso catalogue_provider --port $(CATALOGUE_PORT) >var/catalogues.log 2>&1 & catalogues=$$!; \
+		eval "$$($(BIN)/tinhso exchange_demo --shell --gateway http://127.0.0.1:$(GATEWAY_PORT) \
+			--provider-url http://127.0.0.1:$(CATALOGUE_PORT) $$sims)" || exit 1; \
+		$(BIN)/tinhso gateway --port $(GATEWAY_PORT) >var/gateway.log 2>&1 & gateway=$$!; \
+		echo "  Cổng LGSP: $$TINHSO_LGSP_GATEWAY_URL/healthz (các dịch vụ quốc gia đi qua cổng; nhật ký ở /lgsp/)"; \
+		echo "  Dấu thời gian (giả lập): $$TINHSO_EXCHANGE_TSA_URL; danh mục dùng chung: http://127.0.0.1:$(CATALOGUE_PORT)"; fi; \
+	$(BIN)/tinhso sync_national_portal --every 2 >var/portal-sync.log 2>&1 & sync=$$!; \
 	TINHSO_PAYMENT_GATEWAY_URL=$${TINHSO_PAYMENT_GATEWAY_URL:-http://$(HOST):$(PAYMENT_PORT)/paymentv2/vpcpay.html} \
 	TINHSO_SITE_URL=$${TINHSO_SITE_URL:-http://$(SITE_HOST):$(PORT)} \
 	$(BIN)/gunicorn tinhso.wsgi:application --bind $(BIND) \

@@ -513,6 +513,15 @@ TINHSO_POPULATION_TOKEN = (os.environ.get("TINHSO_POPULATION_TOKEN")
                            or _derived_secret("population-registry"))
 TINHSO_POPULATION_TIMEOUT = float(os.environ.get("TINHSO_POPULATION_TIMEOUT", "5"))
 
+# --- The national personal e-data store: the papers and results of finished dossiers are
+# kept there per owner (dossiers.edata_sync, sent by `tinhso sync_national_portal`). The demo
+# runs the simulator (`tinhso edata_store`).
+TINHSO_EDATA_BACKEND = os.environ.get("TINHSO_EDATA_BACKEND",
+                                      "tinhso.integrations.edata.EdataClient")
+TINHSO_EDATA_URL = os.environ.get("TINHSO_EDATA_URL", "http://127.0.0.1:8240")
+TINHSO_EDATA_TOKEN = os.environ.get("TINHSO_EDATA_TOKEN") or _derived_secret("edata-store")
+TINHSO_EDATA_TIMEOUT = float(os.environ.get("TINHSO_EDATA_TIMEOUT", "10"))
+
 # --- Digital signatures (tinhso.signing, docs/signing.md). Keys: a PKCS#12 file per official
 # ("person:<username>") and per agency seal ("seal:<code>") under the PKI directory, which the
 # demo fills with `tinhso make_demo_pki`; or a remote (SIM/HSM) signing service. Validation is
@@ -550,6 +559,13 @@ TINHSO_GATEWAY_REFRESH_SECONDS = float(os.environ.get("TINHSO_GATEWAY_REFRESH_SE
 # A service's circuit opens after this many failures in a row, and stays open this long.
 TINHSO_GATEWAY_BREAKER_FAILURES = int(os.environ.get("TINHSO_GATEWAY_BREAKER_FAILURES", "5"))
 TINHSO_GATEWAY_BREAKER_COOLDOWN = float(os.environ.get("TINHSO_GATEWAY_BREAKER_COOLDOWN", "10"))
+# The one-stop system as a client of the gateway: an adapter whose URL starts with
+# TINHSO_LGSP_GATEWAY_URL signs each call as TINHSO_LGSP_CLIENT with the private key in
+# TINHSO_LGSP_CLIENT_KEY_FILE (exchange.assertions). Empty: adapters call their systems directly.
+TINHSO_LGSP_GATEWAY_URL = os.environ.get("TINHSO_LGSP_GATEWAY_URL", "")
+TINHSO_LGSP_CLIENT = os.environ.get("TINHSO_LGSP_CLIENT", "GOV/000.00.00.H44/MOTCUA")
+TINHSO_LGSP_CLIENT_KEY_FILE = Path(os.environ.get(
+    "TINHSO_LGSP_CLIENT_KEY_FILE", VAR_DIR / "exchange-demo-client.pem"))
 # The message log's writer commits up to this many records at once (one signed batch).
 TINHSO_GATEWAY_LOG_BATCH = int(os.environ.get("TINHSO_GATEWAY_LOG_BATCH", "500"))
 # The message log's batches are signed with an Ed25519 key (PEM; else a file made on first use)

@@ -56,6 +56,13 @@ class SyncState(models.TextChoices):
     FAILED = "failed", _("Đồng bộ lỗi")
 
 
+# A dossier owes the personal e-data store its papers and results once it has a result and
+# something electronic to keep (a digitised paper or an electronic result), until acknowledged.
+EDATA_OWED = (models.Q(edata_synced_at__isnull=True)
+              & (models.Q(has_electronic_result=True) | models.Q(has_digitized_components=True))
+              & (models.Q(finished_at__isnull=False) | models.Q(returned_at__isnull=False)))
+
+
 class Dossier(models.Model):
     code = models.CharField(_("mã hồ sơ"), max_length=40, unique=True)
     # The foreign keys that lead a composite index below are not indexed on their own: the
@@ -136,6 +143,10 @@ class Dossier(models.Model):
     sync_retry_at = models.DateTimeField(null=True, blank=True)
     # The last event sent to the portal as a progress entry (CapNhatTienDoHoSoMC).
     synced_event_id = models.BigIntegerField(null=True, blank=True)
+    # When the personal e-data store acknowledged the dossier's papers and results
+    # (dossiers.edata_sync; service-index component 5.5).
+    edata_synced_at = models.DateTimeField(_("thời điểm đồng bộ kho dữ liệu điện tử"),
+                                           null=True, blank=True)
     rating = models.PositiveSmallIntegerField(_("đánh giá"), null=True, blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
 
@@ -170,6 +181,11 @@ class Dossier(models.Model):
                          name="dossier_sync_backlog_idx"),
             models.Index(fields=["synced_at"], condition=models.Q(synced_at__isnull=False),
                          name="dossier_synced_at_idx"),
+            # The same two for the personal e-data store: what it is owed, what it took.
+            models.Index(fields=["id"], condition=EDATA_OWED, name="dossier_edata_backlog_idx"),
+            models.Index(fields=["edata_synced_at"],
+                         condition=models.Q(edata_synced_at__isnull=False),
+                         name="dossier_edata_synced_idx"),
         ]
 
     def __str__(self) -> str:

@@ -159,16 +159,18 @@ def _window_start(state: RefreshState, now: datetime) -> datetime:
 
 def _mark_changed(last_event_id: int, since: datetime) -> int:
     """Stage the dossiers of events after the watermark or within the safety window, and
-    those the national portal acknowledged within it."""
+    those the national portal or the e-data store acknowledged within it."""
     with connection.cursor() as cur:
         cur.execute(f"DELETE FROM {CHANGED}")  # noqa: S608 - fixed table name
         cur.execute(
             f"INSERT INTO {CHANGED} (dossier_id) "  # noqa: S608 - fixed table name
             "SELECT dossier_id FROM dossiers_dossierevent WHERE id > %s UNION "
             "SELECT dossier_id FROM dossiers_dossierevent WHERE at >= %s UNION "
-            # The portal's acknowledgements are no events (component 1.4 reads them).
-            "SELECT id FROM dossiers_dossier WHERE synced_at >= %s",
-            [last_event_id, since, since])
+            # The portal's and the e-data store's acknowledgements are no events
+            # (components 1.4 and 5.5 read them).
+            "SELECT id FROM dossiers_dossier WHERE synced_at >= %s UNION "
+            "SELECT id FROM dossiers_dossier WHERE edata_synced_at >= %s",
+            [last_event_id, since, since, since])
         # A few rows, not the planner's default guess: look the facts up by key.
         cur.execute(f"ANALYZE {CHANGED}")
     return ChangedDossier.objects.count()
@@ -222,6 +224,7 @@ def _fact_select():
         "population_db": _flag(received & Q(used_population_db=True)),
         "with_result": _flag(with_result),
         "e_result": _flag(with_result & Q(has_electronic_result=True)),
+        "edata": _flag(with_result & Q(edata_synced_at__isnull=False)),
         "rated": _flag(rated),
         "satisfied": _flag(rated & Q(rating__gte=SATISFIED_FROM)),
     }
@@ -322,7 +325,8 @@ RECV = ("received", "synced", "online_eligible", "full_online", "with_fees", "pa
         "digitized", "reused", "population_db")
 ROLES = (
     ("recv_day", "", {c: c for c in RECV}),
-    ("result_day", "", {"with_result": "with_result", "e_result": "e_result"}),
+    ("result_day", "", {"with_result": "with_result", "e_result": "e_result",
+                            "edata": "edata"}),
     ("rated_day", "", {"rated": "rated", "satisfied": "satisfied"}),
     ("end_day", "", {"ended_on_time": "ended_on_time", "ended_late": "ended_late"}),
     ("open_from", "", {"open_delta": "1"}),

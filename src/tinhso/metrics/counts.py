@@ -302,6 +302,7 @@ RATIOS = {
     "5.1": _r("e_result", "with_result"),
     "5.2": _r("digitized", "received"),
     "5.4": _r("reused", "received"),
+    "5.5": _r("edata", "with_result"),
     "5.6": _r("population_db", "received"),
     "5.7": _r("cat_population", "cat_published"),
     "6.1": lambda c: (Ratio(c.get("pk_on_time"), c.get("pk_handled") + c.get("pk_open_late")),),
@@ -319,6 +320,7 @@ DRILLDOWN = {
     "5.1": ("result_day", "with_result", "e_result"),
     "5.2": ("recv_day", "received", "digitized"),
     "5.4": ("recv_day", "received", "reused"),
+    "5.5": ("result_day", "with_result", "edata"),
     "5.6": ("recv_day", "received", "population_db"),
     "6.3": ("rated_day", "rated", "satisfied"),
 }

@@ -92,6 +92,7 @@ class DossierFact(models.Model):
     population_db = models.SmallIntegerField(db_default=0)
     with_result = models.SmallIntegerField(db_default=0)
     e_result = models.SmallIntegerField(db_default=0)
+    edata = models.SmallIntegerField(db_default=0)
     rated = models.SmallIntegerField(db_default=0)
     satisfied = models.SmallIntegerField(db_default=0)
 
@@ -112,8 +113,8 @@ class DossierFact(models.Model):
 
 COUNTERS = (
     "received", "synced", "online_eligible", "full_online", "with_fees", "paid_online",
-    "digitized", "reused", "population_db", "with_result", "e_result", "rated", "satisfied",
-    "ended_on_time", "ended_late", "open_delta", "late_delta",
+    "digitized", "reused", "population_db", "with_result", "e_result", "edata", "rated",
+    "satisfied", "ended_on_time", "ended_late", "open_delta", "late_delta",
 )
 
 
@@ -131,6 +132,7 @@ class DailyFact(models.Model):
     population_db = models.IntegerField(default=0)
     with_result = models.IntegerField(default=0)
     e_result = models.IntegerField(default=0)
+    edata = models.IntegerField(default=0)
     rated = models.IntegerField(default=0)
     satisfied = models.IntegerField(default=0)
     ended_on_time = models.IntegerField(default=0)
@@ -168,6 +170,7 @@ class MonthlyFact(models.Model):
     population_db = models.IntegerField(default=0)
     with_result = models.IntegerField(default=0)
     e_result = models.IntegerField(default=0)
+    edata = models.IntegerField(default=0)
     rated = models.IntegerField(default=0)
     satisfied = models.IntegerField(default=0)
     ended_on_time = models.IntegerField(default=0)

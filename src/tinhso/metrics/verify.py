@@ -28,7 +28,7 @@ from .scoring import score
 
 CHECKED = ("ended_on_time", "ended_late", "received", "synced", "online_eligible",
            "full_online", "with_fees", "paid_online", "digitized", "reused", "population_db",
-           "with_result", "e_result", "rated", "satisfied")
+           "with_result", "e_result", "edata", "rated", "satisfied")
 FACT_FIELDS = ("pk", "agency_id", "status", "submitted_at", "received_at", "due_at",
                "finished_at", "returned_at", "closed_at", "paused_since", "paused_seconds",
                "supplement_count", "processing_time", "time_unit")
@@ -111,6 +111,7 @@ def _flags(check: PeriodCheck, by_agency) -> None:
         population_db=Count("pk", filter=received & Q(used_population_db=True)),
         with_result=Count("pk", filter=result_on),
         e_result=Count("pk", filter=result_on & Q(has_electronic_result=True)),
+        edata=Count("pk", filter=result_on & Q(edata_synced_at__isnull=False)),
         rated=Count("pk", filter=rated),
         satisfied=Count("pk", filter=rated & Q(rating__gte=SATISFIED_FROM)),
     )

@@ -309,3 +309,9 @@ class Simulator:
             d.synced_at = last + timedelta(seconds=rng.randint(30, 900))
         else:
             d.sync_state = SyncState.FAILED
+        # The e-data store took most finished dossiers' papers and results (component 5.5).
+        # Derived from r, not drawn: another draw would change every dossier seeded after.
+        done = d.finished_at or d.returned_at
+        if (done and (d.has_electronic_result or d.has_digitized_components)
+                and done + timedelta(minutes=15) <= self.now and (r * 1000) % 1 < 0.95):
+            d.edata_synced_at = done + timedelta(seconds=60 + int(r * 1e7) % 3600)

@@ -29,7 +29,7 @@ def test_index_for_the_province_and_an_agency(client, built):
     assert body["judged"] == result.counters.judged and body["on_time"] == result.counters.on_time
     assert [g["code"] for g in body["groups"]] == ["1", "2", "3", "4", "5", "6"]
     components = {c["code"]: c for g in body["groups"] for c in g["components"]}
-    assert components["5.5"]["has_data"] is False and components["5.5"]["points"] is None
+    assert components["1.1"]["has_data"] is False and components["1.1"]["points"] is None
     assert components["2.1"]["ratios"] == [{"numerator": result.counters.on_time,
                                             "denominator": result.counters.judged}]
     ward = built["ward"]
@@ -78,7 +78,7 @@ def test_dossier_lists_need_staff(client, built):
     assert body["count"] == late > 0
     first = body["results"][0]
     assert first["url"] == dossier_url(first["code"])  # the back office page, or the API
-    assert client.get(url, {**params, "component": "5.5"}).status_code == 400
+    assert client.get(url, {**params, "component": "1.1"}).status_code == 400
 
 
 def test_definition_is_published(client, built):

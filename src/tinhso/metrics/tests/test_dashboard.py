@@ -43,9 +43,9 @@ def test_province_page_is_public_with_groups_trend_and_rankings(client, built):
     assert result.score.grade_label in html
     # Anonymous visitors see scores but no links to lists of dossiers.
     assert "/dashboard/dossiers/" not in html
-    # "No data" components are listed apart, e.g. the personal e-data store (5.5).
+    # "No data" components are listed apart, e.g. publishing procedures on time (1.1).
     no_data = html.split('id="no-data"')[1]
-    assert "Đồng bộ kho dữ liệu điện tử" in no_data
+    assert "Công bố TTHC đúng hạn" in no_data
 
 
 def test_rankings_sort_without_javascript(client, built):

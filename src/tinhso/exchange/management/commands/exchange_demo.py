@@ -3,13 +3,17 @@
 
 - the provider system GOV/000.00.00.H44/DMDC and its service `catalogues` v1 at the shared
   catalogue provider's address (`--provider-url`, where `tinhso catalogue_provider` runs);
-- the client system GOV/000.00.00.H44/MOTCUA (the one-stop system), granted GET on it, with an
-  Ed25519 key pair whose private half is written to `--key-file` for the demo's clients.
+- the national systems the one-stop system reaches, each at its simulator's address when
+  given (`--national-portal-url`, `--population-url`, `--edata-url`);
+- the client system GOV/000.00.00.H44/MOTCUA (the one-stop system), granted what it calls,
+  with an Ed25519 key pair whose private half is written to `--key-file`.
 
-It prints a ready curl command. The acting operator is `--as` (default: the first active
-superuser or system administrator).
+With `--shell` it prints, for `eval`, the settings that route the one-stop system's adapters
+through the gateway (`--gateway`); otherwise a ready command line. The acting operator is
+`--as` (default: the first active superuser or system administrator).
 """
 
+import shlex
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -24,47 +28,61 @@ from tinhso.exchange import services
 from tinhso.exchange.models import AccessRight, MemberSystem, Service
 
 MEMBER = "000.00.00.H44"
+# The national systems as the demo registers them. Their member codes stand in for those the
+# national platform (NDXP) assigns; a province registers the real ones in /lgsp/.
+NATIONAL = (
+    # option, setting routed, (class, member code, subsystem), system name,
+    # service code, service name, method granted
+    ("national_portal_url", "TINHSO_NATIONAL_PORTAL_URL", ("GOV", "000.00.00.G22", "DVCQG"),
+     "Cổng Dịch vụ công quốc gia", "dvcqg", "Đồng bộ hồ sơ TTHC", "POST"),
+    ("population_url", "TINHSO_POPULATION_URL", ("GOV", "000.00.00.G01", "CSDLDC"),
+     "CSDL quốc gia về dân cư", "citizens", "Tra cứu công dân", "POST"),
+    ("edata_url", "TINHSO_EDATA_URL", ("GOV", "000.00.00.G22", "KHODLDT"),
+     "Kho quản lý dữ liệu điện tử của tổ chức, cá nhân", "edata", "Đồng bộ giấy tờ, kết quả",
+     "PUT"),
+)
 
 
 class Command(BaseCommand):
-    help = "Đăng ký dịch vụ danh mục dùng chung và một hệ thống khách cho bản trình diễn LGSP."
+    help = "Đăng ký các dịch vụ của bản trình diễn LGSP và hệ thống khách một cửa."
 
     def add_arguments(self, parser):
         parser.add_argument("--provider-url", default="http://127.0.0.1:8220")
-        parser.add_argument("--key-file",
-                            default=str(settings.VAR_DIR / "exchange-demo-client.pem"))
+        for option, *_ in NATIONAL:
+            parser.add_argument("--" + option.replace("_", "-"), dest=option, default="")
+        parser.add_argument("--gateway", default=f"http://{settings.TINHSO_GATEWAY_HOST}:"
+                                                 f"{settings.TINHSO_GATEWAY_PORT}")
+        parser.add_argument("--key-file", default=str(settings.TINHSO_LGSP_CLIENT_KEY_FILE))
+        parser.add_argument("--shell", action="store_true")
         parser.add_argument("--as", dest="username", default="")
 
     def handle(self, *args, **options):
         operator = self._operator(options["username"])
-        provider = self._system(operator, "DMDC", "Danh mục dùng chung của tỉnh")
-        client = self._system(operator, "MOTCUA", "Hệ thống thông tin giải quyết TTHC")
-        service = Service.objects.filter(provider=provider, code="catalogues",
-                                         version="v1").first()
-        url = options["provider_url"].rstrip("/")
-        if service is None:
-            service = services.register_service(
-                operator, provider=provider, code="catalogues", name="Danh mục dùng chung",
-                base_url=url, description="GET /units, /agencies, /nationalities")
-        elif service.base_url != url:
-            service = services.update_service(operator, service, base_url=url)
-        if not AccessRight.objects.filter(client=client, service=service, method="GET",
-                                          path_prefix="").exists():
-            services.grant(operator, client=client, service=service, method="GET")
-        key_file = Path(options["key_file"])
-        if not key_file.exists() or not client.credentials.filter(revoked_at__isnull=True):
-            key = ed25519.Ed25519PrivateKey.generate()
-            public = key.public_key().public_bytes(
-                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-            services.add_credential(operator, client, public_key_pem=public.decode())
-            key_file.parent.mkdir(parents=True, exist_ok=True)
-            key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                                   serialization.PrivateFormat.PKCS8,
-                                                   serialization.NoEncryption()))
-            key_file.chmod(0o600)
-        self.stdout.write(f"Dịch vụ {service.identifier} -> {service.base_url}\n"
+        client = self._system(operator, ("GOV", MEMBER, "MOTCUA"),
+                              "Hệ thống thông tin giải quyết TTHC")
+        provider = self._system(operator, ("GOV", MEMBER, "DMDC"), "Danh mục dùng chung của tỉnh")
+        catalogues = self._service(operator, provider, "catalogues", "Danh mục dùng chung",
+                                   options["provider_url"], "GET /units, /agencies, /nationalities")
+        self._grant(operator, client, catalogues, "GET")
+        routed = {}
+        for option, setting, parts, system_name, code, name, method in NATIONAL:
+            if not options[option]:
+                continue
+            system = self._system(operator, parts, system_name, national=True)
+            service = self._service(operator, system, code, name, options[option])
+            self._grant(operator, client, service, method)
+            routed[setting] = f"{options['gateway'].rstrip('/')}/r1/{service.identifier}"
+        key_file = self._key(operator, client, Path(options["key_file"]))
+        if options["shell"]:
+            exports = {"TINHSO_LGSP_GATEWAY_URL": options["gateway"].rstrip("/"),
+                       "TINHSO_LGSP_CLIENT": client.identifier,
+                       "TINHSO_LGSP_CLIENT_KEY_FILE": str(key_file), **routed}
+            self.stdout.write("".join(f"export {name}={shlex.quote(value)}\n"
+                                      for name, value in exports.items()))
+            return
+        self.stdout.write(f"Dịch vụ {catalogues.identifier} -> {catalogues.base_url}\n"
                           f"Hệ thống khách {client.identifier}, khóa bí mật: {key_file}\n"
-                          f"Gọi qua cổng: tinhso exchange_call /r1/{service.identifier}/units"
+                          f"Gọi qua cổng: tinhso exchange_call /r1/{catalogues.identifier}/units"
                           f"?province={settings.TINHSO_PROVINCE_CODE}")
 
     def _operator(self, username: str) -> User:
@@ -78,8 +96,38 @@ class Command(BaseCommand):
             raise CommandError("Cần một tài khoản quản trị hệ thống (--as TÊN).")
         return user
 
-    def _system(self, operator, subsystem: str, name: str) -> MemberSystem:
-        identifier = f"GOV/{MEMBER}/{subsystem}"
-        return MemberSystem.objects.filter(identifier=identifier).first() or \
-            services.register_system(operator, member_class="GOV", member_code=MEMBER,
-                                     subsystem=subsystem, name=name)
+    def _system(self, operator, parts, name: str, *, national=False) -> MemberSystem:
+        member_class, member_code, subsystem = parts
+        return MemberSystem.objects.filter(identifier="/".join(parts)).first() or \
+            services.register_system(operator, member_class=member_class,
+                                     member_code=member_code, subsystem=subsystem, name=name,
+                                     is_national=national)
+
+    def _service(self, operator, provider, code, name, url, description="") -> Service:
+        url = url.rstrip("/")
+        service = Service.objects.filter(provider=provider, code=code, version="v1").first()
+        if service is None:
+            return services.register_service(operator, provider=provider, code=code, name=name,
+                                             base_url=url, description=description)
+        if service.base_url != url:
+            return services.update_service(operator, service, base_url=url)
+        return service
+
+    def _grant(self, operator, client, service, method):
+        if not AccessRight.objects.filter(client=client, service=service, method=method,
+                                          path_prefix="").exists():
+            services.grant(operator, client=client, service=service, method=method)
+
+    def _key(self, operator, client, key_file: Path) -> Path:
+        if key_file.exists() and client.credentials.filter(revoked_at__isnull=True).exists():
+            return key_file
+        key = ed25519.Ed25519PrivateKey.generate()
+        public = key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        services.add_credential(operator, client, public_key_pem=public.decode())
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                               serialization.PrivateFormat.PKCS8,
+                                               serialization.NoEncryption()))
+        key_file.chmod(0o600)
+        return key_file
