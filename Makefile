@@ -17,11 +17,11 @@ $(BIN)/.installed: pyproject.toml
 
 demo: $(BIN)/.installed
 	$(BIN)/tinhso migrate --noinput
-	@# The demo provider accepts the portal's callback at the address the browser will use.
+	@# The demo provider accepts the portal's callback at the address the browser will use;
+	@# the signed results' QR codes carry the address the server will answer at.
 	TINHSO_OIDC_REDIRECT_URIS="$${TINHSO_OIDC_REDIRECT_URIS:+$$TINHSO_OIDC_REDIRECT_URIS,}http://localhost:$(PORT)/oidc/callback/,http://$(HOST):$(PORT)/oidc/callback/" \
+	TINHSO_SITE_URL=$${TINHSO_SITE_URL:-http://$(SITE_HOST):$(PORT)} \
 	$(BIN)/tinhso load_demo
-	@# Demo CA, CRLs and signing keys for the demo's leaders and agencies (var/pki/).
-	$(BIN)/tinhso make_demo_pki
 	$(BIN)/tinhso refresh_metrics --full
 	$(MAKE) --no-print-directory serve
 
