@@ -9,6 +9,7 @@ is kept under one directory (settings.TINHSO_SIGNING_PKI_DIR, var/pki/ by defaul
     ca.pem ca.key       subordinate CA
     root.crl ca.crl     revocation lists (DER), re-issued when one is revoked or near expiry
     tsa.pem tsa.key     the demo time-stamping authority's certificate (`tinhso tsa`)
+    gateway-tls.pem .key  the LGSP gateway's TLS server certificate (chain after it)
     revoked.json        serials revoked so far, with identity and date
     people/<username>.p12   seals/<agency code>.p12
 
@@ -27,9 +28,9 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from .keys import pkcs12_path
 
@@ -235,15 +236,84 @@ class DemoPki:
         self.created.append("tsa.pem")
         return tsa
 
+    # --- TLS certificates (the LGSP gateway's mutual TLS): EC P-256 keys, cheap handshakes
+    def _tls_cert(self, subject: x509.Name, key, usage, not_before: dt.datetime,
+                  not_after: dt.datetime, names=()) -> x509.Certificate:
+        builder = (x509.CertificateBuilder()
+                   .subject_name(subject)
+                   .issuer_name(self.ca.cert.subject)
+                   .public_key(key.public_key())
+                   .serial_number(x509.random_serial_number())
+                   .not_valid_before(not_before)
+                   .not_valid_after(not_after)
+                   .add_extension(x509.BasicConstraints(ca=False, path_length=None), True)
+                   .add_extension(x509.KeyUsage(
+                       digital_signature=True, content_commitment=False,
+                       key_encipherment=False, data_encipherment=False, key_agreement=False,
+                       key_cert_sign=False, crl_sign=False, encipher_only=False,
+                       decipher_only=False), True)
+                   .add_extension(x509.ExtendedKeyUsage([usage]), True)
+                   .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                       self.ca.key.public_key()), False)
+                   .add_extension(_crl_point("ca"), False))
+        if names:
+            builder = builder.add_extension(x509.SubjectAlternativeName(list(names)), False)
+        return builder.sign(self.ca.key, hashes.SHA256())
+
+    def issue_tls_client(self, identifier: str, *, not_before: dt.datetime | None = None,
+                         not_after: dt.datetime | None = None, days: int = 365):
+        """A client system's certificate for mutual TLS: CN its identifier
+        (GOV/000.00.00.H44/MOTCUA), TLS client authentication its only use. Returns (key,
+        certificate); the caller hands the key to the system and registers the certificate."""
+        key = ec.generate_private_key(ec.SECP256R1())
+        start = not_before or _now() - dt.timedelta(minutes=5)
+        cert = self._tls_cert(_name(identifier, ISSUER_ORG, uid=identifier), key,
+                              ExtendedKeyUsageOID.CLIENT_AUTH, start,
+                              not_after or start + dt.timedelta(days=days))
+        return key, cert
+
+    def issue_tls_server(self, hosts=("127.0.0.1", "localhost"), stem: str = "gateway-tls",
+                         force: bool = False) -> Path:
+        """The gateway's server certificate for `hosts` (names or IP addresses), written as
+        <stem>.pem (certificate then the subordinate CA) and <stem>.key; clients trust root.pem."""
+        import ipaddress
+
+        path = self.folder / f"{stem}.pem"
+        if path.exists() and not force:
+            current = x509.load_pem_x509_certificate(path.read_bytes())
+            if current.issuer == self.ca.cert.subject and current.not_valid_after_utc > _now():
+                return path
+        names = []
+        for host in hosts:
+            try:
+                names.append(x509.IPAddress(ipaddress.ip_address(host)))
+            except ValueError:
+                names.append(x509.DNSName(host))
+        key = ec.generate_private_key(ec.SECP256R1())
+        now = _now()
+        cert = self._tls_cert(_name(hosts[0], ISSUER_ORG), key, ExtendedKeyUsageOID.SERVER_AUTH,
+                              now - dt.timedelta(days=1), now + dt.timedelta(days=2 * 365),
+                              names)
+        _write(self.folder / f"{stem}.key", key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption()), private=True)
+        _write(path, cert.public_bytes(serialization.Encoding.PEM)
+               + self.ca.cert.public_bytes(serialization.Encoding.PEM))
+        self.created.append(f"{stem}.pem")
+        return path
+
     # --- revocation
     def _revoked(self) -> dict:
         path = self.folder / "revoked.json"
         return json.loads(path.read_text()) if path.exists() else {}
 
     def revoke(self, certificate: x509.Certificate, identity: str = "") -> None:
+        self.revoke_serial(certificate.serial_number, identity)
+
+    def revoke_serial(self, serial: int, identity: str = "") -> None:
+        """Put a certificate the subordinate CA issued on ca.crl (re-published now)."""
         revoked = self._revoked()
-        revoked[str(certificate.serial_number)] = {"identity": identity,
-                                                   "date": _now().isoformat()}
+        revoked[str(serial)] = {"identity": identity, "date": _now().isoformat()}
         _write(self.folder / "revoked.json", json.dumps(revoked, indent=1).encode())
         self.publish_crls(force=True)
 

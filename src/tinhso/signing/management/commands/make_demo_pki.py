@@ -1,5 +1,6 @@
-"""`tinhso make_demo_pki`: the demo's CA, its CRLs, and signing keys for the demo's leaders
-and their agencies' seals (run after load_demo_province). Re-runs create only what is missing."""
+"""`tinhso make_demo_pki`: the demo's CA, its CRLs, the LGSP gateway's TLS certificate, and
+signing keys for the demo's leaders and their agencies' seals (run after load_demo_province).
+Re-runs create only what is missing."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -31,6 +32,9 @@ class Command(BaseCommand):
                                "(docs/signing.md).")
         pki = DemoPki(folder)
         pki.issue_tsa()  # for `tinhso tsa`
+        # The LGSP gateway's TLS server certificate (TINHSO_GATEWAY_TLS_CERT, docs/exchange.md).
+        pki.issue_tls_server(list(dict.fromkeys(
+            [settings.TINHSO_GATEWAY_HOST, "127.0.0.1", "localhost"])))
         password = settings.TINHSO_SIGNING_PKCS12_PASSWORD
         leaders = (User.objects.filter(roles__role__in=SIGNING_ROLES, agency__isnull=False,
                                        is_active=True)
