@@ -559,6 +559,13 @@ TINHSO_GATEWAY_REFRESH_SECONDS = float(os.environ.get("TINHSO_GATEWAY_REFRESH_SE
 # A service's circuit opens after this many failures in a row, and stays open this long.
 TINHSO_GATEWAY_BREAKER_FAILURES = int(os.environ.get("TINHSO_GATEWAY_BREAKER_FAILURES", "5"))
 TINHSO_GATEWAY_BREAKER_COOLDOWN = float(os.environ.get("TINHSO_GATEWAY_BREAKER_COOLDOWN", "10"))
+# TLS for the gateway: its certificate (chain after it) and key; empty: plain HTTP. With a
+# client CA (PEM, one or more CAs), clients may authenticate with a certificate it issued,
+# checked against the CRLs listed (DER or PEM, re-read when a file changes).
+TINHSO_GATEWAY_TLS_CERT = os.environ.get("TINHSO_GATEWAY_TLS_CERT", "")
+TINHSO_GATEWAY_TLS_KEY = os.environ.get("TINHSO_GATEWAY_TLS_KEY", "")
+TINHSO_GATEWAY_TLS_CLIENT_CA = os.environ.get("TINHSO_GATEWAY_TLS_CLIENT_CA", "")
+TINHSO_GATEWAY_TLS_CRLS = env_list("TINHSO_GATEWAY_TLS_CRLS")
 # The one-stop system as a client of the gateway: an adapter whose URL starts with
 # TINHSO_LGSP_GATEWAY_URL signs each call as TINHSO_LGSP_CLIENT with the private key in
 # TINHSO_LGSP_CLIENT_KEY_FILE (exchange.assertions). Empty: adapters call their systems directly.

@@ -18,6 +18,11 @@ The registry lives in memory and is re-read in the background every
 TINHSO_GATEWAY_REFRESH_SECONDS; no request ever waits for the database, except for the log's
 group commit. Refusals are JSON {"code", "message", "exchange_id"} in Vietnamese.
 
+With TINHSO_GATEWAY_TLS_CERT set the gateway listens with TLS, and with
+TINHSO_GATEWAY_TLS_CLIENT_CA a client may authenticate with a client certificate instead of
+an assertion (exchange.mtls): it is checked, then looked up by fingerprint in the in-memory
+registry. A request carrying both must have them name the same system.
+
 A SOAP service registered with a REST exposure is converted (exchange.soap): the client posts
 JSON to /.../{version}/{operation}, the gateway sends the SOAP envelope its WSDL describes and
 answers JSON; a SOAP Fault becomes a refusal `soap_fault` with the provider's fault string.
@@ -43,7 +48,7 @@ from django.conf import settings
 from django.db import close_old_connections, connections
 from django.utils import timezone
 
-from . import log, soap
+from . import log, mtls, soap
 from .models import AccessRight, ClientCredential, MemberSystem, MessageRecord, Service
 
 logger = logging.getLogger("tinhso.exchange.gateway")
@@ -85,6 +90,7 @@ class ServiceEntry:
 @dataclass
 class Registry:
     keys: dict[str, list] = field(default_factory=dict)  # client identifier -> public keys
+    certificates: dict[str, str] = field(default_factory=dict)  # fingerprint -> client
     services: dict[tuple, ServiceEntry] = field(default_factory=dict)
     rights: dict[tuple[str, int], list[tuple[str, str]]] = field(default_factory=dict)
     loaded_at: float = 0.0
@@ -111,10 +117,12 @@ def load_registry() -> Registry:
     active = set(MemberSystem.objects.filter(is_active=True).values_list("identifier",
                                                                          flat=True))
     credentials = ClientCredential.objects.filter(
-        kind=ClientCredential.Kind.JWT_KEY, revoked_at__isnull=True,
-        system__is_active=True).select_related("system")
+        revoked_at__isnull=True, system__is_active=True).select_related("system")
     for credential in credentials:
         if credential.valid_to is not None and credential.valid_to <= now:
+            continue
+        if credential.kind == ClientCredential.Kind.TLS_CERT:
+            registry.certificates[credential.cert_fingerprint] = credential.system.identifier
             continue
         try:
             key = serialization.load_pem_public_key(credential.public_key_pem.encode())
@@ -205,7 +213,9 @@ class Gateway:
                  max_assertion_age: int | None = None, refresh: float | None = None,
                  breaker_failures: int | None = None, breaker_cooldown: float | None = None,
                  log_batch: int | None = None, tsa_url: str | None = None,
-                 tsa_every: float | None = None):
+                 tsa_every: float | None = None, tls_cert: str | None = None,
+                 tls_key: str | None = None, tls_client_ca: str | None = None,
+                 tls_crls: list | None = None):
         s = settings
         self.audience = audience or s.TINHSO_GATEWAY_AUDIENCE
         self.max_body = max_body or s.TINHSO_GATEWAY_MAX_BODY
@@ -216,6 +226,14 @@ class Gateway:
         self.log_batch = log_batch or s.TINHSO_GATEWAY_LOG_BATCH
         self.tsa_url = s.TINHSO_EXCHANGE_TSA_URL if tsa_url is None else tsa_url
         self.tsa_every = tsa_every or s.TINHSO_EXCHANGE_TSA_EVERY
+        # TLS, and client certificates when a client CA is named (docs/exchange.md).
+        self.tls_cert = s.TINHSO_GATEWAY_TLS_CERT if tls_cert is None else tls_cert
+        self.tls_key = s.TINHSO_GATEWAY_TLS_KEY if tls_key is None else tls_key
+        client_ca = s.TINHSO_GATEWAY_TLS_CLIENT_CA if tls_client_ca is None else tls_client_ca
+        self.tls_client_ca = client_ca if self.tls_cert else ""
+        self.certificates = (mtls.ClientCertificates(
+            client_ca, s.TINHSO_GATEWAY_TLS_CRLS if tls_crls is None else tls_crls)
+            if self.tls_client_ca else None)
         self.tsa_thread = ThreadPoolExecutor(1, thread_name_prefix="exchange-tsa")
         self.registry = Registry()
         self.buckets: dict[tuple[str, int], TokenBucket] = {}
@@ -232,6 +250,13 @@ class Gateway:
         self.tasks: list[asyncio.Task] = []
 
     # Start and stop.
+
+    def ssl_context(self):
+        """The server's TLS context, or None: plain HTTP (TINHSO_GATEWAY_TLS_CERT unset)."""
+        if not self.tls_cert:
+            return None
+        return mtls.server_context(self.tls_cert, self.tls_key or self.tls_cert,
+                                   self.tls_client_ca or None)
 
     def app(self) -> web.Application:
         app = web.Application(client_max_size=self.max_body)
@@ -285,6 +310,12 @@ class Gateway:
                 self.registry = await loop.run_in_executor(self.reader_thread, load_registry)
             except Exception:  # keep serving with the registry we have
                 logger.exception("registry refresh failed")
+            if self.certificates is not None:  # a revocation reaches the gateway here
+                try:
+                    await loop.run_in_executor(self.reader_thread,
+                                               self.certificates.reload_crls)
+                except Exception:
+                    logger.exception("CRL refresh failed")
             now = time.time()
             self.seen = {j: exp for j, exp in self.seen.items() if exp > now}
 
@@ -352,6 +383,8 @@ class Gateway:
         return web.json_response({
             "status": "ok", "services": len(self.registry.services),
             "clients": len(self.registry.keys),
+            "client_certificates": len(self.registry.certificates),
+            "tls": bool(self.tls_cert), "mutual_tls": self.certificates is not None,
             "registry_age_s": round(time.time() - self.registry.loaded_at, 1),
             "log_head": self.writer.head[0] if self.writer.head else 0,
             "log_pending": self.queue.qsize() if self.queue else 0})
@@ -428,12 +461,39 @@ class Gateway:
         return await self._forward(request, service, rest, body, client, values, breaker)
 
     def _authenticate(self, request: web.Request, registry: Registry, values: dict) -> str:
+        certified = ""
+        if self.certificates is not None:
+            der = mtls.peer_certificate(request.transport)
+            if der is not None:
+                certified = self._certified(der, registry, values)
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
+            if certified:
+                return certified
             raise Refusal(401, "missing_assertion", "Thiếu JWT xác thực của hệ thống khách "
-                          "(Authorization: Bearer ...).")
-        token = token.strip()
+                          "(Authorization: Bearer ...)" + (
+                              " hoặc chứng thư TLS." if self.certificates else "."))
+        issuer = self._verify_assertion(token.strip(), registry, values)
+        if certified and issuer != certified:
+            values["client"] = certified  # the certificate is the proven identity
+            raise Refusal(401, "identity_mismatch", f"Chứng thư TLS thuộc hệ thống {certified}"
+                          f" nhưng JWT xác thực nhân danh {issuer[:130]}; hai cách xác thực "
+                          f"phải cùng một hệ thống.")
+        return issuer
+
+    def _certified(self, der: bytes, registry: Registry, values: dict) -> str:
+        """The client a presented certificate authenticates; a certificate that does not is
+        refused even if an assertion is there too."""
+        try:
+            client = self.certificates.identify(der, registry.certificates)
+        except mtls.CertificateRefused as refused:
+            values["client"] = refused.client
+            raise Refusal(refused.status, refused.code, refused.message) from None
+        values["client"] = client
+        return client
+
+    def _verify_assertion(self, token: str, registry: Registry, values: dict) -> str:
         try:
             claimed = jwt.decode(token, options={"verify_signature": False})
         except jwt.InvalidTokenError:
@@ -599,4 +659,4 @@ def run(host: str, port: int, **options) -> None:
     """Serve until SIGINT/SIGTERM (then the records still queued are written)."""
     gateway = Gateway(**options)
     web.run_app(gateway.app(), host=host, port=port, access_log=None, print=None,
-                shutdown_timeout=10)
+                shutdown_timeout=10, ssl_context=gateway.ssl_context())

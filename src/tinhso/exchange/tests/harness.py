@@ -26,8 +26,8 @@ AUDIENCE = "tinhso-lgsp"
 
 
 class ServerThread:
-    def __init__(self, app: web.Application):
-        self.app = app
+    def __init__(self, app: web.Application, ssl_context=None):
+        self.app, self.ssl_context = app, ssl_context
         self.loop = asyncio.new_event_loop()
         self.ready = threading.Event()
         self.port = 0
@@ -39,7 +39,7 @@ class ServerThread:
         try:
             self.runner = web.AppRunner(self.app, access_log=None)
             self.loop.run_until_complete(self.runner.setup())
-            site = web.TCPSite(self.runner, "127.0.0.1", 0)
+            site = web.TCPSite(self.runner, "127.0.0.1", 0, ssl_context=self.ssl_context)
             self.loop.run_until_complete(site.start())
             self.port = site._server.sockets[0].getsockname()[1]
         except BaseException as exc:  # reported to the test by start()
@@ -58,7 +58,7 @@ class ServerThread:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.ssl_context else 'http'}://127.0.0.1:{self.port}"
 
     def stop(self):
         future = asyncio.run_coroutine_threadsafe(self.runner.cleanup(), self.loop)
@@ -97,15 +97,15 @@ class CommandProcess:
     """`tinhso <command> --port N` as its own process, ready once GET /healthz answers 200;
     stopped with SIGTERM (the gateway then writes the records still queued)."""
 
-    def __init__(self, *command: str, env: dict | None = None):
-        self.command, self.port = command, free_port()
+    def __init__(self, *command: str, env: dict | None = None, context=None):
+        self.command, self.port, self.context = command, free_port(), context
         self.env = {**os.environ, "TINHSO_DB_PREPARED": "0", **(env or {})}
         self.errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop())
         self.process: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.context else 'http'}://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 60) -> CommandProcess:
         self.process = subprocess.Popen(
@@ -114,7 +114,7 @@ class CommandProcess:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and self.process.poll() is None:
             try:
-                if call(self.url + "/healthz", timeout=1)[0] == 200:
+                if call(self.url + "/healthz", timeout=1, context=self.context)[0] == 200:
                     return self
             except OSError:
                 time.sleep(0.1)
@@ -146,13 +146,14 @@ def assertion(key, issuer: str, *, audience: str = AUDIENCE, lifetime: int = 60,
 
 
 def call(url: str, *, token: str | None = None, method: str = "GET", body: bytes | None = None,
-         headers: dict | None = None, timeout: float = 30):
-    """(status, headers, body bytes) of one HTTP exchange; errors are answers too."""
+         headers: dict | None = None, timeout: float = 30, context=None):
+    """(status, headers, body bytes) of one HTTP exchange; errors are answers too. `context`:
+    the client's TLS context for https (trust, and its certificate for mutual TLS)."""
     request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
     if token:
         request.add_header("Authorization", f"Bearer {token}")
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as answer:
+        with urllib.request.urlopen(request, timeout=timeout, context=context) as answer:
             return answer.status, dict(answer.headers), answer.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()
