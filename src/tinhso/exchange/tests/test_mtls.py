@@ -6,6 +6,7 @@ TLS; the operator's commands issue and revoke certificates."""
 import datetime as dt
 import ssl
 import time
+from io import StringIO
 
 import pytest
 from cryptography import x509
@@ -241,5 +242,9 @@ def test_tinhso_gateway_listens_with_tls(world, pki, tmp_path, settings):
         assert status == 200, body
         health = as_json(call(process.url + "/healthz", context=_context(pki))[2])
         assert health["mutual_tls"] is True and health["client_certificates"] == 1
+        out = StringIO()  # the operator's check of a certificate, no assertion
+        call_command("exchange_call", URL, gateway=process.url, cert=str(pair[0]),
+                     cert_key=str(pair[1]), cacert=str(pki.trust_root_path), stdout=out)
+        assert out.getvalue().startswith("200\n")
     finally:
         process.stop()

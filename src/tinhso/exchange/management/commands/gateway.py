@@ -14,7 +14,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from tinhso.exchange.gateway import run
 
-        self.stdout.write(f"Cổng LGSP: http://{options['host']}:{options['port']}/ "
-                          f"(dịch vụ dưới /r1/..., tình trạng ở /healthz)")
+        scheme = "https" if settings.TINHSO_GATEWAY_TLS_CERT else "http"
+        mutual = (", chứng thư TLS của hệ thống khách được chấp nhận"
+                  if settings.TINHSO_GATEWAY_TLS_CERT and settings.TINHSO_GATEWAY_TLS_CLIENT_CA
+                  else "")
+        self.stdout.write(f"Cổng LGSP: {scheme}://{options['host']}:{options['port']}/ "
+                          f"(dịch vụ dưới /r1/..., tình trạng ở /healthz{mutual})")
         self.stdout.flush()
         run(options["host"], options["port"])
