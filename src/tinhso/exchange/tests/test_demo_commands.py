@@ -1,5 +1,6 @@
-"""`tinhso exchange_demo` registers the catalogue service and a client (idempotently), and
-`tinhso exchange_call` reaches it through a real gateway with the client's key."""
+"""`tinhso exchange_demo` registers the catalogue services (REST, and SOAP offered as REST) and
+a client (idempotently), and `tinhso exchange_call` reaches both through a real gateway with
+the client's key."""
 
 from io import StringIO
 
@@ -23,8 +24,9 @@ def test_demo_registration_then_a_call_through_the_gateway(operator, tmp_path):
         for _ in range(2):  # a second run changes nothing
             call_command("exchange_demo", provider_url=provider.url, key_file=str(key_file),
                          stdout=StringIO())
-        assert Service.objects.get().base_url == provider.url
-        assert AccessRight.objects.count() == 1
+        assert Service.objects.get(code="catalogues").base_url == provider.url
+        assert Service.objects.get(code="units-soap").rest_exposure
+        assert AccessRight.objects.count() == 2
         assert AuditEntry.objects.filter(action="exchange.credential.added").count() == 1
         gateway = ServerThread(Gateway().app()).start()
         try:
@@ -32,9 +34,16 @@ def test_demo_registration_then_a_call_through_the_gateway(operator, tmp_path):
             call_command("exchange_call",
                          "/r1/GOV/000.00.00.H44/DMDC/catalogues/v1/units?province=25",
                          gateway=gateway.url, key_file=str(key_file), stdout=out)
+            soap = StringIO()  # the SOAP service, called as REST through the conversion
+            call_command("exchange_call",
+                         "/r1/GOV/000.00.00.H44/DMDC/units-soap/v1/GetCommunes?provinceCode=25",
+                         gateway=gateway.url, key_file=str(key_file), stdout=soap)
         finally:
             gateway.stop()
     finally:
         provider.stop()
     status, _, body = out.getvalue().partition("\n")
     assert status == "200" and '"province": "25"' in body
+    status, _, body = soap.getvalue().partition("\n")
+    assert status == "200", body
+    assert '"province": "25"' in body and '"name": "Phường Tân Hòa"' in body

@@ -5,6 +5,8 @@
   catalogue provider's address (`--provider-url`, where `tinhso catalogue_provider` runs);
 - the national systems the one-stop system reaches, each at its simulator's address when
   given (`--national-portal-url`, `--population-url`, `--edata-url`);
+- the same communes over SOAP as `units-soap` v1, exposed to REST clients (the gateway's
+  protocol conversion);
 - the client system GOV/000.00.00.H44/MOTCUA (the one-stop system), granted what it calls,
   with an Ed25519 key pair whose private half is written to `--key-file`.
 
@@ -24,7 +26,7 @@ from django.db.models import Q
 
 from tinhso.core.models import User
 from tinhso.core.roles import Role
-from tinhso.exchange import services
+from tinhso.exchange import catalogue_soap, services
 from tinhso.exchange.models import AccessRight, MemberSystem, Service
 
 MEMBER = "000.00.00.H44"
@@ -64,6 +66,12 @@ class Command(BaseCommand):
         catalogues = self._service(operator, provider, "catalogues", "Danh mục dùng chung",
                                    options["provider_url"], "GET /units, /agencies, /nationalities")
         self._grant(operator, client, catalogues, "GET")
+        # The same communes over SOAP, offered to REST clients by the gateway's conversion.
+        soap_url = options["provider_url"].rstrip("/") + "/soap/units"
+        units_soap = self._service(operator, provider, "units-soap", "Danh mục xã, phường (SOAP)",
+                                   soap_url, catalogue_soap.wsdl(soap_url),
+                                   protocol=Service.Protocol.SOAP, rest_exposure=True)
+        self._grant(operator, client, units_soap, "")
         routed = {}
         for option, setting, parts, system_name, code, name, method in NATIONAL:
             if not options[option]:
@@ -103,12 +111,12 @@ class Command(BaseCommand):
                                      member_code=member_code, subsystem=subsystem, name=name,
                                      is_national=national)
 
-    def _service(self, operator, provider, code, name, url, description="") -> Service:
+    def _service(self, operator, provider, code, name, url, description="", **kind) -> Service:
         url = url.rstrip("/")
         service = Service.objects.filter(provider=provider, code=code, version="v1").first()
         if service is None:
             return services.register_service(operator, provider=provider, code=code, name=name,
-                                             base_url=url, description=description)
+                                             base_url=url, description=description, **kind)
         if service.base_url != url:
             return services.update_service(operator, service, base_url=url)
         return service
