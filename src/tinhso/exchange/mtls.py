@@ -39,6 +39,7 @@ from django.utils import timezone
 logger = logging.getLogger("tinhso.exchange.mtls")
 
 CACHE_SIZE = 4096
+NO_NEXT_UPDATE = dt.datetime.max.replace(tzinfo=dt.UTC)  # a CRL that names no next update
 
 
 class CertificateRefused(Exception):
@@ -194,7 +195,7 @@ class ClientCertificates:
             if key in crls and crls[key].next_update > crl.next_update_utc:
                 continue  # never replace a newer list by an older one
             crls[key] = Crl(frozenset(entry.serial_number for entry in crl),
-                            crl.next_update_utc)
+                            crl.next_update_utc or NO_NEXT_UPDATE)
         self.crls = crls  # one assignment: the event loop sees the old lists or the new
         return changed
 
