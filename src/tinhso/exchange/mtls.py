@@ -1,14 +1,12 @@
 """Mutual TLS at the LGSP gateway: the server's TLS context, and who a presented client
 certificate belongs to.
 
-At the TLS layer a client certificate is optional (JWT clients keep working over TLS) and is
-accepted whoever issued it: the gateway checks it itself, so that each failure is a refusal
-with its code and a Vietnamese message, written to the message log like any other, rather
-than a TLS alert the client cannot read and the log never sees. This is nginx's
-`ssl_verify_client optional_no_ca`; Python's ssl module has no such mode, so OpenSSL is given a
-verify callback that accepts the handshake (`_accept_any_certificate`). Where that cannot be
-done the context falls back to OpenSSL's own check against the client CA (a certificate from
-another CA, or out of its validity period, then fails the handshake) and says so in the log.
+At the TLS layer a client certificate is optional (JWT clients keep working over TLS). The
+handshake checks that it chains to a configured client CA (one from another CA fails there,
+with a TLS alert, and never reaches the log: Python's ssl module offers no nginx-like
+`optional_no_ca`), but not its validity period: the gateway checks that itself, with the
+rest, so that each failure below is a refusal with its code and a Vietnamese message, written
+to the message log like any other.
 
 The checks, in order, each its own refusal: issued by a configured client CA for TLS client
 authentication (`untrusted_certificate`), within its validity period (`certificate_expired`,
@@ -21,8 +19,6 @@ background refresh when their files change, never in the request path.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import datetime as dt
 import hashlib
 import logging
@@ -62,48 +58,9 @@ def serial_hex(certificate: x509.Certificate) -> str:
 
 # --- The server's TLS context.
 
-_VERIFY_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int, ctypes.c_void_p)
-# Kept for the life of the process: OpenSSL holds a pointer to it.
-_ACCEPT_ANY = _VERIFY_CALLBACK(lambda preverify_ok, store: 1)
-
-
-def _libssl():
-    """The libssl the ssl module itself uses (the one loaded in this process)."""
-    try:
-        with open("/proc/self/maps") as maps:
-            for line in maps:
-                path = line.rsplit(" ", 1)[-1].strip()
-                if "/libssl.so" in path:
-                    return ctypes.CDLL(path)
-    except OSError:
-        pass
-    name = ctypes.util.find_library("ssl")
-    return ctypes.CDLL(name) if name else None
-
-
-def _accept_any_certificate(context: ssl.SSLContext) -> bool:
-    """Give the context's SSL_CTX a verify callback that lets every client certificate through
-    the handshake (the gateway checks it). The SSL_CTX pointer follows the object header in
-    CPython's SSLContext; it is used only once it answers with this context's own options and
-    verify mode, so a different layout means no hook, never a wrong one."""
-    try:
-        lib = _libssl()
-        if lib is None:
-            return False
-        pointer = ctypes.c_void_p.from_address(id(context) + object.__basicsize__).value
-        lib.SSL_CTX_get_options.restype = ctypes.c_uint64
-        lib.SSL_CTX_get_options.argtypes = [ctypes.c_void_p]
-        lib.SSL_CTX_get_verify_mode.restype = ctypes.c_int
-        lib.SSL_CTX_get_verify_mode.argtypes = [ctypes.c_void_p]
-        if (not pointer or lib.SSL_CTX_get_options(pointer) != int(context.options)
-                or lib.SSL_CTX_get_verify_mode(pointer) != 1):  # SSL_VERIFY_PEER
-            return False
-        lib.SSL_CTX_set_verify.restype = None
-        lib.SSL_CTX_set_verify.argtypes = [ctypes.c_void_p, ctypes.c_int, _VERIFY_CALLBACK]
-        lib.SSL_CTX_set_verify(pointer, 1, _ACCEPT_ANY)
-        return True
-    except (OSError, AttributeError, ValueError):
-        return False
+# OpenSSL's X509_V_FLAG_NO_CHECK_TIME: the handshake leaves a certificate's validity period
+# to the gateway, which refuses an expired one in words and in the log (not a bare TLS alert).
+NO_CHECK_TIME = 0x200000
 
 
 def server_context(cert: str | Path, key: str | Path, client_ca: str | Path | None
@@ -116,10 +73,8 @@ def server_context(cert: str | Path, key: str | Path, client_ca: str | Path | No
     if client_ca:
         context.load_verify_locations(cafile=str(client_ca))  # also names the CA to clients
         context.verify_mode = ssl.CERT_OPTIONAL
-        if not _accept_any_certificate(context):
-            logger.warning("mutual TLS: OpenSSL checks client certificates itself; one from "
-                           "another CA or out of its validity period fails the handshake and "
-                           "is not in the message log")
+        # The client CA is trusted as it is configured (often the issuing CA under a root).
+        context.verify_flags |= NO_CHECK_TIME | ssl.VERIFY_X509_PARTIAL_CHAIN
     return context
 
 
