@@ -1,7 +1,7 @@
 """Mutual TLS at the gateway, over real TLS connections: a client certificate issued by the
-province's (demo) CA and registered authenticates its system; an expired, revoked,
-unregistered one is refused with its own code and logged, a foreign one at the handshake; JWT keeps working over
-TLS; the operator's commands issue and revoke certificates."""
+province's (demo) CA and registered authenticates its system; an expired, revoked or
+unregistered one is refused with its own code and logged, a foreign one at the handshake; JWT
+keeps working over TLS; the operator's commands issue and revoke certificates."""
 
 import datetime as dt
 import ssl
