@@ -5,8 +5,10 @@ A dossier owes the store once it has a result and something electronic to keep
 (models.EDATA_OWED: a partial index holds just that backlog). The sender, run beside the
 national portal's (`tinhso sync_national_portal`), puts each owed dossier's items: its
 digitised papers (not those it reused from the store) and its electronic results, each with
-its file. The call is a PUT of the dossier's whole set, so sending it again after an answer
-that never came back changes nothing; the dossier is marked only once the store answered.
+its file (a result only once signed: signing makes the dossier owed again). The call is a PUT
+of the dossier's whole set, so sending it again after an answer that never came back changes
+nothing; the dossier is marked only once the store answered, and only if it did not change
+meanwhile.
 While the store is unreachable nothing is marked and the sender tries again later.
 """
 
@@ -85,8 +87,9 @@ def _read(file) -> bytes:
 def items_of(d: Dossier) -> list[Item]:
     papers = [Item("paper", c.name, _read(c.file)) for c in d.components.all()
               if c.is_digitized and not c.reused_from and c.file]
+    # A result waiting for its signature is not kept yet: signing makes the dossier owed again.
     results = [Item("result", r.name, _read(r.file), r.number) for r in d.results.all()
-               if r.is_electronic and r.file]
+               if r.is_electronic and r.file and d.has_electronic_result]
     return papers + results
 
 
@@ -114,7 +117,8 @@ def push_batch(target: EdataStore, *, after: int = 0, limit: int = BATCH) -> Sto
             report.refused.append((d.code, reason))
             log.warning("e-data store: %s not kept: %s", d.code, reason)
             continue
-        report.sent += Dossier.objects.filter(pk=d.pk, edata_synced_at__isnull=True).update(
+        # Compare-and-set: a dossier changed during the call (a result signed) is sent again.
+        report.sent += Dossier.objects.filter(pk=d.pk, lock_version=d.lock_version).update(
             edata_synced_at=timezone.now())
     return report
 

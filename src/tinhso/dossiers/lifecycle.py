@@ -392,6 +392,7 @@ def sign_result(actor, dossier, *, expected_version=None, at=None) -> Dossier:
     def sign(d, change):
         documents = result_signing.sign_awaiting(actor, d)
         d.has_electronic_result = True
+        d.edata_synced_at = None  # the e-data store gets the signed results (edata_sync)
         change.data["signed"] = [doc.code for doc in documents]
 
     return _act(actor, dossier, Action.SIGN_RESULT, expected_version, at, "", before=sign)

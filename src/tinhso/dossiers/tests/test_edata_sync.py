@@ -8,15 +8,18 @@ import threading
 import urllib.request
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 
-from tinhso.dossiers import edata_sync
+from tinhso.dossiers import edata_sync, lifecycle
+from tinhso.dossiers.inputs import ResultInput
 from tinhso.dossiers.models import Dossier, Status
 from tinhso.integrations.edata import EdataClient
 from tinhso.integrations.edata.simulator import make_server
 from tinhso.metrics import periods, selectors
+from tinhso.signing.testing import make_pki, result_pdf, use_pki
 
-from .conftest import drive, submit_online
+from .conftest import LEADER, at, drive, submit_online
 
 TOKEN = "khoa-kho-thu"
 
@@ -135,3 +138,27 @@ class NoPortal:
 
     def progress(self, events):
         pass
+
+
+@pytest.fixture(scope="module")
+def leader_pki(tmp_path_factory):
+    return make_pki(tmp_path_factory.mktemp("pki"), officials=[LEADER])
+
+
+def test_a_result_reaches_the_store_only_once_signed(province, sim, store, settings,
+                                                     leader_pki):
+    use_pki(settings, leader_pki)
+    d = lifecycle.finish(province.specialist, drive(province, submit_online(province),
+                                                    Status.PROCESSING),
+                         at=at(2026, 2, 23, 9), results=[
+        ResultInput("Giấy phép", "12/GP", is_electronic=True,
+                    file=ContentFile(result_pdf(), name="kq.pdf"))])
+    assert edata_sync.push_batch(store).sent == 1  # its papers: the result awaits signing
+    assert {i["kind"] for i in _kept(sim, d)["items"]} == {"paper"}
+
+    lifecycle.sign_result(province.leader, d)
+    assert edata_sync.owed_count() == 1  # signing changed what the store should keep
+    assert edata_sync.push_batch(store).sent == 1
+    result = next(i for i in _kept(sim, d)["items"] if i["kind"] == "result")
+    signed = Dossier.objects.get(pk=d.pk).results.get().file.open("rb").read()
+    assert result["sha256"] == hashlib.sha256(signed).hexdigest()
