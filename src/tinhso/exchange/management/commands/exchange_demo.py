@@ -21,12 +21,10 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
+from django.core.management.base import BaseCommand
 
-from tinhso.core.models import User
-from tinhso.core.roles import Role
 from tinhso.exchange import catalogue_soap, services
+from tinhso.exchange.management.commands import issue_client_certificate
 from tinhso.exchange.models import AccessRight, MemberSystem, Service
 
 MEMBER = "000.00.00.H44"
@@ -59,7 +57,7 @@ class Command(BaseCommand):
         parser.add_argument("--as", dest="username", default="")
 
     def handle(self, *args, **options):
-        operator = self._operator(options["username"])
+        operator = issue_client_certificate.operator(options["username"])
         client = self._system(operator, ("GOV", MEMBER, "MOTCUA"),
                               "Hệ thống thông tin giải quyết TTHC")
         provider = self._system(operator, ("GOV", MEMBER, "DMDC"), "Danh mục dùng chung của tỉnh")
@@ -92,17 +90,6 @@ class Command(BaseCommand):
                           f"Hệ thống khách {client.identifier}, khóa bí mật: {key_file}\n"
                           f"Gọi qua cổng: tinhso exchange_call /r1/{catalogues.identifier}/units"
                           f"?province={settings.TINHSO_PROVINCE_CODE}")
-
-    def _operator(self, username: str) -> User:
-        users = User.objects.filter(is_active=True)
-        if username:
-            user = users.filter(username=username).first()
-        else:
-            user = (users.filter(Q(is_superuser=True) | Q(roles__role=Role.SYSTEM_ADMIN))
-                    .order_by("id").first())
-        if user is None or not services.is_operator(user):
-            raise CommandError("Cần một tài khoản quản trị hệ thống (--as TÊN).")
-        return user
 
     def _system(self, operator, parts, name: str, *, national=False) -> MemberSystem:
         member_class, member_code, subsystem = parts
