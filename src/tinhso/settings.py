@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "tinhso.petitions",
     "tinhso.integrations",
     "tinhso.signing",
+    "tinhso.documents",
     "tinhso.exchange",
 ]
 if TINHSO_DEMO_IDP:
