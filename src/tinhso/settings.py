@@ -523,6 +523,18 @@ TINHSO_EDATA_URL = os.environ.get("TINHSO_EDATA_URL", "http://127.0.0.1:8240")
 TINHSO_EDATA_TOKEN = os.environ.get("TINHSO_EDATA_TOKEN") or _derived_secret("edata-store")
 TINHSO_EDATA_TIMEOUT = float(os.environ.get("TINHSO_EDATA_TIMEOUT", "10"))
 
+# --- The national document exchange axis (trục liên thông văn bản quốc gia): edXML packages
+# sent to and pulled from other provinces and ministries (documents.axis_port,
+# docs/document-axis.md). The demo runs the simulator (`tinhso document_axis`); the key goes in
+# X-Api-Key (through the LGSP the gateway's assertion goes in Authorization beside it).
+TINHSO_DOCUMENT_AXIS_BACKEND = os.environ.get(
+    "TINHSO_DOCUMENT_AXIS_BACKEND", "tinhso.integrations.document_axis.DocumentAxisClient")
+TINHSO_DOCUMENT_AXIS_URL = os.environ.get("TINHSO_DOCUMENT_AXIS_URL", "http://127.0.0.1:8250")
+TINHSO_DOCUMENT_AXIS_TOKEN = (os.environ.get("TINHSO_DOCUMENT_AXIS_TOKEN")
+                              or _derived_secret("document-axis"))
+# Packages carry their attachments: allow for a few megabytes each way.
+TINHSO_DOCUMENT_AXIS_TIMEOUT = float(os.environ.get("TINHSO_DOCUMENT_AXIS_TIMEOUT", "30"))
+
 # --- Digital signatures (tinhso.signing, docs/signing.md). Keys: a PKCS#12 file per official
 # ("person:<username>") and per agency seal ("seal:<code>") under the PKI directory, which the
 # demo fills with `tinhso make_demo_pki`; or a remote (SIM/HSM) signing service. Validation is
