@@ -23,6 +23,10 @@ TINHSO_GATEWAY_TLS_CLIENT_CA a client may authenticate with a client certificate
 an assertion (exchange.mtls): it is checked, then looked up by fingerprint in the in-memory
 registry. A request carrying both must have them name the same system.
 
+Beside it: the registry's in-memory snapshot (exchange.snapshot), the assertion check
+(exchange.assertion_check), the buckets and breakers (exchange.limits) and the refusal's one
+shape (exchange.refusal).
+
 A SOAP service registered with a REST exposure is converted (exchange.soap): the client posts
 JSON to /.../{version}/{operation}, the gateway sends the SOAP envelope its WSDL describes and
 answers JSON; a SOAP Fault becomes a refusal `soap_fault` with the provider's fault string.
@@ -37,11 +41,8 @@ import logging
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import timedelta
 
 import aiohttp
-import jwt
 import psycopg
 from aiohttp import web
 from django.conf import settings
@@ -49,7 +50,10 @@ from django.db import close_old_connections, connections
 from django.utils import timezone
 
 from . import log, mtls, soap
-from .models import AccessRight, ClientCredential, MemberSystem, MessageRecord, Service
+from .assertion_check import verify_assertion
+from .limits import Breaker, TokenBucket
+from .refusal import Refusal, error_body
+from .snapshot import Registry, ServiceEntry, load_registry, recent_jtis
 
 logger = logging.getLogger("tinhso.exchange.gateway")
 
@@ -61,149 +65,6 @@ FORWARD_REQUEST_HEADERS = ("content-type", "accept", "accept-language", "soapact
 FORWARD_RESPONSE_HEADERS = ("content-type", "content-language", "cache-control", "etag",
                             "last-modified")
 PROVIDER_FAILURE_STATUSES = frozenset({502, 503, 504})
-
-
-class Refusal(Exception):
-    """A refused exchange: its HTTP status, machine code and Vietnamese message."""
-
-    def __init__(self, status: int, code: str, message: str, headers: dict | None = None,
-                 extra: dict | None = None):
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-        self.headers = headers or {}
-        self.extra = extra or {}  # more fields of the JSON body (a SOAP fault's own words)
-
-
-# --- The registry, in memory.
-
-@dataclass(frozen=True)
-class ServiceEntry:
-    pk: int
-    identifier: str
-    base_url: str
-    timeout: float
-    rate: float
-    burst: int
-    soap: soap.SoapService | None = None  # set: JSON from clients, SOAP to the provider
-
-
-@dataclass
-class Registry:
-    keys: dict[str, list] = field(default_factory=dict)  # client identifier -> public keys
-    certificates: dict[str, str] = field(default_factory=dict)  # fingerprint -> client
-    services: dict[tuple, ServiceEntry] = field(default_factory=dict)
-    rights: dict[tuple[str, int], list[tuple[str, str]]] = field(default_factory=dict)
-    loaded_at: float = 0.0
-
-
-_ALGORITHMS = {"Ed25519PublicKey": ["EdDSA"], "EllipticCurvePublicKey": ["ES256", "ES384"],
-               "RSAPublicKey": ["RS256", "PS256"]}
-
-
-def algorithms_for(key) -> list[str]:
-    for base in type(key).__mro__:
-        if base.__name__ in _ALGORITHMS:
-            return _ALGORITHMS[base.__name__]
-    return []
-
-
-def load_registry() -> Registry:
-    """Read the whole registry (a few thousand rows at most); runs in a worker thread."""
-    from cryptography.hazmat.primitives import serialization
-
-    close_old_connections()
-    now = timezone.now()
-    registry = Registry(loaded_at=time.time())
-    active = set(MemberSystem.objects.filter(is_active=True).values_list("identifier",
-                                                                         flat=True))
-    credentials = ClientCredential.objects.filter(
-        revoked_at__isnull=True, system__is_active=True).select_related("system")
-    for credential in credentials:
-        if credential.valid_to is not None and credential.valid_to <= now:
-            continue
-        if credential.kind == ClientCredential.Kind.TLS_CERT:
-            registry.certificates[credential.cert_fingerprint] = credential.system.identifier
-            continue
-        try:
-            key = serialization.load_pem_public_key(credential.public_key_pem.encode())
-        except ValueError:
-            logger.warning("credential %s: unreadable public key", credential.pk)
-            continue
-        registry.keys.setdefault(credential.system.identifier, []).append(key)
-    for s in Service.objects.filter(is_active=True, provider__is_active=True).select_related(
-            "provider"):
-        p = s.provider
-        converted = None
-        if s.protocol == Service.Protocol.SOAP and s.rest_exposure:
-            try:
-                converted = soap.read_wsdl(s.description)
-            except soap.WsdlError:  # checked at registration; never forward JSON as SOAP
-                logger.warning("service %s: unreadable WSDL, not served", s.identifier)
-                continue
-        registry.services[(p.member_class, p.member_code, p.subsystem, s.code, s.version)] = \
-            ServiceEntry(s.pk, s.identifier, s.base_url, s.timeout_ms / 1000, s.rate_limit,
-                         s.burst, converted)
-    for client, service_id, method, prefix in AccessRight.objects.values_list(
-            "client__identifier", "service_id", "method", "path_prefix"):
-        if client in active:
-            registry.rights.setdefault((client, service_id), []).append((method, prefix))
-    return registry
-
-
-def recent_jtis(max_age: float) -> dict[str, float]:
-    """Assertion ids the log holds from the last `max_age` seconds: after a restart they are
-    still refused as replays."""
-    close_old_connections()
-    since = timezone.now() - timedelta(seconds=max_age)
-    until = time.time() + max_age
-    return {jti: until for jti in MessageRecord.objects.filter(
-        started_at__gte=since).exclude(jti="").values_list("jti", flat=True)}
-
-
-# --- Limits.
-
-class TokenBucket:
-    __slots__ = ("at", "burst", "rate", "tokens")
-
-    def __init__(self, rate: float, burst: int):
-        self.rate, self.burst, self.tokens, self.at = rate, burst, float(burst), time.monotonic()
-
-    def take(self) -> float:
-        """0 if a token was taken, else the seconds until one is there."""
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
-        self.at = now
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return 0.0
-        return (1 - self.tokens) / self.rate
-
-
-class Breaker:
-    """Opens after `threshold` failures in a row; after `cooldown` lets one trial through."""
-
-    __slots__ = ("cooldown", "failures", "opened_at", "threshold", "trial")
-
-    def __init__(self, threshold: int, cooldown: float):
-        self.threshold, self.cooldown = threshold, cooldown
-        self.failures, self.opened_at, self.trial = 0, 0.0, False
-
-    def allow(self) -> bool:
-        if self.failures < self.threshold:
-            return True
-        if not self.trial and time.monotonic() - self.opened_at >= self.cooldown:
-            self.trial = True  # half-open: this request decides
-            return True
-        return False
-
-    def succeeded(self) -> None:
-        self.failures, self.trial = 0, False
-
-    def failed(self) -> None:
-        self.failures += 1
-        self.trial = False
-        if self.failures >= self.threshold:
-            self.opened_at = time.monotonic()
 
 
 # --- The gateway.
@@ -399,7 +260,7 @@ class Gateway:
             response, body = await self._exchange(request, values)
             outcome, reason = "ok", ""
         except Refusal as refusal:
-            body = _error_body(refusal, exchange_id)
+            body = error_body(refusal, exchange_id)
             response = web.Response(status=refusal.status, body=body,
                                     content_type="application/json", charset="utf-8",
                                     headers=refusal.headers)
@@ -415,7 +276,7 @@ class Gateway:
             refusal = Refusal(503, "log_unavailable",
                               "Không ghi được nhật ký trao đổi; yêu cầu chưa được trả lời, "
                               "vui lòng thử lại.")
-            return web.Response(status=503, body=_error_body(refusal, exchange_id),
+            return web.Response(status=503, body=error_body(refusal, exchange_id),
                                 content_type="application/json", charset="utf-8")
         response.headers["X-Exchange-Id"] = exchange_id
         return response
@@ -474,7 +335,8 @@ class Gateway:
             raise Refusal(401, "missing_assertion", "Thiếu JWT xác thực của hệ thống khách "
                           "(Authorization: Bearer ...)" + (
                               " hoặc chứng thư TLS." if self.certificates else "."))
-        issuer = self._verify_assertion(token.strip(), registry, values)
+        issuer = verify_assertion(token.strip(), registry, values, audience=self.audience,
+                                  max_age=self.max_age, seen=self.seen)
         if certified and issuer != certified:
             values["client"] = certified  # the certificate is the proven identity
             raise Refusal(401, "identity_mismatch", f"Chứng thư TLS thuộc hệ thống {certified}"
@@ -492,51 +354,6 @@ class Gateway:
             raise Refusal(refused.status, refused.code, refused.message) from None
         values["client"] = client
         return client
-
-    def _verify_assertion(self, token: str, registry: Registry, values: dict) -> str:
-        try:
-            claimed = jwt.decode(token, options={"verify_signature": False})
-        except jwt.InvalidTokenError:
-            raise Refusal(401, "invalid_assertion", "JWT xác thực không đọc được.") from None
-        issuer = claimed.get("iss") if isinstance(claimed, dict) else None
-        values["client"] = str(issuer)[:130] if issuer else ""
-        keys = registry.keys.get(issuer) if isinstance(issuer, str) else None
-        if not keys:
-            raise Refusal(401, "unknown_client", "Hệ thống khách chưa được đăng ký, đã ngừng "
-                          "hoặc không còn khóa xác thực hiệu lực.")
-        claims = None
-        for key in keys:
-            try:
-                claims = jwt.decode(token, key, algorithms=algorithms_for(key),
-                                    audience=self.audience, issuer=issuer, leeway=5,
-                                    options={"require": ["exp", "iat", "jti", "iss", "aud"]})
-                break
-            except jwt.ExpiredSignatureError:
-                raise Refusal(401, "assertion_expired", "JWT xác thực đã hết hạn.") from None
-            except jwt.InvalidSignatureError:
-                continue
-            except jwt.InvalidTokenError as exc:
-                raise Refusal(401, "invalid_assertion", f"JWT xác thực không hợp lệ "
-                              f"({type(exc).__name__}).") from None
-        if claims is None:
-            raise Refusal(401, "invalid_assertion", "Chữ ký JWT không khớp khóa đã đăng ký "
-                          "của hệ thống khách.")
-        try:
-            lifetime = float(claims["exp"]) - float(claims["iat"])
-        except (TypeError, ValueError):
-            lifetime = -1
-        if not 0 < lifetime <= self.max_age:
-            raise Refusal(401, "invalid_assertion", f"JWT phải có thời hạn ngắn (tối đa "
-                          f"{self.max_age} giây).")
-        jti = str(claims["jti"])[:128]
-        if not jti:
-            raise Refusal(401, "invalid_assertion", "JWT thiếu mã định danh (jti).")
-        if jti in self.seen:
-            raise Refusal(401, "assertion_replayed", "JWT này đã được dùng (phát lại bị từ "
-                          "chối); mỗi yêu cầu cần một JWT mới.")
-        self.seen[jti] = float(claims["exp"]) + 5
-        values["jti"] = jti
-        return issuer
 
     async def _read_body(self, request: web.Request) -> bytes:
         if request.content_length is not None and request.content_length > self.max_body:
@@ -650,9 +467,6 @@ class Gateway:
         return status, payload, out_headers
 
 
-def _error_body(refusal: Refusal, exchange_id: str) -> bytes:
-    return json.dumps({"code": refusal.code, "message": refusal.message, **refusal.extra,
-                       "exchange_id": exchange_id}, ensure_ascii=False).encode("utf-8")
 
 
 def run(host: str, port: int, **options) -> None:
