@@ -11,6 +11,7 @@ from tinhso.dossiers import lifecycle
 from tinhso.dossiers.inputs import ComponentInput
 from tinhso.dossiers.models import Dossier, FeeOrder, Payment, Status
 from tinhso.dossiers.tests.conftest import CITIZEN_ID, OTHER_CITIZEN_ID, citizen_applicant
+from tinhso.integrations.simulators import running
 from tinhso.portal.tests.test_payments import browser_for, go_to_gateway, notice, press
 
 URL = "/api/v1/dossiers/"
@@ -153,18 +154,14 @@ def test_the_reuse_check_costs_one_query_and_none_without_reuse(province, make_d
 @pytest.fixture
 def simulator(settings, live_server):
     """The VNPay simulator, its own HTTP server (as in the portal's tests)."""
-    import threading
 
     from tinhso.integrations.payments.simulator import Merchant, make_server
 
     server = make_server("127.0.0.1", 0, {settings.TINHSO_PAYMENT_MERCHANT: Merchant(
         settings.TINHSO_PAYMENT_SECRET, f"{live_server.url}/payments/ipn/")})
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    host, port = server.server_address
-    settings.TINHSO_PAYMENT_GATEWAY_URL = f"http://{host}:{port}"  # VNPay's path is added
-    yield server
-    server.shutdown()
-    server.server_close()
+    with running(server) as url:
+        settings.TINHSO_PAYMENT_GATEWAY_URL = url  # VNPay's path is added
+        yield server
 
 
 def paid_on_gateway(simulator, browser, page):

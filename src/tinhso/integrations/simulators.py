@@ -4,6 +4,9 @@ until interrupted. Each simulator is its own process, standard library only."""
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler
 
 
@@ -30,4 +33,17 @@ def serve(server, announce, banner: str) -> None:
     except KeyboardInterrupt:
         pass
     finally:
+        server.server_close()
+
+
+@contextmanager
+def running(server) -> Iterator[str]:
+    """The server answering from a thread while the block runs (tests, benches); yields its
+    base URL, and shuts it down and frees its port after."""
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host, port = server.server_address[:2]
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.shutdown()
         server.server_close()

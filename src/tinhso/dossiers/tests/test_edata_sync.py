@@ -4,7 +4,6 @@ the store cannot take does not hold back those behind it; component 5.5 counts w
 
 import hashlib
 import json
-import threading
 import urllib.request
 
 import pytest
@@ -16,6 +15,7 @@ from tinhso.dossiers.inputs import ResultInput
 from tinhso.dossiers.models import Dossier, Status
 from tinhso.integrations.edata import EdataClient
 from tinhso.integrations.edata.simulator import make_server
+from tinhso.integrations.simulators import running
 from tinhso.metrics import periods, selectors
 from tinhso.signing.testing import make_pki, result_pdf, use_pki
 
@@ -27,10 +27,8 @@ TOKEN = "khoa-kho-thu"
 @pytest.fixture
 def sim():
     server = make_server("127.0.0.1", 0, TOKEN)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with running(server):
+        yield server
 
 
 def _url(server) -> str:

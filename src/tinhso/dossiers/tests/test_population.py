@@ -1,7 +1,6 @@
 """Look-ups in the national population database (its simulator, over real HTTP), with the
 citizen's consent, and the dossier that records it used them (component 5.6)."""
 
-import threading
 
 import pytest
 from django.urls import reverse
@@ -12,6 +11,7 @@ from tinhso.dossiers import population
 from tinhso.dossiers.models import Dossier, PopulationLookup
 from tinhso.integrations.population import PopulationClient
 from tinhso.integrations.population.simulator import make_server
+from tinhso.integrations.simulators import running
 
 from .conftest import CITIZEN_ID, at, submit_online
 
@@ -21,13 +21,9 @@ AN = "025090001001"  # a demo citizen: the registry and the demo identity provid
 
 @pytest.fixture
 def registry_url(settings):
-    server = make_server("127.0.0.1", 0, TOKEN)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    settings.TINHSO_POPULATION_URL, settings.TINHSO_POPULATION_TOKEN = url, TOKEN
-    yield url
-    server.shutdown()
-    server.server_close()
+    with running(make_server("127.0.0.1", 0, TOKEN)) as url:
+        settings.TINHSO_POPULATION_URL, settings.TINHSO_POPULATION_TOKEN = url, TOKEN
+        yield url
 
 
 def test_the_desk_looks_a_consenting_citizen_up_and_the_lookup_is_recorded(province,

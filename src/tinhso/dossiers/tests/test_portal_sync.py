@@ -2,7 +2,6 @@
 in order per dossier, nothing lost while it is down, failures visible with their reason."""
 
 import json
-import threading
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -14,6 +13,7 @@ from tinhso.dossiers import lifecycle, portal_sync
 from tinhso.dossiers.models import Dossier, Status, SyncState
 from tinhso.integrations.national_portal import DvcqgPortal
 from tinhso.integrations.national_portal.simulator import make_server
+from tinhso.integrations.simulators import running
 
 from .conftest import at, drive, submit_online
 
@@ -23,10 +23,8 @@ ACCOUNT = ("tinhso-test", "mat-khau-thu")
 @pytest.fixture
 def sim():
     server = make_server("127.0.0.1", 0, {ACCOUNT[0]: ACCOUNT[1]})
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with running(server):
+        yield server
 
 
 def _url(server) -> str:
@@ -167,18 +165,11 @@ class _Garbage(BaseHTTPRequestHandler):
 
 def test_a_portal_answering_garbage_or_nothing_is_unavailable_not_a_failure(province):
     d = submit_online(province)
-    garbage = ThreadingHTTPServer(("127.0.0.1", 0), _Garbage)
-    threading.Thread(target=garbage.serve_forever, daemon=True).start()
-    try:
-        target = DvcqgPortal(url=f"http://127.0.0.1:{garbage.server_address[1]}",
-                             username="x", password="y", agency_code="H44", timeout=2)
+    with running(ThreadingHTTPServer(("127.0.0.1", 0), _Garbage)) as url:
+        target = DvcqgPortal(url=url, username="x", password="y", agency_code="H44", timeout=2)
         report = portal_sync.sync_batch(target)
         assert "không phải JSON" in report.unavailable
-    finally:
-        garbage.shutdown()
-        garbage.server_close()
-    nowhere = DvcqgPortal(url=f"http://127.0.0.1:{garbage.server_address[1]}", username="x",
-                          password="y", agency_code="H44", timeout=1)
+    nowhere = DvcqgPortal(url=url, username="x", password="y", agency_code="H44", timeout=1)
     assert "Không kết nối được" in portal_sync.sync_batch(nowhere).unavailable
     d.refresh_from_db()
     assert d.sync_state == SyncState.PENDING and d.sync_attempts == 0

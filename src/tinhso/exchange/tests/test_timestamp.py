@@ -1,7 +1,6 @@
 """RFC 3161 time-stamps of the log's batches, from a real authority over HTTP (the demo's TSA
 simulator), off the request path; verify checks each token against its batch."""
 
-import threading
 import time
 
 import pytest
@@ -10,6 +9,7 @@ from tinhso.exchange import log
 from tinhso.exchange.gateway import Gateway
 from tinhso.exchange.models import LogBatch
 from tinhso.exchange.timestamping import check_token, request_token
+from tinhso.integrations.simulators import running
 from tinhso.integrations.timestamping.simulator import make_server
 from tinhso.signing.pki import DemoPki
 
@@ -21,11 +21,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def tsa_url(tmp_path):
-    server = make_server("127.0.0.1", 0, DemoPki(tmp_path / "pki"))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with running(make_server("127.0.0.1", 0, DemoPki(tmp_path / "pki"))) as url:
+        yield url + "/"
 
 
 def test_a_token_stamps_its_message_only(tsa_url):

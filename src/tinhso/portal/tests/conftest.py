@@ -1,10 +1,10 @@
-import threading
 
 import pytest
 from django.core.files.base import ContentFile
 
 from tinhso.dossiers.tests.conftest import make_dossier, province  # noqa: F401
 from tinhso.integrations.payments.simulator import Merchant, make_server
+from tinhso.integrations.simulators import running
 
 PDF = b"%PDF-1.4\n% test paper\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -20,10 +20,6 @@ def payment_gateway(settings, live_server):
     IPN address (registered with it, as with VNPay)."""
     server = make_server("127.0.0.1", 0, {settings.TINHSO_PAYMENT_MERCHANT: Merchant(
         settings.TINHSO_PAYMENT_SECRET, f"{live_server.url}/payments/ipn/")})
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    host, port = server.server_address
-    settings.TINHSO_PAYMENT_GATEWAY_URL = f"http://{host}:{port}/paymentv2/vpcpay.html"
-    yield server
-    server.shutdown()
-    server.server_close()
+    with running(server) as url:
+        settings.TINHSO_PAYMENT_GATEWAY_URL = url + "/paymentv2/vpcpay.html"
+        yield server

@@ -3,7 +3,6 @@ it signs validates like a file key's, and pdfsig and xmlsec1 agree."""
 
 import base64
 import json
-import threading
 import urllib.error
 import urllib.request
 
@@ -12,6 +11,7 @@ import pytest
 from tinhso.integrations.remote_signing import RemoteSigner
 from tinhso.integrations.remote_signing.protocol import INFO_PATH
 from tinhso.integrations.remote_signing.simulator import Service, make_server
+from tinhso.integrations.simulators import running
 from tinhso.signing import pdf, verdicts, xml
 from tinhso.signing.keys import signer_for
 from tinhso.signing.ports import Signer, SigningError
@@ -25,15 +25,11 @@ TOKEN = "token-thu"
 @pytest.fixture
 def remote(pki, settings):
     server = make_server("127.0.0.1", 0, Service(pki.folder, PASSWORD, TOKEN))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    settings.TINHSO_SIGNING_KEY_STORE = "tinhso.integrations.remote_signing.RemoteKeyStore"
-    settings.TINHSO_SIGNING_REMOTE_URL = url
-    settings.TINHSO_SIGNING_REMOTE_TOKEN = TOKEN
-    yield server
-    server.shutdown()
-    server.server_close()
+    with running(server) as url:
+        settings.TINHSO_SIGNING_KEY_STORE = "tinhso.integrations.remote_signing.RemoteKeyStore"
+        settings.TINHSO_SIGNING_REMOTE_URL = url
+        settings.TINHSO_SIGNING_REMOTE_TOKEN = TOKEN
+        yield server
 
 
 def test_remote_signatures_validate_and_pass_the_checkers(remote, pki, tmp_path, pdfsig,

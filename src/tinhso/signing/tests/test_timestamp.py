@@ -1,12 +1,12 @@
 """A time-stamp from an RFC 3161 TSA over real HTTP (the demo's simulator) when one is
 configured: the signing time is then the TSA's, not the signer's clock."""
 
-import threading
 from io import BytesIO
 
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 
+from tinhso.integrations.simulators import running
 from tinhso.integrations.timestamping.simulator import make_server
 from tinhso.signing import pdf, verdicts
 
@@ -15,11 +15,8 @@ from .conftest import PERSON, make_pdf
 
 @pytest.fixture
 def tsa_url(pki):
-    server = make_server("127.0.0.1", 0, pki)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with running(make_server("127.0.0.1", 0, pki)) as url:
+        yield url + "/"
 
 
 def test_a_configured_tsa_stamps_the_signature(person, tsa_url, settings, tmp_path, pdfsig,
