@@ -31,8 +31,9 @@ demo: $(BIN)/.installed
 # audit sealer (links new audit entries and signs a checkpoint every 30 s) run beside it and
 # stop with it, and so do the national public service portal's simulator with the sender that
 # synchronises every dossier change to it (unless TINHSO_NATIONAL_PORTAL_URL names the real
-# one), the population database's and the personal e-data store's simulators (unless
-# TINHSO_POPULATION_URL, TINHSO_EDATA_URL name the real ones). Unless TINHSO_LGSP_GATEWAY_URL
+# one), the population database's, the personal e-data store's and the national document
+# exchange axis's simulators (unless TINHSO_POPULATION_URL, TINHSO_EDATA_URL,
+# TINHSO_DOCUMENT_AXIS_URL name the real ones). Unless TINHSO_LGSP_GATEWAY_URL
 # names the province's LGSP, the demo's runs too: the gateway on GATEWAY_PORT, its timestamp
 # authority, the shared catalogue provider, and `tinhso exchange_demo` registering the
 # simulators behind it, so that every national call goes through the gateway and its log.
@@ -44,6 +45,7 @@ POPULATION_PORT ?= 8210
 CATALOGUE_PORT ?= 8220
 NATIONAL_PORTAL_PORT ?= 8230
 EDATA_PORT ?= 8240
+AXIS_PORT ?= 8250
 TSA_PORT ?= 8400
 MAIL_PORT ?= 8025
 WEB_WORKERS ?= 2
@@ -64,7 +66,7 @@ serve: $(BIN)/.installed
 	$(BIN)/tinhso payment_gateway --host $(HOST) --port $(PAYMENT_PORT) \
 		--ipn-url $${TINHSO_PAYMENT_IPN_URL:-$${TINHSO_SITE_URL:-http://$(SITE_HOST):$(PORT)}/payments/ipn/} >var/payment.log 2>&1 & payment=$$!; \
 	$(BIN)/tinhso seal_audit --every 30 >var/audit.log 2>&1 & audit=$$!; \
-	trap 'kill $$worker $$metrics $$payment $$audit $$mail $$portal $$sync $$population $$edata $$tsa $$catalogues $$gateway 2>/dev/null' EXIT INT TERM; \
+	trap 'kill $$worker $$metrics $$payment $$audit $$mail $$portal $$sync $$population $$edata $$axis $$tsa $$catalogues $$gateway 2>/dev/null' EXIT INT TERM; \
 	sims=""; \
 	if [ -z "$$TINHSO_NATIONAL_PORTAL_URL" ]; then \
 		export TINHSO_NATIONAL_PORTAL_URL=http://127.0.0.1:$(NATIONAL_PORTAL_PORT); \
@@ -81,6 +83,11 @@ serve: $(BIN)/.installed
 		sims="$$sims --edata-url $$TINHSO_EDATA_URL"; \
 		echo "  Kho dữ liệu điện tử (giả lập): $$TINHSO_EDATA_URL"; \
 		$(BIN)/tinhso edata_store --port $(EDATA_PORT) >var/edata.log 2>&1 & edata=$$!; fi; \
+	if [ -z "$$TINHSO_DOCUMENT_AXIS_URL" ]; then \
+		export TINHSO_DOCUMENT_AXIS_URL=http://127.0.0.1:$(AXIS_PORT); \
+		sims="$$sims --document-axis-url $$TINHSO_DOCUMENT_AXIS_URL"; \
+		echo "  Trục liên thông văn bản quốc gia (giả lập): $$TINHSO_DOCUMENT_AXIS_URL"; \
+		$(BIN)/tinhso document_axis --port $(AXIS_PORT) >var/document-axis.log 2>&1 & axis=$$!; fi; \
 	if [ -z "$$TINHSO_LGSP_GATEWAY_URL" ]; then \
 		export TINHSO_EXCHANGE_TSA_URL=$${TINHSO_EXCHANGE_TSA_URL:-http://127.0.0.1:$(TSA_PORT)}; \
 		$(BIN)/tinhso tsa --port $(TSA_PORT) >var/tsa.log 2>&1 & tsa=$$!; \

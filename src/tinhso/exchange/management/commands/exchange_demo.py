@@ -4,7 +4,7 @@
 - the provider system GOV/000.00.00.H44/DMDC and its service `catalogues` v1 at the shared
   catalogue provider's address (`--provider-url`, where `tinhso catalogue_provider` runs);
 - the national systems the one-stop system reaches, each at its simulator's address when
-  given (`--national-portal-url`, `--population-url`, `--edata-url`);
+  given (`--national-portal-url`, `--population-url`, `--edata-url`, `--document-axis-url`);
 - the same communes over SOAP as `units-soap` v1, exposed to REST clients (the gateway's
   protocol conversion);
 - the client system GOV/000.00.00.H44/MOTCUA (the one-stop system), granted what it calls,
@@ -32,7 +32,7 @@ MEMBER = "000.00.00.H44"
 # national platform (NDXP) assigns; a province registers the real ones in /lgsp/.
 NATIONAL = (
     # option, setting routed, (class, member code, subsystem), system name,
-    # service code, service name, method granted
+    # service code, service name, methods granted
     ("national_portal_url", "TINHSO_NATIONAL_PORTAL_URL", ("GOV", "000.00.00.G22", "DVCQG"),
      "Cổng Dịch vụ công quốc gia", "dvcqg", "Đồng bộ hồ sơ TTHC", "POST"),
     ("population_url", "TINHSO_POPULATION_URL", ("GOV", "000.00.00.G01", "CSDLDC"),
@@ -40,6 +40,10 @@ NATIONAL = (
     ("edata_url", "TINHSO_EDATA_URL", ("GOV", "000.00.00.G22", "KHODLDT"),
      "Kho quản lý dữ liệu điện tử của tổ chức, cá nhân", "edata", "Đồng bộ giấy tờ, kết quả",
      "PUT"),
+    # A stand-in too: the axis is run for the Government Office (G22), TRUCVBDT is ours.
+    ("document_axis_url", "TINHSO_DOCUMENT_AXIS_URL", ("GOV", "000.00.00.G22", "TRUCVBDT"),
+     "Trục liên thông văn bản quốc gia", "edoc", "Gửi, nhận văn bản điện tử (edXML)",
+     "GET POST"),
 )
 
 
@@ -76,7 +80,8 @@ class Command(BaseCommand):
                 continue
             system = self._system(operator, parts, system_name, national=True)
             service = self._service(operator, system, code, name, options[option])
-            self._grant(operator, client, service, method)
+            for one in method.split():
+                self._grant(operator, client, service, one)
             routed[setting] = f"{options['gateway'].rstrip('/')}/r1/{service.identifier}"
         key_file = self._key(operator, client, Path(options["key_file"]))
         if options["shell"]:
