@@ -1,0 +1,705 @@
+"""The only functions that change official documents.
+
+Each takes the acting official, checks what `policy` allows (another agency's document
+answers NotFound, never 403), writes in one transaction with its event (DocumentEvent) and,
+for what matters to security, an audit entry (core.audit); side effects (the exchange axis's
+signals) run once the transaction commits.
+
+Numbering (Nghị định 30/2020): an outgoing document takes its number when it is issued, in
+the transaction that issues it, from its register's counter for the calendar year; the
+counter row is locked (SELECT ... FOR UPDATE) while the number is taken, so concurrent issues
+into one register get consecutive numbers, no gap and no duplicate, and an issue that fails
+rolls its number back with it. Incoming documents take their number in the incoming register
+the same way when they are registered.
+
+Files never change: a revision is a new DocumentFile; signing reads the current file,
+checks its hash, and stores the signed rendition as a new file (the seal likewise). Once
+signed, a document cannot be revised; before that, revising a document already in review or
+approved sends it back to draft: it needs review and approval again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tinhso.core import audit
+from tinhso.core.calendar import get_calendar
+from tinhso.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from tinhso.core.limits import bounded
+from tinhso.core.models import Agency, User
+from tinhso.core.text import fold
+from tinhso.signing import services as signing
+
+from . import files, policy, signals
+from .models import (
+    Document,
+    DocumentEvent,
+    DocumentFile,
+    Recipient,
+    Register,
+    RegisterCounter,
+    Status,
+)
+from .types import DocumentType, default_issuer_abbreviation, notation
+
+SUBJECT_MAX = 1000
+CONTENT_MAX = 20_000
+NOTE_MAX = 2000
+MAX_DUE_DAYS = 250
+OUT, IN = Document.Direction.OUTGOING, Document.Direction.INCOMING
+R = Recipient.State
+EXCHANGE_ACTOR = "Trục liên thông văn bản"
+
+
+# --- Registers and numbers.
+
+def register_for(agency: Agency, direction: str) -> Register:
+    """The agency's register of that direction in use (created on first need)."""
+    register = (Register.objects.filter(agency=agency, direction=direction, is_active=True)
+                .order_by("pk").first())
+    if register is None:
+        name = (_("Sổ văn bản đi") if direction == OUT else _("Sổ văn bản đến"))
+        register, _created = Register.objects.get_or_create(
+            agency=agency, direction=direction, name=str(name),
+            defaults={"issuer_abbreviation": default_issuer_abbreviation(agency)})
+    return register
+
+
+def next_number(register: Register, year: int) -> int:
+    """The register's next number in `year`, taken under the counter row's lock: call inside
+    the transaction that uses it (the lock is held until it commits or rolls back)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("next_number must run inside the transaction that uses the number")
+    RegisterCounter.objects.get_or_create(register=register, year=year)
+    counter = RegisterCounter.objects.select_for_update().get(register=register, year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def _year(at: datetime) -> int:
+    return timezone.localtime(at).year
+
+
+# --- Shared steps.
+
+def _text(value: str, limit: int, what, *, required: bool = False, code: str = "") -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationFailed(_("Vui lòng nhập %(what)s.") % {"what": what},
+                               code=code or "required")
+    return bounded(value, limit, what)
+
+
+def _search_text(document: Document) -> str:
+    return fold(" ".join(filter(None, [document.notation, document.subject,
+                                       document.sender_name, document.sender_organ_id])))
+
+
+def _event(document: Document, action: str, actor, *, from_status: str = "", note: str = "",
+           data: dict | None = None, at=None) -> DocumentEvent:
+    user = actor if isinstance(actor, User) else None
+    return DocumentEvent.objects.create(
+        document=document, at=at or timezone.now(), actor=user,
+        actor_name=(user.full_name or user.username) if user else (actor or EXCHANGE_ACTOR),
+        action=action, from_status=from_status, to_status=document.status, note=note,
+        data=data or {})
+
+
+def _audit(action: str, actor, document: Document, data: dict | None = None) -> None:
+    audit.record(f"document.{action}", actor=actor if isinstance(actor, User) else None,
+                 target=("documents.Document", document.pk), data=data or {})
+
+
+def _locked(actor, document, action: str) -> Document:
+    """The document, locked for this change, after checking that `actor` may do `action`."""
+    pk = document.pk if isinstance(document, Document) else int(document)
+    found = Document.objects.select_for_update().filter(pk=pk).first()
+    if found is None or not policy.is_member(actor, found.agency_id):
+        if found is not None and actor is not None and actor.is_province_wide:
+            raise PermissionDenied()
+        raise NotFound(_("Không tìm thấy văn bản."))
+    if not policy.may(actor, found, action):
+        if action in policy.table(found) and found.status not in policy.table(found)[action][0]:
+            raise Conflict(_("Văn bản đang ở trạng thái “%(status)s”: không thể thực hiện thao "
+                             "tác này.") % {"status": found.get_status_display()},
+                           code="wrong_status")
+        raise PermissionDenied()
+    return found
+
+
+def _move(document: Document, action: str, actor, to: str, *, note: str = "",
+          data: dict | None = None, fields=(), at=None) -> Document:
+    before = document.status
+    document.status = to
+    document.updated_at = at or timezone.now()
+    document.save(update_fields=["status", "updated_at", *fields])
+    _event(document, action, actor, from_status=before, note=note, data=data, at=at)
+    return document
+
+
+# --- Outgoing: drafting.
+
+@dataclass
+class DraftInput:
+    doc_type: str
+    subject: str
+    content: str = ""
+    priority: int = 0
+    drafting_unit: str = ""
+    file: object | None = None  # an uploaded PDF; without one, a PDF is laid out from content
+    attachments: list = field(default_factory=list)
+    recipient_agencies: list = field(default_factory=list)  # Agency or ids, in the province
+    external_recipients: list = field(default_factory=list)  # (organ id, name) pairs
+    response_for: Document | int | None = None
+
+
+def _main_pdf(document: Document, data: DraftInput) -> tuple[str, bytes]:
+    if data.file is not None:
+        name, raw = files.read_upload(data.file)
+        files.require_pdf(name, raw)
+        return name, raw
+    if not document.content:
+        raise ValidationFailed(_("Vui lòng tải lên tệp PDF của văn bản hoặc nhập nội dung để "
+                                 "tạo bản dự thảo."), code="no_content")
+    register = register_for(document.agency, OUT)
+    return "du-thao.pdf", files.render_draft(
+        agency_name=document.agency.name, type_label=document.get_doc_type_display(),
+        type_code=document.doc_type, issuer=register.issuer_abbreviation,
+        subject=document.subject, content=document.content)
+
+
+def _set_recipients(document: Document, agencies, external) -> None:
+    ids = {a.pk if isinstance(a, Agency) else int(a) for a in agencies}
+    ids.discard(document.agency_id)  # an agency does not send to itself
+    known = {a.pk: a for a in Agency.objects.filter(pk__in=ids, is_active=True)}
+    if len(known) != len(ids):
+        raise ValidationFailed(_("Có cơ quan nhận không tồn tại hoặc đã ngừng hoạt động."),
+                               code="unknown_recipient")
+    rows = [Recipient(document=document, agency=a, organ_id=a.code, name=a.name)
+            for a in known.values()]
+    for organ_id, name in external:
+        organ_id, name = (organ_id or "").strip(), (name or "").strip()
+        if not organ_id or not name:
+            raise ValidationFailed(_("Nơi nhận ngoài tỉnh cần có mã định danh và tên cơ quan."),
+                                   code="bad_external_recipient")
+        rows.append(Recipient(document=document, organ_id=organ_id[:50], name=name[:255]))
+    document.recipients.all().delete()
+    Recipient.objects.bulk_create(rows)
+
+
+def create_draft(actor, data: DraftInput) -> Document:
+    if not policy.may_draft(actor):
+        raise PermissionDenied(_("Chỉ cán bộ của một cơ quan mới soạn được văn bản."))
+    if data.doc_type not in DocumentType.values:
+        raise ValidationFailed(_("Loại văn bản không hợp lệ."), code="bad_type")
+    subject = _text(data.subject, SUBJECT_MAX, _("trích yếu"), required=True,
+                    code="missing_subject")
+    content = _text(data.content, CONTENT_MAX, _("nội dung"))
+    answered = None
+    if data.response_for is not None:
+        pk = getattr(data.response_for, "pk", data.response_for)
+        answered = Document.objects.filter(pk=pk, agency_id=actor.agency_id,
+                                           direction=IN).first()
+        if answered is None:
+            raise NotFound(_("Không tìm thấy văn bản đến được trả lời."))
+    now = timezone.now()
+    uploads = [files.read_upload(a) for a in data.attachments]
+    with transaction.atomic():
+        document = Document(
+            agency=actor.agency, direction=OUT, status=Status.DRAFT, doc_type=data.doc_type,
+            subject=subject, content=content, priority=int(data.priority or 0),
+            drafting_unit=_text(data.drafting_unit, 30, _("đơn vị soạn thảo")),
+            sender_name=actor.agency.name, sender_organ_id=actor.agency.code,
+            created_by=actor, created_at=now, updated_at=now, response_for=answered)
+        document.search_text = _search_text(document)
+        document.save()
+        name, raw = _main_pdf(document, data)
+        document.main_file = files.store(document, DocumentFile.Kind.DRAFT, name, raw,
+                                         actor=actor)
+        document.save(update_fields=["main_file"])
+        for name, raw in uploads:
+            files.store(document, DocumentFile.Kind.ATTACHMENT, name, raw, actor=actor)
+        _set_recipients(document, data.recipient_agencies, data.external_recipients)
+        _event(document, "draft", actor, data={"response_for": answered.pk if answered else None})
+    return document
+
+
+def set_recipients(actor, document, *, agencies=(), external=()) -> Document:
+    """Replace the recipients of a document not yet signed (who receives it is part of
+    what the leader approves)."""
+    with transaction.atomic():
+        document = _locked(actor, document, "revise")
+        _set_recipients(document, agencies, external)
+        _event(document, "recipients", actor, from_status=document.status,
+               data={"agencies": len(agencies), "external": len(external)})
+    return document
+
+
+def revise(actor, document, *, file=None, content: str | None = None,
+           subject: str | None = None, note: str = "") -> Document:
+    """A new version of the draft. A document already in review or approved goes back to
+    draft (its approval no longer covers the new text); a signed one cannot be revised."""
+    document = Document.objects.filter(pk=getattr(document, "pk", document)).first()
+    if document is not None and document.is_outgoing and document.status in (
+            Status.SIGNED, Status.SEALED, Status.ISSUED, Status.RECALLED) \
+            and policy.is_member(actor, document.agency_id):
+        raise Conflict(_("Văn bản đã ký số: không được sửa. Muốn thay đổi, hãy soạn văn bản "
+                         "mới."), code="signed_locked")
+    with transaction.atomic():
+        document = _locked(actor, document, "revise")
+        before = document.status
+        if subject is not None:
+            document.subject = _text(subject, SUBJECT_MAX, _("trích yếu"), required=True)
+        if content is not None:
+            document.content = _text(content, CONTENT_MAX, _("nội dung"))
+        if file is None and content is None and subject is None:
+            raise ValidationFailed(_("Không có gì thay đổi."), code="nothing_changed")
+        version = (document.files.filter(kind=DocumentFile.Kind.DRAFT)
+                   .order_by("-version").values_list("version", flat=True).first() or 0) + 1
+        name, raw = _main_pdf(document, DraftInput(document.doc_type, document.subject,
+                                                   document.content, file=file))
+        document.main_file = files.store(document, DocumentFile.Kind.DRAFT, name, raw,
+                                         actor=actor, version=version)
+        document.search_text = _search_text(document)
+        document.reviewer = document.approver = None
+        _move(document, "revise", actor, Status.DRAFT, note=_text(note, NOTE_MAX, _("ghi chú")),
+              data={"version": version},
+              fields=["subject", "content", "main_file", "search_text", "reviewer", "approver"])
+        if before != Status.DRAFT:
+            _audit("revised_after_review", actor, document, {"from": before,
+                                                              "version": version})
+    return document
+
+
+def submit(actor, document, *, note: str = "") -> Document:
+    with transaction.atomic():
+        document = _locked(actor, document, "submit")
+        return _move(document, "submit", actor, Status.IN_REVIEW,
+                     note=_text(note, NOTE_MAX, _("ghi chú")))
+
+
+def review(actor, document, *, note: str = "") -> Document:
+    with transaction.atomic():
+        document = _locked(actor, document, "review")
+        document.reviewer = actor
+        return _move(document, "review", actor, Status.REVIEWED,
+                     note=_text(note, NOTE_MAX, _("ý kiến thẩm định")), fields=["reviewer"])
+
+
+def approve(actor, document, *, note: str = "") -> Document:
+    with transaction.atomic():
+        document = _locked(actor, document, "approve")
+        document.approver = actor
+        document = _move(document, "approve", actor, Status.APPROVED,
+                         note=_text(note, NOTE_MAX, _("ý kiến")), fields=["approver"],
+                         data={"file_sha256": document.main_file.sha256})
+        _audit("approved", actor, document, {"file_sha256": document.main_file.sha256})
+        return document
+
+
+def send_back(actor, document, *, note: str) -> Document:
+    """Returned to the drafter with the reason (review or approval refused)."""
+    with transaction.atomic():
+        document = _locked(actor, document, "send_back")
+        document.reviewer = document.approver = None
+        return _move(document, "send_back", actor, Status.DRAFT,
+                     note=_text(note, NOTE_MAX, _("lý do trả lại"), required=True),
+                     fields=["reviewer", "approver"])
+
+
+def sign(actor, document) -> Document:
+    """The approved file signed with the leader's own key (PAdES), stored as a new file."""
+    with transaction.atomic():
+        document = _locked(actor, document, "sign")
+        source = document.main_file
+        signed = signing.sign_pdf(actor, files.read(source))
+        document.main_file = files.store(document, DocumentFile.Kind.SIGNED, source.name,
+                                         signed, actor=actor, version=source.version,
+                                         parent=source, text=source.text)
+        document.signer_name = actor.full_name or actor.username
+        return _move(document, "sign", actor, Status.SIGNED, fields=["main_file", "signer_name"],
+                     data={"signed_sha256": document.main_file.sha256,
+                           "draft_sha256": source.sha256})
+
+
+def seal(actor, document) -> Document:
+    """The agency's seal signature beside the leader's (an incremental update)."""
+    with transaction.atomic():
+        document = _locked(actor, document, "seal")
+        source = document.main_file
+        sealed = signing.seal_pdf(actor, files.read(source))
+        verdict = signing.validate_pdf(sealed)
+        if not verdict.is_valid:  # never issue what a recipient's check would reject
+            raise ValidationFailed(_("Tệp sau khi đóng dấu không hợp lệ: %(m)s")
+                                   % {"m": verdict.message}, code="seal_invalid")
+        document.main_file = files.store(document, DocumentFile.Kind.SEALED, source.name,
+                                         sealed, actor=actor, version=source.version,
+                                         parent=source, text=source.text)
+        return _move(document, "seal", actor, Status.SEALED, fields=["main_file"],
+                     data={"sealed_sha256": document.main_file.sha256})
+
+
+# --- Outgoing: issue, delivery, recall.
+
+def _deliver(document: Document, recipient: Recipient, at) -> Document:
+    """The recipient agency's own incoming copy, waiting to be registered there."""
+    copy = Document.objects.create(
+        agency_id=recipient.agency_id, direction=IN, status=Status.ARRIVED,
+        doc_type=document.doc_type, subject=document.subject, priority=document.priority,
+        notation=document.notation, issued_at=document.issued_at,
+        signer_name=document.signer_name, sender_name=document.sender_name,
+        sender_organ_id=document.sender_organ_id, source=document, received_at=at,
+        created_at=at, updated_at=at, search_text=document.search_text,
+        response_for=_answered_copy(document, recipient.agency_id))
+    copy.main_file = files.share(document.main_file, copy, DocumentFile.Kind.RECEIVED)
+    copy.save(update_fields=["main_file"])
+    for attachment in document.files.filter(kind=DocumentFile.Kind.ATTACHMENT):
+        files.share(attachment, copy, DocumentFile.Kind.ATTACHMENT)
+    _event(copy, "arrive", document.agency.name, data={"source": document.pk}, at=at)
+    recipient.delivered, recipient.state, recipient.state_at = copy, R.ARRIVED, at
+    recipient.save(update_fields=["delivered", "state", "state_at"])
+    return copy
+
+
+def _answered_copy(document: Document, agency_id: int):
+    """A reply delivered to the agency whose document it answers links to the original."""
+    if document.response_for_id is None:
+        return None
+    source = document.response_for.source
+    return source if source is not None and source.agency_id == agency_id else None
+
+
+def issue(actor, document) -> Document:
+    """Number, date and issue: delivered at once to the recipients in the province; the
+    outside ones are announced to the exchange axis once committed (signals.distributed)."""
+    with transaction.atomic():
+        document = _locked(actor, document, "issue")
+        if not document.recipients.exists():
+            raise ValidationFailed(_("Văn bản chưa có nơi nhận."), code="no_recipients")
+        at = timezone.now()
+        register = register_for(document.agency, OUT)
+        number = next_number(register, _year(at))
+        document.register, document.number_year, document.number = register, _year(at), number
+        document.notation = notation(number, document.doc_type, register.issuer_abbreviation,
+                                     document.drafting_unit)
+        document.issued_at = at
+        document.search_text = _search_text(document)
+        _move(document, "issue", actor, Status.ISSUED, at=at,
+              data={"number": number, "notation": document.notation},
+              fields=["register", "number_year", "number", "notation", "issued_at",
+                      "search_text"])
+        recipients = list(document.recipients.select_related("agency"))
+        for recipient in recipients:
+            if not recipient.is_external:
+                _deliver(document, recipient, at)
+        _audit("issued", actor, document, {"notation": document.notation,
+                                           "sha256": document.main_file.sha256})
+        external = [r.pk for r in recipients if r.is_external]
+        if external:
+            transaction.on_commit(lambda: signals.distributed.send(
+                Document, document_id=document.pk, recipient_ids=external))
+    return document
+
+
+def recall(actor, document, *, reason: str) -> Document:
+    """Withdrawn: the recipients' copies in the province leave their lists (their history
+    stays); outside recipients are asked to recall it through the exchange axis."""
+    with transaction.atomic():
+        document = _locked(actor, document, "recall")
+        reason = _text(reason, NOTE_MAX, _("lý do thu hồi"), required=True)
+        at = timezone.now()
+        _move(document, "recall", actor, Status.RECALLED, note=reason, at=at)
+        external = []
+        for recipient in document.recipients.select_related("delivered"):
+            if recipient.is_external:
+                recipient.state = R.RECALL_REQUESTED
+                external.append(recipient.pk)
+            elif recipient.delivered is not None:
+                _recall_copy(recipient.delivered, document.agency.name, reason, at)
+                recipient.state = R.RECALLED
+            recipient.state_at = at
+            recipient.save(update_fields=["state", "state_at"])
+        _audit("recalled", actor, document, {"reason": reason})
+        if external:
+            transaction.on_commit(lambda: signals.recalled.send(
+                Document, document_id=document.pk, recipient_ids=external))
+    return document
+
+
+def _recall_copy(copy: Document, by: str, reason: str, at) -> None:
+    copy = Document.objects.select_for_update().get(pk=copy.pk)
+    copy.recalled_at = at
+    _move(copy, "recalled", by, Status.RECALLED, note=reason, at=at, fields=["recalled_at"])
+
+
+# --- Incoming.
+
+@dataclass
+class IncomingInput:
+    """An incoming document typed in by the clerk (a paper letter, an e-mail)."""
+
+    doc_type: str
+    subject: str
+    sender_name: str
+    notation: str = ""
+    issued_on: datetime | None = None
+    signer_name: str = ""
+    priority: int = 0
+    file: object | None = None
+    attachments: list = field(default_factory=list)
+
+
+def receive(actor, data: IncomingInput) -> Document:
+    if not policy.may_receive(actor):
+        raise PermissionDenied(_("Chỉ văn thư (cán bộ một cửa) hoặc lãnh đạo cơ quan mới tiếp "
+                                 "nhận văn bản đến."))
+    if data.doc_type not in DocumentType.values:
+        raise ValidationFailed(_("Loại văn bản không hợp lệ."), code="bad_type")
+    uploads = [files.read_upload(f) for f in [data.file, *data.attachments] if f is not None]
+    at = timezone.now()
+    with transaction.atomic():
+        document = Document(
+            agency=actor.agency, direction=IN, status=Status.ARRIVED, doc_type=data.doc_type,
+            subject=_text(data.subject, SUBJECT_MAX, _("trích yếu"), required=True),
+            sender_name=_text(data.sender_name, 255, _("cơ quan ban hành"), required=True),
+            notation=_text(data.notation, 100, _("số, ký hiệu")), issued_at=data.issued_on,
+            signer_name=_text(data.signer_name, 200, _("người ký")),
+            priority=int(data.priority or 0), received_at=at, created_by=actor,
+            created_at=at, updated_at=at)
+        document.search_text = _search_text(document)
+        document.save()
+        _attach_received(document, uploads, actor)
+        _event(document, "receive", actor, at=at)
+    return document
+
+
+def _attach_received(document: Document, uploads, actor=None) -> None:
+    for i, (name, raw) in enumerate(uploads):
+        row = files.store(document, DocumentFile.Kind.RECEIVED if i == 0
+                          else DocumentFile.Kind.ATTACHMENT, name, raw, actor=actor)
+        if i == 0:
+            document.main_file = row
+            document.save(update_fields=["main_file"])
+
+
+def _tell_sender(document: Document, state: str, at, note: str = "") -> None:
+    """The sender learns what became of its document: in the province its Recipient row,
+    outside through the exchange axis (signal, once committed)."""
+    if document.source_id is not None:
+        Recipient.objects.filter(delivered=document).exclude(
+            state__in=(R.RECALLED, R.RECALL_REQUESTED)).update(
+            state=state, state_at=at, state_note=note[:500])
+    elif document.source_key:
+        transaction.on_commit(lambda: signals.incoming_status_changed.send(
+            Document, document_id=document.pk, state=state))
+
+
+def register(actor, document) -> Document:
+    """The incoming number (in the incoming register, per year) and the arrival recorded."""
+    with transaction.atomic():
+        document = _locked(actor, document, "register")
+        at = timezone.now()
+        book = register_for(document.agency, IN)
+        number = next_number(book, _year(at))
+        document.register, document.number_year, document.number = book, _year(at), number
+        _move(document, "register", actor, Status.REGISTERED, at=at,
+              data={"incoming_number": number},
+              fields=["register", "number_year", "number"])
+        _tell_sender(document, R.REGISTERED, at)
+    return document
+
+
+def direct(actor, document, *, note: str) -> Document:
+    with transaction.atomic():
+        document = _locked(actor, document, "direct")
+        document.direction_note = _text(note, NOTE_MAX, _("ý kiến chỉ đạo"), required=True,
+                                        code="missing_direction")
+        document.directed_by = actor
+        return _move(document, "direct", actor, Status.DIRECTED, note=document.direction_note,
+                     fields=["direction_note", "directed_by"])
+
+
+def assign(actor, document, *, assignee: User, unit: str = "", days: int = 10,
+           note: str = "") -> Document:
+    """Handed to an official of the agency, due `days` working days from now."""
+    with transaction.atomic():
+        document = _locked(actor, document, "assign")
+        if assignee is None or not policy.is_member(assignee, document.agency_id):
+            raise ValidationFailed(_("Cán bộ được giao phải thuộc cơ quan."),
+                                   code="bad_assignee")
+        if not 1 <= int(days) <= MAX_DUE_DAYS:
+            raise ValidationFailed(_("Thời hạn xử lý phải từ 1 đến %(n)s ngày làm việc.")
+                                   % {"n": MAX_DUE_DAYS}, code="bad_due")
+        at = timezone.now()
+        document.assignee = assignee
+        document.assigned_unit = _text(unit, 200, _("đơn vị xử lý"))
+        document.due_at = get_calendar().add_working_days(at, int(days))
+        _move(document, "assign", actor, Status.ASSIGNED, at=at,
+              note=_text(note, NOTE_MAX, _("ghi chú")),
+              data={"assignee": assignee.pk, "days": int(days),
+                    "due_at": document.due_at.isoformat()},
+              fields=["assignee", "assigned_unit", "due_at"])
+        _tell_sender(document, R.ASSIGNED, at)
+    return document
+
+
+def complete(actor, document, *, note: str = "") -> Document:
+    with transaction.atomic():
+        document = _locked(actor, document, "complete")
+        at = timezone.now()
+        document.completed_at = at
+        _move(document, "complete", actor, Status.COMPLETED, at=at,
+              note=_text(note, NOTE_MAX, _("kết quả xử lý")),
+              data={"on_time": document.due_at is None or at <= document.due_at},
+              fields=["completed_at"])
+        _tell_sender(document, R.COMPLETED, at)
+    return document
+
+
+# --- The exchange axis's door (outside the province).
+
+def external_sends():
+    """Recipients outside the province of issued documents still to be sent, oldest first:
+    what the exchange axis must package (edXML) and send. Mark each with `mark_sent`."""
+    return (Recipient.objects.filter(agency__isnull=True, state=R.PENDING,
+                                     document__status=Status.ISSUED)
+            .select_related("document", "document__agency", "document__main_file")
+            .order_by("pk"))
+
+
+def document_id(document: Document) -> str:
+    """The edXML DocumentId of an issued document: "<organ id>,<YYYY/MM/DD>,<number/notation>"."""
+    day = timezone.localtime(document.issued_at)
+    return f"{document.agency.code},{day:%Y/%m/%d},{document.notation}"
+
+
+def mark_sent(recipient_ids, *, at=None) -> int:
+    """The axis accepted these recipients' packages."""
+    return Recipient.objects.filter(pk__in=list(recipient_ids), state=R.PENDING).update(
+        state=R.SENT, state_at=at or timezone.now())
+
+
+@dataclass
+class ExternalDocument:
+    """An incoming document as the exchange axis parsed it from an edXML package."""
+
+    sender_organ_id: str
+    sender_name: str
+    document_id: str  # edXML DocumentId, unique per sender
+    doc_type: str
+    subject: str
+    notation: str = ""  # "123/QĐ-UBND"
+    issued_at: datetime | None = None
+    signer_name: str = ""
+    priority: int = 0
+    content: str = ""
+    response_for: str = ""  # the DocumentId of our document it answers
+    files: list = field(default_factory=list)  # (name, bytes): the first one is the main file
+
+
+def receive_external(agency: Agency, data: ExternalDocument) -> tuple[Document, bool]:
+    """An incoming document from outside the province, waiting for registration at `agency`.
+    Idempotent: the same (sender, DocumentId) again returns the first one, created=False."""
+    organ = (data.sender_organ_id or "").strip()
+    key = f"{organ}|{(data.document_id or '').strip()}"
+    if not organ or not data.document_id.strip():
+        raise ValidationFailed(_("Văn bản đến thiếu mã cơ quan gửi hoặc mã văn bản."),
+                               code="missing_key")
+    existing = Document.objects.filter(agency=agency, source_key=key).first()
+    if existing is not None:
+        return existing, False
+    doc_type = data.doc_type if data.doc_type in DocumentType.values \
+        else DocumentType.OFFICIAL_LETTER
+    at = timezone.now()
+    with transaction.atomic():
+        if Document.objects.select_for_update().filter(agency=agency,
+                                                      source_key=key).exists():
+            return Document.objects.get(agency=agency, source_key=key), False
+        document = Document(
+            agency=agency, direction=IN, status=Status.ARRIVED, doc_type=doc_type,
+            subject=_text(data.subject, SUBJECT_MAX, _("trích yếu"), required=True),
+            content=(data.content or "")[:CONTENT_MAX],
+            sender_name=_text(data.sender_name, 255, _("cơ quan ban hành"), required=True),
+            sender_organ_id=organ[:50], notation=(data.notation or "")[:100],
+            issued_at=data.issued_at, signer_name=(data.signer_name or "")[:200],
+            priority=data.priority if data.priority in range(5) else 0, source_key=key,
+            received_at=at, created_at=at, updated_at=at,
+            response_for=_find_issued(data.response_for, agency))
+        document.search_text = _search_text(document)
+        document.save()
+        _attach_received(document, [(n[:200], b) for n, b in data.files])
+        _event(document, "arrive", EXCHANGE_ACTOR, at=at, data={"source_key": key})
+        _audit("received_external", None, document, {"source_key": key})
+    return document, True
+
+
+def _find_issued(doc_id: str, agency: Agency | None = None) -> Document | None:
+    """Our issued document named by an edXML DocumentId, or None."""
+    parts = (doc_id or "").split(",", 2)
+    if len(parts) != 3:
+        return None
+    organ, day, code = (p.strip() for p in parts)
+    qs = Document.objects.filter(direction=OUT, agency__code=organ, notation=code)
+    if agency is not None:
+        qs = qs.filter(agency=agency)
+    try:
+        year = int(day[:4])
+    except ValueError:
+        return None
+    return qs.filter(number_year=year).first()
+
+
+STATUS_CODES = {
+    "01": R.ARRIVED, "02": R.REFUSED, "03": R.REGISTERED, "04": R.ASSIGNED,
+    "05": R.PROCESSING, "06": R.COMPLETED, "15": R.RECALLED, "16": R.RECALL_REFUSED,
+}
+RECALL_REQUEST = "13"
+
+
+def apply_status(*, document_id: str, from_organ_id: str, status_code: str,
+                 sender_organ_id: str = "", description: str = "", at=None):
+    """A status message from the exchange axis (edXML status codes).
+
+    - About a document we issued (`document_id` is ours): the recipient `from_organ_id`
+      reports arrived (01), refused (02), registered (03), assigned (04), processing (05),
+      completed (06), recall accepted (15) or refused (16): its Recipient row is updated.
+    - A recall request (13) from `sender_organ_id` about a document it sent us: our copy is
+      recalled (it leaves the lists, its history stays).
+    Returns the Recipient or Document changed; an unknown document raises NotFound."""
+    at = at or timezone.now()
+    note = (description or "")[:500]
+    if status_code == RECALL_REQUEST:
+        key = f"{(sender_organ_id or from_organ_id).strip()}|{document_id.strip()}"
+        with transaction.atomic():
+            copies = list(Document.objects.select_for_update().filter(source_key=key)
+                          .exclude(status=Status.RECALLED))
+            if not copies and not Document.objects.filter(source_key=key).exists():
+                raise NotFound(_("Không tìm thấy văn bản cần thu hồi."))
+            for copy in copies:
+                _recall_copy(copy, EXCHANGE_ACTOR, note, at)
+                _audit("recalled_by_sender", None, copy, {"source_key": key})
+        return copies
+    state = STATUS_CODES.get(status_code)
+    if state is None:
+        raise ValidationFailed(_("Mã trạng thái không hợp lệ: %(c)s.") % {"c": status_code},
+                               code="bad_status_code")
+    document = _find_issued(document_id)
+    if document is None:
+        raise NotFound(_("Không tìm thấy văn bản đã phát hành."))
+    with transaction.atomic():
+        recipient = (Recipient.objects.select_for_update()
+                     .filter(document=document, agency__isnull=True,
+                             organ_id=from_organ_id.strip()).first())
+        if recipient is None:
+            raise NotFound(_("Cơ quan này không phải nơi nhận của văn bản."))
+        recipient.state, recipient.state_at, recipient.state_note = state, at, note
+        recipient.save(update_fields=["state", "state_at", "state_note"])
+        _event(document, "status", EXCHANGE_ACTOR, from_status=document.status, at=at,
+               note=note, data={"recipient": recipient.organ_id, "code": status_code})
+    return recipient
