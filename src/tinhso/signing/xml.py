@@ -120,8 +120,11 @@ def validate(data: bytes, *, trust: Trust | None = None) -> verdicts.Verdict:
         return verdicts.verdict(verdicts.ABSENT)
     if len(signatures) > 1:
         return verdicts.verdict(verdicts.INVALID, "Tài liệu có nhiều hơn một chữ ký.")
-    certs = [x509.load_der_x509_certificate(_b64(node.text))
-             for node in signatures[0].iter(f"{{{DS}}}X509Certificate")]
+    try:
+        certs = [x509.load_der_x509_certificate(_b64(node.text))
+                 for node in signatures[0].iter(f"{{{DS}}}X509Certificate")]
+    except ValueError:  # binascii.Error included: garbage where a certificate should be
+        return verdicts.verdict(verdicts.INVALID, "Chứng thư số kèm chữ ký không đọc được.")
     if not certs:
         return verdicts.verdict(verdicts.UNKNOWN_SIGNER, "Chữ ký không kèm chứng thư số.")
     names = _names(certs[0])
