@@ -14,7 +14,8 @@ from django.core.management import call_command
 from tinhso.core.roles import Role
 from tinhso.core.tests.factories import StaffFactory
 from tinhso.documents import axis_port
-from tinhso.documents.axis_port import AxisRefused
+from tinhso.documents.axis_port import AxisRefused, AxisUnavailable
+from tinhso.exchange import services
 from tinhso.exchange.catalogues import CatalogueProvider
 from tinhso.exchange.gateway import Gateway
 from tinhso.exchange.models import AccessRight, MessageRecord
@@ -84,4 +85,18 @@ def test_a_package_over_the_gateways_limit_is_refused_with_its_reason(routed):
     with pytest.raises(AxisRefused, match=r"LGSP: .*vượt quá giới hạn"):
         axis.send(PROVINCE, [MINISTRY], b"<edXML>" + b"x" * (1024 * 1024) + b"</edXML>")
     assert MessageRecord.objects.get(outcome="payload_too_large").status == 413
+    assert routed.axis.messages == {}
+
+
+def test_a_revoked_grant_reaches_the_sender_with_the_gateways_reason(routed):
+    axis = axis_port.axis()
+    axis.register_agency(PROVINCE, "UBND tỉnh Phú Thọ")
+    axis.register_agency(MINISTRY, "Bộ Nội vụ")
+    operator = StaffFactory(username="quantri2", roles=[Role.SYSTEM_ADMIN])
+    services.revoke(operator, AccessRight.objects.get(service__code="edoc", method="POST"))
+    time.sleep(0.5)  # the gateway's registry refresh
+    with pytest.raises(AxisUnavailable, match="HTTP 403") as refused:
+        axis.send(PROVINCE, [MINISTRY], b"<edXML/>")
+    assert "LGSP: " in refused.value.message
+    assert axis.received(MINISTRY) == []  # GET is still granted
     assert routed.axis.messages == {}
