@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dossier, intake, petitions, withdrawal, work
+from .views import documents, dossier, intake, petitions, withdrawal, work
 
 app_name = "backoffice"
 
@@ -25,4 +25,13 @@ urlpatterns = [
     path("petitions/<str:code>/", petitions.petition_detail, name="petition"),
     path("petitions/<str:code>/actions/<str:action>/", petitions.petition_act,
          name="petition_act"),
+    path("documents/", documents.outgoing_list, name="documents_out"),
+    path("documents/incoming/", documents.incoming_list, name="documents_in"),
+    path("documents/new/", documents.new_draft, name="document_new"),
+    path("documents/receive/", documents.receive, name="document_receive"),
+    path("documents/search/", documents.search, name="document_search"),
+    path("documents/<int:pk>/", documents.detail, name="document"),
+    path("documents/<int:pk>/actions/<str:action>/", documents.act, name="document_act"),
+    path("documents/<int:pk>/files/<int:file_pk>/", documents.document_file,
+         name="document_file"),
 ]

@@ -1,0 +1,70 @@
+"""The back office's document pages: thin doors onto the services, same rules."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tinhso.documents import services
+from tinhso.documents.models import Document, Status
+from tinhso.documents.types import DocumentType
+
+pytestmark = pytest.mark.django_db
+
+
+def test_draft_submit_review_approve_through_the_pages(office, commune, login):
+    specialist = login(office.specialist)
+    page = specialist.get("/office/documents/new/")
+    assert page.status_code == 200 and "Soạn văn bản đi" in page.content.decode()
+    answer = specialist.post("/office/documents/new/", {
+        "doc_type": "QĐ", "subject": "Về việc thành lập Tổ công tác chuyển đổi số",
+        "content": "Điều 1. Thành lập Tổ công tác.", "priority": "0",
+        "recipients": [str(commune.agency.pk)], "external": ""})
+    assert answer.status_code == 302
+    document = Document.objects.get(direction="out")
+    assert answer.url == f"/office/documents/{document.pk}/"
+    assert document.recipients.get().agency == commune.agency
+    detail = specialist.get(answer.url).content.decode()
+    assert "Trình thẩm định" in detail and "Duyệt văn bản" not in detail
+    specialist.post(f"/office/documents/{document.pk}/actions/submit/", {"submit-note": ""})
+    head = login(office.head)
+    head.post(f"/office/documents/{document.pk}/actions/review/", {"review-note": "Đạt"})
+    leader = login(office.leader)
+    answer = leader.post(f"/office/documents/{document.pk}/actions/approve/",
+                         {"approve-note": ""})
+    assert answer.status_code == 302
+    document.refresh_from_db()
+    assert document.status == Status.APPROVED
+    history = leader.get(f"/office/documents/{document.pk}/").content.decode()
+    assert 'data-action="approve"' in history and "Ký số" in history
+
+
+def test_another_agency_gets_404_and_bad_input_is_refused_in_words(office, commune, login):
+    document = services.create_draft(office.specialist, services.DraftInput(
+        DocumentType.NOTICE, "Thông báo kết luận giao ban", "Nội dung kết luận."))
+    other = login(commune.specialist)
+    assert other.get(f"/office/documents/{document.pk}/").status_code == 404
+    assert other.post(f"/office/documents/{document.pk}/actions/submit/").status_code == 404
+    mine = login(office.specialist)
+    answer = mine.post("/office/documents/new/", {
+        "doc_type": "QĐ", "subject": "Quyết định", "content": "", "priority": "0",
+        "file": SimpleUploadedFile("qd.pdf", b"hello")})
+    assert answer.status_code == 400
+    assert "không phải tệp PDF" in answer.content.decode()
+    assert Document.objects.count() == 1
+    answer = mine.post("/office/documents/new/", {
+        "doc_type": "QĐ", "subject": "Quyết định", "priority": "0",
+        "external": "không có dấu gạch"})
+    assert answer.status_code == 400 and "mã định danh | tên cơ quan" in answer.content.decode()
+
+
+def test_incoming_list_queues_and_search(office, login):
+    services.receive(office.clerk, services.IncomingInput(
+        DocumentType.OFFICIAL_LETTER, "V/v tăng cường phòng chống thiên tai mùa mưa lũ",
+        "Văn phòng UBND tỉnh", notation="2301/VP-KT"))
+    clerk = login(office.clerk)
+    page = clerk.get("/office/documents/incoming/?queue=to_register").content.decode()
+    assert "2301/VP-KT" in page and 'id="queue-to_register" data-count="1"' in page
+    found = clerk.get("/office/documents/search/", {"q": "PHONG CHONG thien"}).content.decode()
+    assert "2301/VP-KT" in found
+    none = clerk.get("/office/documents/search/", {"q": "không có gì"}).content.decode()
+    assert "2301/VP-KT" not in none
+    assert 'id="nav-documents"' in clerk.get("/office/").content.decode()
