@@ -6,6 +6,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from tinhso.documents import axis_port
 from tinhso.documents.axis_port import (
@@ -165,3 +166,21 @@ def test_the_port_returns_the_configured_adapter(settings, simulator):
     assert isinstance(chosen, DocumentAxisClient) and chosen.url == simulator[1]
     chosen.register_agency(PROVINCE, "UBND tỉnh Phú Thọ")
     assert simulator[0].axis.agencies == {PROVINCE: "UBND tỉnh Phú Thọ"}
+
+
+def test_the_command_starts_the_simulator_with_agencies_registered(monkeypatch, settings):
+    served = []
+    monkeypatch.setattr("tinhso.integrations.management.commands.document_axis.serve",
+                        lambda server, announce, banner: served.append((server, banner)))
+    settings.TINHSO_DOCUMENT_AXIS_TOKEN = TOKEN
+    call_command("document_axis", port=0, max_bytes=4096,
+                 agency=[f"{PROVINCE}=UBND tỉnh Phú Thọ", f"{MINISTRY}=Bộ Nội vụ"])
+    [(server, banner)] = served
+    try:
+        assert server.axis.agencies == {PROVINCE: "UBND tỉnh Phú Thọ", MINISTRY: "Bộ Nội vụ"}
+        assert (server.max_package, server.token) == (4096, TOKEN)
+        assert "Trục liên thông văn bản quốc gia giả lập" in banner
+    finally:
+        server.server_close()
+    with pytest.raises(CommandError, match="MÃ=TÊN"):
+        call_command("document_axis", port=0, agency=["không có dấu bằng"])

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management import BaseCommand, CommandError
 
-from tinhso.integrations.document_axis.simulator import MAX_PACKAGE, make_server
+from tinhso.integrations.document_axis.simulator import MAX_PACKAGE, ORGAN, make_server
 from tinhso.integrations.simulators import serve
 
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         agencies = {}
         for item in agency:
             organ, _, name = item.partition("=")
-            if not organ.strip() or not name.strip():
+            if not ORGAN.match(organ.strip()) or not name.strip():
                 raise CommandError(f"--agency cần dạng MÃ=TÊN, không phải {item!r}.")
             agencies[organ.strip()] = name.strip()
         server = make_server(host, port, settings.TINHSO_DOCUMENT_AXIS_TOKEN,
