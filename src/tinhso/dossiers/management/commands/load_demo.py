@@ -42,3 +42,5 @@ class Command(BaseCommand):
         signed, results = signed_results.sign_recent(options["signed_results"])
         self.stdout.write(f"Ký số kết quả: {results} kết quả của {signed} hồ sơ đã trả gần nhất "
                           f"({time.perf_counter() - started:.1f} s).")
+        # Official documents of the demo agencies, signed and sealed with the keys made above.
+        call_command("load_demo_documents", stdout=self.stdout)
