@@ -38,7 +38,9 @@ demo: $(BIN)/.installed
 # authority, the shared catalogue provider, and `tinhso exchange_demo` registering the
 # simulators behind it, so that every national call goes through the gateway and its log.
 # And the demo's SMTP sink: the applicants' e-mails go out through real SMTP to it
-# (var/mail/, shown at /dev/mail/) unless TINHSO_EMAIL_HOST names another server.
+# (var/mail/, shown at /dev/mail/) unless TINHSO_EMAIL_HOST names another server; their SMS to
+# the SMS brandname gateway's simulator (eSMS.vn API, shown on its own page) unless
+# TINHSO_SMS_URL names the real gateway.
 PAYMENT_PORT ?= 8100
 GATEWAY_PORT ?= 8200
 POPULATION_PORT ?= 8210
@@ -48,6 +50,7 @@ EDATA_PORT ?= 8240
 AXIS_PORT ?= 8250
 TSA_PORT ?= 8400
 MAIL_PORT ?= 8025
+SMS_PORT ?= 8260
 WEB_WORKERS ?= 2
 WEB_THREADS ?= 4
 # gunicorn wants an IPv6 address in brackets ([::]:8000).
@@ -60,13 +63,18 @@ serve: $(BIN)/.installed
 	@export TINHSO_SITE_URL=$${TINHSO_SITE_URL:-http://$(SITE_HOST):$(PORT)}; \
 	if [ -z "$$TINHSO_EMAIL_HOST" ]; then \
 		export TINHSO_EMAIL_HOST=127.0.0.1 TINHSO_EMAIL_PORT=$(MAIL_PORT); fi; \
+	if [ -z "$$TINHSO_SMS_URL" ]; then \
+		export TINHSO_SMS_URL=http://127.0.0.1:$(SMS_PORT) \
+			TINHSO_SMS_BACKEND=tinhso.integrations.sms.client.EsmsClient; \
+		echo "  Cổng SMS brandname (giả lập, tin đã nhận): $$TINHSO_SMS_URL/"; \
+		$(BIN)/tinhso sms_gateway --port $(SMS_PORT) >var/sms.log 2>&1 & sms=$$!; fi; \
 	$(BIN)/tinhso smtp_sink --host 127.0.0.1 --port $(MAIL_PORT) >var/mail.log 2>&1 & mail=$$!; \
 	$(BIN)/tinhso db_worker --queue-name '*' >var/worker.log 2>&1 & worker=$$!; \
 	$(BIN)/tinhso refresh_metrics --every 60 >var/metrics.log 2>&1 & metrics=$$!; \
 	$(BIN)/tinhso payment_gateway --host $(HOST) --port $(PAYMENT_PORT) \
 		--ipn-url $${TINHSO_PAYMENT_IPN_URL:-$${TINHSO_SITE_URL:-http://$(SITE_HOST):$(PORT)}/payments/ipn/} >var/payment.log 2>&1 & payment=$$!; \
 	$(BIN)/tinhso seal_audit --every 30 >var/audit.log 2>&1 & audit=$$!; \
-	trap 'kill $$worker $$metrics $$payment $$audit $$mail $$portal $$sync $$population $$edata $$axis $$tsa $$catalogues $$gateway 2>/dev/null' EXIT INT TERM; \
+	trap 'kill $$worker $$metrics $$payment $$audit $$mail $$portal $$sync $$population $$edata $$axis $$tsa $$catalogues $$gateway $$sms 2>/dev/null' EXIT INT TERM; \
 	sims=""; \
 	if [ -z "$$TINHSO_NATIONAL_PORTAL_URL" ]; then \
 		export TINHSO_NATIONAL_PORTAL_URL=http://127.0.0.1:$(NATIONAL_PORTAL_PORT); \

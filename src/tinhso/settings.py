@@ -382,9 +382,27 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where the demo's mail sink (`tinhso smtp_sink`) keeps what it receives; /dev/mail/ lists it
 # while the demo identity provider is on.
 TINHSO_MAIL_SINK_DIR = Path(os.environ.get("TINHSO_MAIL_SINK_DIR", VAR_DIR / "mail"))
-# SMS leaves through this sender (notify.sending.SmsSender); the default logs them.
-TINHSO_SMS_BACKEND = os.environ.get("TINHSO_SMS_BACKEND",
-                                    "tinhso.notify.sending.LoggingSmsSender")
+# SMS leaves through this sender (notify.sending.SmsSender): the eSMS.vn brandname gateway's
+# JSON API (integrations.sms, docs/sms.md) wherever TINHSO_SMS_URL names it (`make serve`
+# points it at the demo's simulator, `tinhso sms_gateway`), else the log.
+TINHSO_SMS_URL = os.environ.get("TINHSO_SMS_URL", "").rstrip("/")  # e.g. https://rest.esms.vn
+TINHSO_SMS_BACKEND = os.environ.get(
+    "TINHSO_SMS_BACKEND", "tinhso.integrations.sms.client.EsmsClient" if TINHSO_SMS_URL
+    else "tinhso.notify.sending.LoggingSmsSender")
+# The gateway account's keys and the registered brandname (the sender's name on the handset);
+# the demo derives its keys, shared by the web, the worker and the simulator.
+TINHSO_SMS_API_KEY = os.environ.get("TINHSO_SMS_API_KEY") or (
+    "" if PRODUCTION else _derived_secret("sms-api-key"))
+TINHSO_SMS_SECRET = os.environ.get("TINHSO_SMS_SECRET") or (
+    "" if PRODUCTION else _derived_secret("sms-secret"))
+TINHSO_SMS_BRANDNAME = os.environ.get("TINHSO_SMS_BRANDNAME", "TINHSO")
+# Off: Vietnamese folded to plain letters, 160 characters a segment; on: with diacritics
+# (IsUnicode), 70. A longer text is sent in up to this many segments, then shortened.
+TINHSO_SMS_UNICODE = env_bool("TINHSO_SMS_UNICODE")
+TINHSO_SMS_MAX_SEGMENTS = int(os.environ.get("TINHSO_SMS_MAX_SEGMENTS", "2"))
+# On: the gateway checks each request but sends nothing and charges nothing (its Sandbox).
+TINHSO_SMS_SANDBOX = env_bool("TINHSO_SMS_SANDBOX")
+TINHSO_SMS_TIMEOUT = float(os.environ.get("TINHSO_SMS_TIMEOUT", "10"))
 # A notification still unsent after this long is sent again by the worker.
 TINHSO_NOTIFY_STALE_SECONDS = int(os.environ.get("TINHSO_NOTIFY_STALE_SECONDS", "900"))
 

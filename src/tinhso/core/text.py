@@ -11,8 +11,14 @@ def clean_name(value: str) -> str:
     return _SPACES.sub(" ", value).strip()
 
 
-def fold(value: str) -> str:
-    """'Phường Việt Trì' -> 'phuong viet tri'. 'đ' has no combining mark, so it is mapped."""
+def strip_marks(value: str) -> str:
+    """'Đăng ký' -> 'Dang ky': case and spacing kept (SMS without diacritics).
+    'đ' has no combining mark, so it is mapped."""
     decomposed = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return clean_name(stripped).lower()
+    return unicodedata.normalize(
+        "NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
+def fold(value: str) -> str:
+    """'Phường Việt Trì' -> 'phuong viet tri'."""
+    return clean_name(strip_marks(value)).lower()

@@ -1,8 +1,10 @@
 """Sending one outbox row: by e-mail, or by SMS through a port, and recording the outcome.
 
-SMS leaves through a port, `SmsSender`, chosen by the TINHSO_SMS_BACKEND setting; the default
-only logs, so the demo needs no SMS gateway. What a row says is written by the app that
-creates it (dossiers.notifications); this module only delivers it.
+SMS leaves through a port, `SmsSender`, chosen by the TINHSO_SMS_BACKEND setting: the brandname
+gateway's adapter (integrations.sms) when TINHSO_SMS_URL names one, else a sender that only
+logs. What a row says is written by the app that creates it (dossiers.notifications); this
+module only delivers it, shaped for SMS by `smstext.shape` (folded to GSM-7 unless
+TINHSO_SMS_UNICODE, within TINHSO_SMS_MAX_SEGMENTS).
 """
 
 from __future__ import annotations
@@ -17,22 +19,30 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from . import smstext
 from .models import MAX_ATTEMPTS, Notification
 
 logger = logging.getLogger(__name__)
 sms_logger = logging.getLogger("tinhso.sms")
 
 
-class SmsSender(Protocol):
-    """Port to an SMS gateway. `send` raises on any failure so that the row is retried."""
+class Undeliverable(Exception):
+    """The gateway refused this message for good (a number that cannot receive it, a text
+    it rejects): the row fails at once with the reason instead of being tried five times."""
 
-    def send(self, phone: str, text: str) -> None: ...
+
+class SmsSender(Protocol):
+    """Port to an SMS gateway. `send` raises on any failure so that the row is retried, or
+    `Undeliverable` when trying again cannot help. `key` is the same on every attempt at one
+    message, for gateways that drop a repeat (an attempt whose answer was lost)."""
+
+    def send(self, phone: str, text: str, *, key: str = "") -> None: ...
 
 
 class LoggingSmsSender:
     """Writes the message to the "tinhso.sms" log instead of sending it."""
 
-    def send(self, phone: str, text: str) -> None:
+    def send(self, phone: str, text: str, *, key: str = "") -> None:
         sms_logger.info("SMS tới %s: %s", phone, text)
 
 
@@ -49,7 +59,15 @@ def _send(row: Notification) -> None:
     if row.channel == Notification.Channel.EMAIL:
         send_mail(row.subject, row.body, None, [row.recipient], fail_silently=False)
     else:
-        get_sms_sender().send(row.recipient, row.body)
+        text = smstext.shape(row.body, unicode=settings.TINHSO_SMS_UNICODE,
+                             max_segments=settings.TINHSO_SMS_MAX_SEGMENTS)
+        get_sms_sender().send(row.recipient, text, key=message_key(row))
+
+
+def message_key(row: Notification) -> str:
+    """One message's idempotency key: its row, and its creation instant so that two
+    databases sharing one gateway account (staging, production) never collide."""
+    return f"tinhso-{row.pk}-{int(row.created_at.timestamp() * 1_000_000)}"
 
 
 def deliver(notification_id: int) -> Notification | None:
@@ -65,6 +83,11 @@ def deliver(notification_id: int) -> Notification | None:
         row.attempts += 1
         try:
             _send(row)
+        except Undeliverable as exc:
+            row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            row.status = Notification.Status.FAILED
+            row.next_attempt_at = None
+            logger.error("Thông báo %s không thể gửi: %s", row.pk, row.last_error)
         except Exception as exc:  # any gateway failure: record it and let the caller retry
             row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             if row.attempts >= MAX_ATTEMPTS:

@@ -27,7 +27,7 @@ class BrokenGateway:
 
     calls = 0
 
-    def send(self, phone, text):
+    def send(self, phone, text, *, key=""):
         type(self).calls += 1
         raise ConnectionError("SMS gateway 503")
 
