@@ -119,7 +119,7 @@ def sms_row(province, make_dossier, gateway, django_capture_on_commit_callbacks)
 
 @pytest.mark.django_db
 def test_a_notification_reaches_the_gateway_folded(gateway, sms_row):
-    sims, url = gateway
+    sims, _ = gateway
     assert "Sai thẩm quyền" in sms_row.body  # the outbox keeps the Vietnamese text
     row = deliver(sms_row.pk)
     assert (row.status, row.attempts, row.last_error) == (Notification.Status.SENT, 1, "")
