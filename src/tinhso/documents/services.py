@@ -384,6 +384,10 @@ def issue(actor, document) -> Document:
             raise ValidationFailed(_("Văn bản chưa có nơi nhận."), code="no_recipients")
         at = timezone.now()
         register = register_for(document.agency, OUT)
+        # The copies first, the number last: the counter row stays locked only for the few
+        # statements between taking the number and the commit.
+        recipients = list(document.recipients.select_related("agency"))
+        copies = [_deliver(document, r, at) for r in recipients if not r.is_external]
         number = next_number(register, _year(at))
         document.register, document.number_year, document.number = register, _year(at), number
         document.notation = notation(number, document.doc_type, register.issuer_abbreviation,
@@ -394,10 +398,8 @@ def issue(actor, document) -> Document:
               data={"number": number, "notation": document.notation},
               fields=["register", "number_year", "number", "notation", "issued_at",
                       "search_text"])
-        recipients = list(document.recipients.select_related("agency"))
-        for recipient in recipients:
-            if not recipient.is_external:
-                _deliver(document, recipient, at)
+        Document.objects.filter(pk__in=[c.pk for c in copies]).update(
+            notation=document.notation, issued_at=at, search_text=document.search_text)
         _audit("issued", actor, document, {"notation": document.notation,
                                            "sha256": document.main_file.sha256})
         external = [r.pk for r in recipients if r.is_external]
