@@ -18,9 +18,11 @@ A field has a `name` (letters, digits and "_", unique among its siblings), a `la
 
 Optional on every field: ``required`` (bool), ``required_if`` (the name of a sibling field,
 or ``{"field": name, "equals": value}``: required when that field has a value, or that
-value), ``help`` (a hint under the input) and ``prefill``: ``identity:name``,
+value), ``help`` (a hint under the input), ``prefill``: ``identity:name``,
 ``identity:personal_id``, ``identity:phone``, ``identity:email`` (what the identity provider
-vouched for) or ``store:<kind>`` (the newest paper of that kind in the citizen's e-data store).
+vouched for) or ``store:<kind>`` (the newest paper of that kind in the citizen's e-data store),
+and ``reuse`` (false: personal to one case, e.g. the child of a birth registration; never
+copied from the citizen's earlier filing of the same form, see `reusable`).
 
 `definition_problems` says what is wrong with a definition (the admin, the importer and the
 API use it through `validate_definition`); `clean` checks what a citizen entered against it
@@ -49,7 +51,7 @@ PREFILLS = ("identity:name", "identity:personal_id", "identity:phone", "identity
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 FIELD_KEYS = {"name", "label", "type", "required", "required_if", "help", "prefill",
               "max_length", "multiline", "min", "max", "decimals", "past", "choices", "fields",
-              "min_items", "max_items"}
+              "min_items", "max_items", "reuse"}
 TEXT_MAX = 2000
 MAX_FIELDS = 200
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
@@ -118,7 +120,7 @@ def _fields_problems(fields: list, where: str, problems: list, *, nested: bool) 
             problems.append(_("%(at)s: loại trường “%(type)s” không có; dùng một trong: "
                               "%(types)s.") % {"at": at, "type": kind, "types": ", ".join(TYPES)})
             continue
-        for key in ("required", "multiline", "past"):
+        for key in ("required", "multiline", "past", "reuse"):
             if key in field and not isinstance(field[key], bool):
                 problems.append(_("%(at)s: “%(key)s” phải là true hoặc false.")
                                 % {"at": at, "key": key})
@@ -434,3 +436,61 @@ def lines(form: dict, values: dict) -> list[Line]:
             out.extend(Line(f["label"], _text(f, row.get(f["name"]), communes, province), 1)
                        for f in field["fields"])
     return out
+
+
+# --- A filed form beyond its own dossier: the official's search and the citizen's next filing.
+
+
+def searchable(form: dict, values: dict) -> list[str]:
+    """The one-line texts of a filed form (names of people and businesses...), for the
+    official's search. Not multi-line texts (long, seldom searched), numbers, dates, choices,
+    addresses, nor ids (a run of digits is looked up whole, by the applicant id's index)."""
+    out: list[str] = []
+
+    def walk(fields, row):
+        row = row if isinstance(row, dict) else {}
+        for field in fields:
+            value = row.get(field["name"])
+            if field["type"] == "group":
+                for item in value if isinstance(value, list) else []:
+                    walk(field["fields"], item)
+            elif (field["type"] == "text" and not field.get("multiline")
+                  and isinstance(value, str) and value.strip()):
+                out.append(value.strip())
+
+    walk(form.get("fields") or [], values)
+    return out
+
+
+def reusable(form: dict, values: dict) -> dict:
+    """What of a filed form may fill the same form in the citizen's next case: every field
+    but those the definition marks personal to one case (``"reuse": false``) and those it
+    prefills (the identity, the e-data store: filled afresh each time)."""
+
+    def row(fields, data) -> dict:
+        data = data if isinstance(data, dict) else {}
+        out = {}
+        for field in fields:
+            if field.get("reuse") is False or field.get("prefill"):
+                continue
+            value = data.get(field["name"])
+            if field["type"] == "group":
+                items = [row(field["fields"], item)
+                         for item in (value if isinstance(value, list) else [])]
+                value = [item for item in items if not is_blank(item)]
+            if not is_blank(value):
+                out[field["name"]] = value
+        return out
+
+    return row(form.get("fields") or [], values)
+
+
+def same_fields(one: dict | None, other: dict | None) -> bool:
+    """Two definitions ask for the same fields (names and types, a group's alike), whatever
+    their order, labels and hints: what was filed under one may fill the other."""
+    return bool(one and other) and _shape(one.get("fields")) == _shape(other.get("fields"))
+
+
+def _shape(fields) -> frozenset:
+    return frozenset((f.get("name"), f.get("type"), _shape(f.get("fields")))
+                     for f in (fields or []) if isinstance(f, dict))

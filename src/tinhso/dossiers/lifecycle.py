@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tinhso.catalog import forms_schema
 from tinhso.core import audit
 from tinhso.core.calendar import get_calendar
 from tinhso.core.errors import Conflict, NotFound, ValidationFailed
@@ -58,6 +59,7 @@ from .models import (
     SupplementRequest,
     SyncState,
     search_text,
+    with_form_texts,
 )
 from .transitions import Action
 
@@ -148,7 +150,8 @@ def _create(actor, *, procedure, agency, applicant, channel, case, components,
         processing_time=filing.processing_time, time_unit=filing.time_unit,
         agency=agency, current_agency=agency,
         applicant_kind=applicant.kind, applicant_name=applicant.name.strip(),
-        search_text=search_text(code, applicant.name.strip()),
+        search_text=search_text(code, applicant.name.strip(),
+                                _form_texts(catalogue, components)),
         applicant_id_number=id_number, applicant_phone=applicant.phone,
         applicant_email=applicant.email, applicant_address=applicant.address,
         applicant_user=(actor if policy.is_applicant(actor)
@@ -214,6 +217,14 @@ def _check_scans(components, names) -> None:
     if missing:
         raise ValidationFailed(_("Giấy tờ số hóa cần có bản quét."), code="missing_scan",
                                details=missing)
+
+
+def _form_texts(catalogue, components) -> list[str]:
+    """The searchable texts of the e-forms given (clean values, checked by check_components),
+    for the official's search: computed once here, never read from the JSON at query time."""
+    return [text for c in components
+            if c.form_data is not None and c.component_id in catalogue
+            for text in forms_schema.searchable(catalogue[c.component_id].form, c.form_data)]
 
 
 def _mark_papers(dossier: Dossier, components) -> None:
@@ -301,6 +312,7 @@ def supplement(actor, dossier, *, components, expected_version=None, at=None) ->
         names.extend(c.name.strip() or catalogue[c.component_id].name for c in components)
         _check_scans(components, names)
         _mark_papers(d, components)
+        d.search_text = with_form_texts(d.search_text, _form_texts(catalogue, components))
 
     def resolve(d, change):
         SupplementRequest.objects.filter(dossier=d, resolved_at__isnull=True).update(

@@ -1,5 +1,7 @@
 """The one-stop engine's facts. Status and clock fields are written only by dossiers.lifecycle."""
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
@@ -83,8 +85,9 @@ class Dossier(models.Model):
 
     applicant_kind = models.CharField(max_length=15, choices=ApplicantKind.choices)
     applicant_name = models.CharField(_("chủ hồ sơ"), max_length=255)
-    # What an official's search matches: the code and the name folded (search_text below),
-    # written with them; PostgreSQL indexes it by trigrams within the agency (migration 0010).
+    # What an official's search matches: the code, the name and the one-line texts of the
+    # e-forms filed, folded (search_text below), written at submission (and a supplement's
+    # forms); PostgreSQL indexes it by trigrams within the agency (migration 0010).
     search_text = models.TextField(editable=False, default="")
     applicant_id_number = models.CharField(_("số định danh / mã số thuế"), max_length=14,
                                            db_index=True)
@@ -192,10 +195,31 @@ class Dossier(models.Model):
         return self.code
 
 
-def search_text(code: str, applicant_name: str) -> str:
+# Room for the e-forms' texts in search_text: a birth registration's names fit; a long form
+# does not grow the trigram index (every submission writes it) without bound.
+SEARCH_FORM_MAX = 300
+SEARCH_SEPARATOR = " | "  # between values: a fragment never spans two of them
+
+
+def search_text(code: str, applicant_name: str, form_texts: Iterable[str] = ()) -> str:
     """'H44.07-261204-0001', 'Nguyễn Văn An' -> 'h44.07-261204-0001 nguyen van an': the
-    portal's folding (core.text.fold), so that "nguyen van an" and "261204" both find it."""
-    return fold(f"{code} {applicant_name}")
+    portal's folding (core.text.fold), so that "nguyen van an" and "261204" both find it;
+    then the texts filed in its e-forms (catalog.forms_schema.searchable)."""
+    return with_form_texts(fold(f"{code} {applicant_name}"), form_texts)
+
+
+def with_form_texts(text: str, form_texts: Iterable[str]) -> str:
+    """`text` and the folded form texts it does not hold yet, within SEARCH_FORM_MAX more
+    characters (a text that does not fit is left out whole)."""
+    room = SEARCH_FORM_MAX - sum(len(SEARCH_SEPARATOR) + len(part)
+                                 for part in text.split(SEARCH_SEPARATOR)[1:])
+    for value in form_texts:
+        folded = fold(value)
+        if not folded or folded in text or len(SEARCH_SEPARATOR) + len(folded) > room:
+            continue
+        text += SEARCH_SEPARATOR + folded
+        room -= len(SEARCH_SEPARATOR) + len(folded)
+    return text
 
 
 class DossierEvent(models.Model):

@@ -254,8 +254,8 @@ def filter_dossiers(qs: QuerySet[Dossier], *, status: int | None = None,
     """Narrow a scoped queryset. Dates are local calendar days, both ends included.
 
     `q` matches a whole code or applicant id, or (from SEARCH_MIN characters) a fragment of
-    the code or the applicant's name, diacritics and case ignored as in the portal's search
-    ("nguyen van an", "261204"). Give `actor` (the one `qs` was scoped for) so that an
+    the code, the applicant's name or a one-line text of its e-forms (models.search_text),
+    diacritics and case ignored as in the portal's search ("nguyen van an", "261204"). Give `actor` (the one `qs` was scoped for) so that an
     official's search reads their agency's rows only, through the index (agency handling,
     search text); without it the result is the same, only slower.
     """
