@@ -24,20 +24,21 @@ def stored_file(name: str, data: bytes) -> tuple[str, str]:
 
 def documents_at(agency, status: str, subjects: list[str], *, data: bytes, creator=None,
                  doc_type: str = DocumentType.DECISION, recipients=(), kind: str = "sealed",
-                 name: str = "van-ban.pdf") -> list[Document]:
-    """Outgoing documents of `agency` at `status` (not yet numbered), one per subject, each
-    with `data` as its main file and the given in-province recipient agencies."""
+                 name: str = "van-ban.pdf", texts: list[str] | None = None,
+                 direction: str = Document.Direction.OUTGOING) -> list[Document]:
+    """Documents of `agency` at `status` (not numbered), one per subject, each with `data`
+    as its main file (and, if given, the file's folded text) and the given recipients."""
     now = timezone.now()
     path, sha = stored_file(name, data)
     with transaction.atomic():
         docs = Document.objects.bulk_create([Document(
-            agency=agency, direction=Document.Direction.OUTGOING, status=status,
+            agency=agency, direction=direction, status=status,
             doc_type=doc_type, subject=subject, sender_name=agency.name,
             sender_organ_id=agency.code, created_by=creator, created_at=now, updated_at=now,
             search_text=fold(f"{subject} {agency.name} {agency.code}")) for subject in subjects])
         rows = DocumentFile.objects.bulk_create([DocumentFile(
             document=d, kind=kind, name=name, file=path, sha256=sha, size=len(data),
-            created_at=now) for d in docs])
+            created_at=now, text=texts[i] if texts else "") for i, d in enumerate(docs)])
         for d, row in zip(docs, rows, strict=True):
             d.main_file = row
         Document.objects.bulk_update(docs, ["main_file"], batch_size=500)
