@@ -8,6 +8,7 @@ from tinhso.catalog import api_urls as catalog_api
 from tinhso.core import api_urls as core_api
 from tinhso.core.health import healthz
 from tinhso.core.prometheus import metrics
+from tinhso.documents import api_urls as documents_api
 from tinhso.dossiers import api_urls as dossiers_api
 from tinhso.exchange import api_urls as exchange_api
 from tinhso.metrics import api_urls as metrics_api
@@ -25,7 +26,7 @@ handler500 = "tinhso.core.bad_request.server_error"
 # One router gathers every app's routes so that /api/v1/ lists them all.
 api_router = DefaultRouter()
 for app_urls in (core_api, catalog_api, dossiers_api, metrics_api, petitions_api,
-                 exchange_api):
+                 exchange_api, documents_api):
     api_router.registry.extend(app_urls.router.registry)
 
 urlpatterns = [
