@@ -255,9 +255,10 @@ def filter_dossiers(qs: QuerySet[Dossier], *, status: int | None = None,
 
     `q` matches a whole code or applicant id, or (from SEARCH_MIN characters) a fragment of
     the code, the applicant's name or a one-line text of its e-forms (models.search_text),
-    diacritics and case ignored as in the portal's search ("nguyen van an", "261204"). Give `actor` (the one `qs` was scoped for) so that an
-    official's search reads their agency's rows only, through the index (agency handling,
-    search text); without it the result is the same, only slower.
+    diacritics and case ignored as in the portal's search ("nguyen van an", "261204").
+    Give `actor` (the one `qs` was scoped for) so that an official's search reads their
+    agency's rows only, through the index (agency handling, search text); without it the
+    result is the same, only slower.
     """
     if status is not None:
         qs = qs.filter(status=status)
@@ -377,3 +378,21 @@ def expected_due(dossier: Dossier) -> datetime | None:
     if amount is None:
         return None
     return get_calendar().due_at(dossier.submitted_at, amount, TimeUnit(unit))
+
+
+# --- What a citizen filed before (the portal offers it again in a new filing).
+
+
+def filed_forms(user, *, limit: int = 50) -> list[tuple[dict, dict, str, datetime]]:
+    """The citizen's own filed e-forms, newest first: (definition, values, dossier code,
+    submitted at). Through the index of their dossiers by submission, a few rows each."""
+    from .models import DossierComponent
+
+    if not getattr(user, "pk", None):
+        return []
+    return list(DossierComponent.objects
+                .filter(dossier__applicant_user=user, form_data__isnull=False,
+                        component__isnull=False)
+                .order_by("-dossier__submitted_at", "-pk")
+                .values_list("component__form", "form_data", "dossier__code",
+                             "dossier__submitted_at")[:limit])

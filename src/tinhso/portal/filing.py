@@ -20,7 +20,7 @@ from tinhso.catalog.models import OnlineLevel
 from tinhso.core.calendar import get_calendar
 from tinhso.core.errors import NotFound, PermissionDenied, ValidationFailed
 from tinhso.core.timeunits import TimeUnit
-from tinhso.dossiers import lifecycle, population
+from tinhso.dossiers import lifecycle, population, selectors
 from tinhso.dossiers.identifiers import validate_applicant
 from tinhso.dossiers.inputs import (
     ApplicantInput,
@@ -255,6 +255,49 @@ def save_form(draft: Draft, component_id: int, data: dict) -> forms_schema.Check
     row.reused_from = ""
     row.save()
     return checked
+
+
+@dataclass(frozen=True)
+class PreviousForm:
+    """The citizen's newest filing of a form with the same fields, and what of it may be
+    reused (forms_schema.reusable: not the fields personal to one case, not the prefilled)."""
+
+    dossier_code: str
+    submitted_at: datetime
+    values: dict
+
+
+def previous_forms(draft: Draft) -> dict[int, PreviousForm]:
+    """component id -> what the citizen filed before in a form with the same fields (any
+    procedure), for the draft's e-forms that have one."""
+    wanted = [c for c in components(draft) if c.form]
+    found: dict[int, PreviousForm] = {}
+    if not wanted:
+        return found
+    for form, data, code, at in selectors.filed_forms(draft.user):
+        for component in wanted:
+            if component.pk in found or not forms_schema.same_fields(form, component.form):
+                continue
+            values = forms_schema.reusable(component.form, data)
+            if values:
+                found[component.pk] = PreviousForm(code, at, values)
+        if len(found) == len(wanted):
+            break
+    return found
+
+
+def reuse_form(draft: Draft, component_id: int, entered: dict | None = None
+               ) -> forms_schema.Checked:
+    """Fill a form of the draft from the citizen's previous filing of it: its reusable
+    values over what the page holds (`entered`, else the prefill), so that what was typed in
+    this case's own fields stays."""
+    component = _component(draft, component_id)
+    previous = previous_forms(draft).get(component.pk)
+    if previous is None:
+        raise ValidationFailed(_("Không có tờ khai đã nộp trước đây để dùng lại."),
+                               code="reuse")
+    return save_form(draft, component.pk, {**(entered or prefill(draft, component.form)),
+                                           **previous.values})
 
 
 def form_errors(draft: Draft) -> dict[int, dict]:

@@ -117,6 +117,7 @@ def applicant(request, pk):
 def _paper_rows(draft, errors, form_errors=None, added=""):
     given = filing.papers_by_component(draft)
     reusable = filing.reusable_papers(draft)
+    previous = filing.previous_forms(draft)
     field = PaperUploadField()
     rows = []
     for c in filing.components(draft):
@@ -128,6 +129,7 @@ def _paper_rows(draft, errors, form_errors=None, added=""):
                                         c.pk, added=added)
             row["form_base"] = eforms.base(c.pk)
             row["form_error_count"] = len((form_errors or {}).get(c.pk, {}))
+            row["previous"] = previous.get(c.pk)
         rows.append(row)
     return rows
 
@@ -148,8 +150,11 @@ def papers(request, pk):
             cid = component.pk
             if component.form:  # an e-form: kept as entered, checked by the catalogue's rules
                 try:
-                    checked = filing.save_form(draft, cid,
-                                               eforms.read(component.form, request.POST, cid))
+                    entered = eforms.read(component.form, request.POST, cid)
+                    if request.POST.get("reuse-form") == str(cid):
+                        checked = filing.reuse_form(draft, cid, entered)
+                    else:
+                        checked = filing.save_form(draft, cid, entered)
                 except DomainError as exc:
                     errors[cid] = str(exc.message)
                 else:
@@ -172,7 +177,8 @@ def papers(request, pk):
                 errors[cid] = " ".join(exc.messages)
             except DomainError as exc:
                 errors[cid] = str(exc.message)
-        editing = added or "remove-row" in request.POST
+        reused = "reuse-form" in request.POST
+        editing = added or "remove-row" in request.POST or reused
         if editing:  # a row added or removed: the form again, its problems shown on save
             form_errors = {}
         elif not errors and not form_errors and "next" in request.POST:
@@ -183,6 +189,9 @@ def papers(request, pk):
         elif form_errors:
             messages.error(request, _("Tờ khai còn thông tin chưa hợp lệ (xem các ô được đánh "
                                       "dấu). Thông tin đã nhập vẫn được lưu trong hồ sơ nháp."))
+        elif reused:
+            messages.success(request, _("Đã điền tờ khai từ lần nộp trước. Vui lòng kiểm tra "
+                                        "lại và khai các mục riêng của hồ sơ này."))
         elif "remove" not in request.POST and not editing:
             messages.success(request, _("Đã lưu giấy tờ."))
     failed = errors or (form_errors and "next" in request.POST)
