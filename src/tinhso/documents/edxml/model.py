@@ -184,6 +184,7 @@ class SignatureCheck:
     reason: str
     signer_name: str = ""
     organisation: str = ""
+    signer_id: str = ""  # the organ id (UID) the certificate names, when it names one
 
     @property
     def is_valid(self) -> bool:

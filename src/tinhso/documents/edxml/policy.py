@@ -24,6 +24,13 @@ def check_acceptable(package: Package) -> Refusal | None:
     if check is None:
         return Refusal("unchecked", "Gói tin chưa được kiểm tra chữ ký số.")
     if check.is_valid:
+        sender = package.sender.organ_id
+        # A seal is the agency's: a valid seal of another agency does not make a package
+        # that claims to come from this one (certificates that name no organ id pass).
+        if check.signer_id and check.signer_id != sender:
+            return Refusal("sender_mismatch",
+                           f"Từ chối tiếp nhận: gói tin ghi cơ quan gửi “{sender}” nhưng được "
+                           f"ký bằng chứng thư số của cơ quan “{check.signer_id}”.")
         return None
     if check.verdict == "absent":
         return Refusal("absent", "Từ chối tiếp nhận: gói tin không có chữ ký số của cơ quan "

@@ -48,10 +48,19 @@ def is_placeholder(node) -> bool:
     return False
 
 
-def from_verdict(verdict: verdicts.Verdict) -> SignatureCheck:
+def from_verdict(verdict: verdicts.Verdict, signer_id: str = "") -> SignatureCheck:
     word = {verdicts.VALID: VALID, verdicts.ABSENT: ABSENT}.get(verdict.code, INVALID)
     return SignatureCheck(verdict=word, code=verdict.code, reason=verdict.message,
-                          signer_name=verdict.signer_name, organisation=verdict.organisation)
+                          signer_name=verdict.signer_name, organisation=verdict.organisation,
+                          signer_id=signer_id)
+
+
+def _signer_id(node) -> str:
+    """The organ id a seal's certificate names (its subject's UID), if any: the signer's
+    certificate is the first one, as the signing service reads it."""
+    cert = x509.load_der_x509_certificate(_b64(node.find(f".//{_ds('X509Certificate')}").text))
+    values = cert.subject.get_attributes_for_oid(x509.NameOID.USER_ID)
+    return str(values[0].value) if values else ""
 
 
 def check(root, data: bytes) -> SignatureCheck:
@@ -61,4 +70,5 @@ def check(root, data: bytes) -> SignatureCheck:
         return from_verdict(verdicts.verdict(verdicts.ABSENT))
     if len(found) == 1 and is_placeholder(found[0]):
         return SignatureCheck(verdict=INVALID, code=PLACEHOLDER, reason=PLACEHOLDER_REASON)
-    return from_verdict(services.validate_xml(data))
+    return from_verdict(services.validate_xml(data),
+                        _signer_id(found[0]) if len(found) == 1 else "")

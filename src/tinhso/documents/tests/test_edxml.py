@@ -462,3 +462,16 @@ def test_the_same_document_twice_has_the_same_key_and_another_does_not():
     statuses = {edxml.parse(edxml.build_status(a_status(code))).key
                 for code in (codes.ARRIVED, codes.REGISTERED, codes.REGISTERED)}
     assert len(statuses) == 2
+
+
+def test_a_valid_seal_of_another_agency_is_refused_by_the_policy(pki):
+    """The Sở Tư pháp's seal on a package that says it comes from the Sở Xây dựng."""
+    claimed = a_document(sender=RECEIVER, receivers=(OTHER_RECEIVER,))
+    package = edxml.parse(sealed(edxml.build_document(claimed), seal_of(pki, SENDER.organ_id)))
+    assert package.signature.verdict == "valid"  # the signature itself is sound
+    assert package.signature.signer_id == SENDER.organ_id
+    refusal = edxml.check_acceptable(package)
+    assert refusal.code == "sender_mismatch"
+    assert "“H44.07”" in refusal.reason and "“H44.03”" in refusal.reason
+    own = edxml.parse(sealed(edxml.build_document(claimed), seal_of(pki, RECEIVER.organ_id)))
+    assert edxml.check_acceptable(own) is None
