@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -610,19 +610,25 @@ def receive_external(agency: Agency, data: ExternalDocument) -> tuple[Document, 
     Idempotent: the same (sender, DocumentId) again returns the first one, created=False."""
     organ = (data.sender_organ_id or "").strip()
     key = f"{organ}|{(data.document_id or '').strip()}"
-    if not organ or not data.document_id.strip():
+    if not organ or not (data.document_id or "").strip():
         raise ValidationFailed(_("Văn bản đến thiếu mã cơ quan gửi hoặc mã văn bản."),
                                code="missing_key")
+    if len(key) > 300 or len(organ) > 50:
+        raise ValidationFailed(_("Mã cơ quan gửi hoặc mã văn bản quá dài."), code="key_too_long")
     existing = Document.objects.filter(agency=agency, source_key=key).first()
     if existing is not None:
         return existing, False
     doc_type = data.doc_type if data.doc_type in DocumentType.values \
         else DocumentType.OFFICIAL_LETTER
     at = timezone.now()
+    try:
+        return _create_external(agency, data, key, organ, doc_type, at), True
+    except IntegrityError:  # the same package received meanwhile by another worker
+        return Document.objects.get(agency=agency, source_key=key), False
+
+
+def _create_external(agency, data: ExternalDocument, key, organ, doc_type, at) -> Document:
     with transaction.atomic():
-        if Document.objects.select_for_update().filter(agency=agency,
-                                                      source_key=key).exists():
-            return Document.objects.get(agency=agency, source_key=key), False
         document = Document(
             agency=agency, direction=IN, status=Status.ARRIVED, doc_type=doc_type,
             subject=_text(data.subject, SUBJECT_MAX, _("trích yếu"), required=True),
@@ -638,7 +644,7 @@ def receive_external(agency: Agency, data: ExternalDocument) -> tuple[Document, 
         _attach_received(document, [(n[:200], b) for n, b in data.files])
         _event(document, "arrive", EXCHANGE_ACTOR, at=at, data={"source_key": key})
         _audit("received_external", None, document, {"source_key": key})
-    return document, True
+    return document
 
 
 def _find_issued(doc_id: str, agency: Agency | None = None) -> Document | None:

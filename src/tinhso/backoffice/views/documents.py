@@ -4,7 +4,7 @@ Thin: reads go through documents.selectors, changes through documents.services."
 
 from django.contrib import messages
 from django.core.files.base import ContentFile
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -198,7 +198,10 @@ def document_file(request, pk, file_pk):
     row = document.files.filter(pk=file_pk).first()
     if row is None:
         raise Http404
-    data = files.read(row)
+    try:
+        data = files.read(row)
+    except DomainError as exc:  # changed on disk since it was stored: never served
+        return HttpResponse(str(exc.message), status=409, content_type="text/plain")
     return FileResponse(ContentFile(data), filename=row.name,
                         as_attachment=not files.is_pdf(data))
 
