@@ -224,7 +224,7 @@ def with_signature_slot(data: bytes) -> bytes:
     header = root.find(f"{q('edXMLEnvelope')}/{q('edXMLHeader')}")
     if header is None:
         raise EdxmlError("Gói tin không có edXMLHeader.", code="not_edxml")
-    if header.find(f"{{{DS}}}Signature") is not None:
+    if root.find(f".//{{{DS}}}Signature") is not None:
         raise EdxmlError("Gói tin đã có chữ ký.", code="already_signed")
     etree.SubElement(header, f"{{{DS}}}Signature", nsmap={None: DS}).set("Id", "placeholder")
     return _bytes(root)

@@ -72,7 +72,7 @@ def safe_tree(data: bytes) -> etree._Element:
                     f"Gói tin không đúng cú pháp XML: tiền tố không gian tên "
                     f"“{prefix.group(1)}” của phần tử “{prefix.group(2)}” chưa được khai báo "
                     f"(dòng {exc.lineno}).")
-        if "huge text node" in text:
+        if "XML_PARSE_HUGE" in text or "huge text node" in text:  # libxml2's wordings
             _refuse("too_large", "Gói tin có một tệp đính kèm quá lớn (trên 7,5 MB).")
         _refuse("malformed_xml", f"Gói tin không đúng cú pháp XML: {text}")
     except ValueError as exc:  # e.g. a str with an encoding declaration

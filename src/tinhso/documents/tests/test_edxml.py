@@ -231,6 +231,14 @@ def test_an_oversized_package_is_refused_before_it_is_parsed():
     assert edxml.parse(data, max_bytes=len(data), check_signature=False).kind == "document"
 
 
+def test_one_file_over_libxml2s_text_limit_is_refused_as_too_large():
+    """About 7.5 MB decoded: libxml2 stops a text node at 10 MB unless its huge mode is on,
+    which stays off for untrusted input."""
+    data = edxml.build_document(a_document(), files()).replace(
+        base64.b64encode(PDF), b"A" * 10_000_004)
+    assert "quá lớn" in refused(data, "too_large")
+
+
 def test_a_manifest_entry_without_its_file_is_refused():
     def drop_second(root):
         encoded = root.find(q("AttachmentEncoded"))
