@@ -120,3 +120,18 @@ def test_lists_page_by_key_without_bodies(office):
     assert {d.pk for d in first}.isdisjoint({d.pk for d in second})
     assert "content" in first[0].get_deferred_fields()
     assert "search_text" in first[0].get_deferred_fields()
+
+
+def test_the_reminders_command_names_agencies_with_late_documents(office, capsys):
+    from django.core.management import call_command
+
+    call_command("document_reminders")
+    assert "Không có văn bản" in capsys.readouterr().out
+    document = services.receive(office.clerk, services.IncomingInput(
+        DocumentType.NOTICE, "Thông báo lịch trực Tết", "Văn phòng UBND tỉnh"))
+    services.register(office.clerk, document)
+    services.assign(office.leader, document, assignee=office.specialist, days=1)
+    Document.objects.filter(pk=document.pk).update(due_at=timezone.now() - timedelta(days=2))
+    with pytest.raises(SystemExit):
+        call_command("document_reminders")
+    assert f"{office.agency.name}: 0 sắp đến hạn, 1 quá hạn" in capsys.readouterr().out
