@@ -137,9 +137,9 @@ def render_draft(*, agency_name: str, type_label: str, type_code: str, issuer: s
     pdf.set_font("Noto", "B", 10)
     pdf.multi_cell(75, 5, agency_name.upper(), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Noto", "", 10)
-    blank = "     " if type_code == "CV" else f"     /{type_code}-"
-    pdf.multi_cell(75, 6, f"Số: {blank}{issuer}" if type_code != "CV" else f"Số:      /{issuer}",
-                   align="C", new_x="LMARGIN", new_y="NEXT")
+    # The number is left blank: it is given at issue (the clerk's register), after signing.
+    code = issuer if type_code == "CV" else f"{type_code}-{issuer}"
+    pdf.multi_cell(75, 6, f"Số:      /{code}", align="C", new_x="LMARGIN", new_y="NEXT")
     left_bottom = pdf.get_y()
     pdf.set_xy(100, top)
     pdf.set_font("Noto", "B", 10)
