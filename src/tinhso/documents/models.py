@@ -298,3 +298,16 @@ class DocumentEvent(models.Model):
 
     def __str__(self):
         return f"{self.document_id} {self.action} → {self.to_status}"
+
+
+class AxisCursor(models.Model):
+    """How far the exchange axis has read the events for the statuses owed outside (one row):
+    each status goes out once, in the order the changes happened."""
+
+    last_event_id = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("vị trí đọc của trục liên thông")
+
+    def __str__(self):
+        return str(self.last_event_id)

@@ -24,10 +24,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from tinhso.core import locks
 
 from .models import Dossier, DossierEvent, SyncState
 from .portal_port import NationalPortal, PortalRefused, PortalUnavailable
@@ -39,7 +41,6 @@ PROGRESS_BATCH = 500
 RETRY_FIRST = timedelta(seconds=30)
 RETRY_MAX = timedelta(hours=6)
 ERROR_MAX = 2000
-LOCK_KEY = 0x7D5C_0001  # the advisory lock held by the one sender
 
 
 def portal() -> NationalPortal:
@@ -174,12 +175,8 @@ def _note_unreachable(dossiers: Sequence[Dossier], reason: str) -> None:
 
 
 def sender_lock() -> bool:
-    """Become the one sender (PostgreSQL); SQLite has one writer anyway."""
-    if connection.vendor != "postgresql":
-        return True
-    with connection.cursor() as cur:
-        cur.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY])
-        return bool(cur.fetchone()[0])
+    """Become the one sender."""
+    return locks.hold_for_process(locks.PORTAL_SENDER)
 
 
 def status_counts() -> dict[str, int]:

@@ -81,6 +81,16 @@ def sign_xml(actor, data: bytes, *, seal: bool = False) -> bytes:
     return signed
 
 
+def seal_xml_for(agency, data: bytes) -> bytes:
+    """An XML document sealed by an agency's own system, no official acting: what the exchange
+    axis sends by itself (status messages; the envelopes of documents that people already
+    signed and sealed). Audited like every signature, with the agency's seal as the signer."""
+    signer = signer_for(seal_identity(agency.code))
+    signed = xml.sign(data, signer)
+    _record("signing.xml_sealed_by_system", None, signer, data, signed)
+    return signed
+
+
 def validate_pdf(data: bytes) -> Verdict:
     """Every signature of a PDF judged offline against the configured trust."""
     return pdf.validate(data)

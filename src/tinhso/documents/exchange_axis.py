@@ -1,0 +1,278 @@
+"""The exchange axis: official documents between the province's agencies and the rest of the
+country, as sealed edXML packages through the national axis (a pull mailbox behind the
+DocumentAxis port; in production reached through the LGSP gateway).
+
+One worker, `tinhso document_exchange`, repeats three passes. Each may stop anywhere (a
+crash, the axis down) and the next pass resumes where it stopped, because nothing is marked
+done before the axis took it, and a package received is acknowledged only after it was
+registered, applied or refused:
+
+- send: the outside recipients of an issued document still pending
+  (services.external_sends) get it as one package, sealed by the sending agency;
+- statuses: what outside parties are owed is read from the documents' own events, written
+  in the same transaction as each change, after a cursor: for a document that came from
+  outside, 01 arrived, 03 registered, 04 assigned, 06 completed, 15 recall accepted; for an
+  issued document recalled, 13 to its outside recipients;
+- receive: each agency's mailbox, package by package: parsed strictly and judged (edxml);
+  a document is received at that agency (services.receive_external), or refused with a
+  status 02 and the reason; a status is applied to the document it is about.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from dataclasses import dataclass, field
+from datetime import datetime, time
+
+from django.db import transaction
+from django.utils import timezone
+
+from tinhso.core.errors import DomainError
+from tinhso.core.models import Agency
+from tinhso.core.text import fold
+from tinhso.signing import services as signing
+
+from . import edxml, files, services
+from .axis_port import AxisError, AxisRefused, DocumentAxis
+from .edxml import codes
+from .models import AxisCursor, Document, DocumentEvent, DocumentFile, Recipient
+from .types import DocumentType
+
+log = logging.getLogger(__name__)
+R = Recipient.State
+
+# Events of a document that came from outside -> the status its sender is owed.
+OWED_TO_SENDER = {"arrive": codes.ARRIVED, "register": codes.REGISTERED,
+                  "assign": codes.ASSIGNED, "complete": codes.COMPLETED,
+                  "recalled": codes.CHANGE_ACCEPTED}
+ADMINISTRATIVE = 2  # edXML DocumentType/Type: every document tinhso drafts is administrative
+_TYPE_BY_NAME = {fold(str(label)): value for value, label in DocumentType.choices}
+
+
+@dataclass
+class Report:
+    sent: int = 0
+    statuses: int = 0
+    received: int = 0
+    refused: list[str] = field(default_factory=list)
+    unavailable: str = ""
+
+
+def organ(agency: Agency) -> edxml.Organ:
+    """An agency on the axis: its code is its organ id (mã định danh)."""
+    return edxml.Organ(organ_id=agency.code, organ_name=agency.name,
+                       organ_add=agency.address or "")
+
+
+def _seal(agency: Agency, data: bytes) -> bytes:
+    return signing.seal_xml_for(agency, edxml.with_signature_slot(data))
+
+
+# --- Send.
+
+def package_of(document: Document, recipients: list[Recipient]) -> bytes:
+    """An issued document as the package its outside recipients get, sealed: its signed PDF
+    and attachments, its number, dates, signer, and what it answers."""
+    number, _, notation = document.notation.partition("/")
+    day = timezone.localtime(document.issued_at).date()
+    rows = [document.main_file, *document.files.filter(kind=DocumentFile.Kind.ATTACHMENT)]
+    attachments = [edxml.Attachment(name=row.name, data=files.read(row),
+                                    content_type=mimetypes.guess_type(row.name)[0]
+                                    or "application/octet-stream")
+                   for row in rows]
+    answered = ()
+    source_key = document.response_for.source_key if document.response_for_id else None
+    if source_key:
+        answered_organ, _, answered_id = source_key.partition("|")
+        answered = (edxml.ResponseFor(organ_id=answered_organ, document_id=answered_id,
+                                      code=document.response_for.notation),)
+    header = edxml.Document(
+        sender=organ(document.agency),
+        receivers=tuple(edxml.Organ(organ_id=r.organ_id, organ_name=r.name)
+                        for r in recipients),
+        code=edxml.Code(number, notation), promulgation=edxml.Promulgation(day),
+        document_type=edxml.DocumentType(ADMINISTRATIVE, None,
+                                         str(document.get_doc_type_display())),
+        subject=document.subject, content=document.content,
+        signer=edxml.SignerInfo(document.signer_name) if document.signer_name else None,
+        other=edxml.OtherInfo(priority=document.priority), response_for=answered,
+        document_id=services.document_id(document))
+    data = edxml.build_document(header, attachments, trace=(
+        edxml.TraceHeader(document.agency.code, timezone.localtime().replace(microsecond=0)),))
+    return _seal(document.agency, data)
+
+
+def send_documents(axis: DocumentAxis, report: Report, *, limit: int = 200) -> None:
+    """Each issued document with outside recipients still pending, as one package."""
+    by_document: dict[int, list[Recipient]] = {}
+    for recipient in services.external_sends()[:limit]:
+        by_document.setdefault(recipient.document_id, []).append(recipient)
+    for recipients in by_document.values():
+        document = recipients[0].document
+        data = package_of(document, recipients)
+        try:
+            axis.send(document.agency.code, [r.organ_id for r in recipients], data)
+        except AxisRefused as refused:  # never accepted as it is: say so on the recipients
+            Recipient.objects.filter(pk__in=[r.pk for r in recipients]).update(
+                state=R.REFUSED, state_at=timezone.now(), state_note=refused.message[:500])
+            report.refused.append(f"{document.notation}: {refused.message}")
+            continue
+        services.mark_sent([r.pk for r in recipients])
+        report.sent += 1
+
+
+# --- Statuses owed.
+
+def _status(reporter: Agency, about: edxml.ResponseFor, code: str, note: str, at) -> bytes:
+    status = edxml.Status(sender=organ(reporter), response_for=about, status_code=code,
+                          timestamp=timezone.localtime(at).replace(microsecond=0),
+                          description=note[:500] or codes.STATUS_CODE[code])
+    return _seal(reporter, edxml.build_status(status))
+
+
+def _owed(event: DocumentEvent) -> tuple[list[str], bytes] | None:
+    """(recipients, package) of the status this event owes outside, or None."""
+    document = event.document
+    if document.source_key and event.action in OWED_TO_SENDER:
+        sender, _, document_id = document.source_key.partition("|")
+        about = edxml.ResponseFor(organ_id=sender, document_id=document_id,
+                                  code=document.notation)
+        return [sender], _status(document.agency, about, OWED_TO_SENDER[event.action],
+                                 event.note, event.at)
+    if document.is_outgoing and event.action == "recall":
+        outside = list(document.recipients.filter(agency__isnull=True)
+                       .exclude(organ_id="").values_list("organ_id", flat=True))
+        if outside:
+            about = edxml.ResponseFor(organ_id=document.agency.code,
+                                      document_id=services.document_id(document),
+                                      code=document.notation)
+            return outside, _status(document.agency, about, codes.RECALL_REQUESTED,
+                                    event.note, event.at)
+    return None
+
+
+def send_statuses(axis: DocumentAxis, report: Report, *, limit: int = 500) -> None:
+    """The statuses owed since the cursor, in the order the changes happened; the cursor
+    moves past each one only once the axis took it (or refused it for good)."""
+    cursor = AxisCursor.objects.get_or_create(pk=1)[0]
+    events = (DocumentEvent.objects.filter(pk__gt=cursor.last_event_id,
+                                           action__in=[*OWED_TO_SENDER, "recall"])
+              .select_related("document", "document__agency").order_by("pk")[:limit])
+    for event in events:
+        owed = _owed(event)
+        if owed is not None:
+            recipients, data = owed
+            try:
+                axis.send_status(event.document.agency.code, recipients, data)
+                report.statuses += 1
+            except AxisRefused as refused:
+                report.refused.append(f"{event.document}: {refused.message}")
+        AxisCursor.objects.filter(pk=1).update(last_event_id=event.pk)
+
+
+# --- Receive.
+
+def _doc_type(header: edxml.Document) -> str:
+    by_name = _TYPE_BY_NAME.get(fold(header.document_type.type_name or ""))
+    if by_name:
+        return by_name
+    prefix = header.code.notation.split("-", 1)[0]
+    return prefix if prefix in DocumentType.values else DocumentType.OFFICIAL_LETTER
+
+
+def external_document(package: edxml.Package) -> services.ExternalDocument:
+    header = package.document
+    return services.ExternalDocument(
+        sender_organ_id=header.sender.organ_id,
+        sender_name=header.sender.organ_name or header.sender.organ_id,
+        document_id=header.key_id, doc_type=_doc_type(header), subject=header.subject,
+        notation=str(header.code),
+        issued_at=timezone.make_aware(datetime.combine(header.promulgation.date, time())),
+        signer_name=header.signer.full_name if header.signer else "",
+        priority=header.other.priority or 0, content=header.content,
+        response_for=header.response_for[0].document_id if header.response_for else "",
+        files=[(a.name, a.data) for a in package.attachments])
+
+
+def _refuse(axis: DocumentAxis, agency: Agency, package: edxml.Package, reason: str) -> str:
+    """Status 02 with the reason, to the sender; the reason for the acknowledgement."""
+    status = edxml.status_for(package, codes.REFUSED, reporter=organ(agency),
+                              description=reason[:500])
+    axis.send_status(agency.code, [package.sender.organ_id],
+                     _seal(agency, edxml.build_status(status)))
+    return reason
+
+
+def take(axis: DocumentAxis, agency: Agency, data: bytes) -> str:
+    """One package from the agency's mailbox: "" when taken, else why it was refused."""
+    try:
+        package = edxml.parse(data)
+    except edxml.EdxmlError as error:  # not readable: the sender learns it from the ack
+        return error.message
+    if package.kind == "status":
+        status = package.status
+        try:
+            services.apply_status(document_id=status.response_for.document_id,
+                                  from_organ_id=status.sender.organ_id,
+                                  status_code=status.status_code,
+                                  sender_organ_id=status.response_for.organ_id,
+                                  description=status.description)
+        except DomainError as error:
+            return error.message
+        return ""
+    if agency.code not in {o.organ_id for o in package.document.receivers}:
+        return _refuse(axis, agency, package, f"Cơ quan {agency.code} không có trong nơi "
+                                              f"nhận của văn bản.")
+    refusal = edxml.check_acceptable(package)
+    if refusal is not None:
+        return _refuse(axis, agency, package, refusal.reason)
+    try:
+        with transaction.atomic():
+            document, created = services.receive_external(agency, external_document(package))
+    except DomainError as error:
+        return _refuse(axis, agency, package, f"Từ chối tiếp nhận: {error.message}")
+    if not created:
+        return _refuse(axis, agency, package, f"Từ chối tiếp nhận: gói tin trùng, văn bản "
+                                              f"{document.notation} đã đến ngày "
+                                              f"{timezone.localtime(document.received_at):%d/%m/%Y}.")
+    return ""
+
+
+def receive(axis: DocumentAxis, agency: Agency, report: Report, *, limit: int = 100) -> None:
+    """The agency's mailbox, package by package, each acknowledged after it was handled."""
+    for item in axis.received(agency.code, limit=limit):
+        reason = take(axis, agency, axis.download(agency.code, item.message_id))
+        axis.acknowledge(agency.code, item.message_id, done=not reason, reason=reason)
+        if reason:
+            report.refused.append(f"{item.message_id} ({item.sender}): {reason}")
+        else:
+            report.received += 1
+
+
+def agencies():
+    return Agency.objects.filter(is_active=True).order_by("pk")
+
+
+def register_agencies(axis: DocumentAxis) -> int:
+    """Every active agency of the province on the axis (idempotent)."""
+    count = 0
+    for agency in agencies():
+        axis.register_agency(agency.code, agency.name)
+        count += 1
+    return count
+
+
+def run_pass(axis: DocumentAxis, *, only: list[Agency] | None = None) -> Report:
+    """Every mailbox, then documents to send, then the statuses owed (those of what was just
+    received included); an unreachable axis ends the pass early (the next one resumes)."""
+    report = Report()
+    try:
+        for agency in only if only is not None else agencies():
+            receive(axis, agency, report)
+        send_documents(axis, report)
+        send_statuses(axis, report)
+    except AxisError as error:
+        report.unavailable = error.message
+        log.warning("exchange axis: %s", error.message)
+    return report

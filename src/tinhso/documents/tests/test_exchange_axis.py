@@ -1,0 +1,237 @@
+"""The exchange axis end to end over real HTTP: the province's agencies and a ministry on the
+national axis's simulator; tinhso's worker (exchange_axis.run_pass) sends, owes statuses and
+takes in mailboxes. The ministry's side is played by hand with edxml, as another system would.
+"""
+
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+
+from tinhso.documents import edxml, exchange_axis, selectors, services
+from tinhso.documents.edxml import codes
+from tinhso.documents.models import Document, Recipient, Status
+from tinhso.integrations.document_axis import DocumentAxisClient
+from tinhso.integrations.document_axis.simulator import make_server
+from tinhso.integrations.simulators import running
+from tinhso.signing import xml
+from tinhso.signing.keys import Pkcs12Signer
+from tinhso.signing.pki import DemoPki
+from tinhso.signing.testing import PASSWORD, make_pki, result_pdf
+
+from .conftest import COMMUNE, OFFICE
+from .test_outgoing import draft, to_sealed
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = "khoa-truc-thu"
+MINISTRY = edxml.Organ("000.00.00.G09", "Bộ Xây dựng")
+
+
+@pytest.fixture(scope="session")
+def document_pki(tmp_path_factory):
+    """The test province's PKI, with the ministry's seal issued by the same (trusted) root."""
+    pki = make_pki(tmp_path_factory.mktemp("axis-pki"), officials=[
+        ("leader.office", "Phạm Quốc Hùng", OFFICE[0], OFFICE[1]),
+        ("leader.commune", "Lê Thị Thu Hà", COMMUNE[0], COMMUNE[1])])
+    pki.issue_seal(MINISTRY.organ_id, MINISTRY.organ_name, PASSWORD)
+    return pki
+
+
+@pytest.fixture(scope="session")
+def foreign_seal(tmp_path_factory):
+    other = DemoPki(tmp_path_factory.mktemp("foreign-pki"), root_name="CA la",
+                    ca_name="CA la cap duoi", organisation="Khong ai biet")
+    other.issue_seal(MINISTRY.organ_id, MINISTRY.organ_name, PASSWORD)
+    return Pkcs12Signer(other.folder / "seals" / f"{MINISTRY.organ_id}.p12", PASSWORD)
+
+
+@pytest.fixture
+def axis(office, commune, settings):
+    with running(make_server("127.0.0.1", 0, TOKEN)) as url:
+        settings.TINHSO_DOCUMENT_AXIS_URL, settings.TINHSO_DOCUMENT_AXIS_TOKEN = url, TOKEN
+        client = DocumentAxisClient(url=url, token=TOKEN, timeout=5)
+        client.register_agency(MINISTRY.organ_id, MINISTRY.organ_name)
+        assert exchange_axis.register_agencies(client) == 2
+        yield client
+
+
+def ministry_seal(document_pki) -> Pkcs12Signer:
+    return Pkcs12Signer(document_pki.folder / "seals" / f"{MINISTRY.organ_id}.p12", PASSWORD)
+
+
+def from_ministry(to: str, *, number: str = "15", signer=None, unsigned=False,
+                  subject: str = "Về việc hướng dẫn quản lý trật tự xây dựng năm 2027") -> bytes:
+    header = edxml.Document(
+        sender=MINISTRY, receivers=(edxml.Organ(to),), code=edxml.Code(number, "BXD-QLN"),
+        promulgation=edxml.Promulgation(date(2026, 12, 1), "Hà Nội"),
+        document_type=edxml.DocumentType(2, None, "Công văn"), subject=subject,
+        signer=edxml.SignerInfo("Nguyễn Văn Sinh", "Thứ trưởng", "KT. BỘ TRƯỞNG"),
+        other=edxml.OtherInfo(priority=1))
+    data = edxml.build_document(header, [edxml.Attachment("cv-15.pdf", result_pdf("CÔNG VĂN"))])
+    return data if unsigned else xml.sign(edxml.with_signature_slot(data), signer)
+
+
+def statuses(axis, organ_id: str = MINISTRY.organ_id) -> list[edxml.Package]:
+    """The status packages waiting at an organ, read and acknowledged."""
+    out = []
+    for item in axis.received(organ_id):
+        package = edxml.parse(axis.download(organ_id, item.message_id))
+        axis.acknowledge(organ_id, item.message_id, done=True)
+        if package.kind == "status":
+            out.append(package)
+    return out
+
+
+def sender_state(axis, message_id: str, recipient: str):
+    [sent] = [s for s in axis.sent(MINISTRY.organ_id) if s.message_id == message_id]
+    return next(d for d in sent.deliveries if d.recipient == recipient)
+
+
+def test_an_issued_document_reaches_an_outside_recipient_sealed_and_its_statuses_come_back(
+        office, axis, document_pki):
+    document = draft(office, external_recipients=[(MINISTRY.organ_id, MINISTRY.organ_name)])
+    document = services.issue(office.clerk, to_sealed(office, document))
+    report = exchange_axis.run_pass(axis)
+    assert (report.sent, report.unavailable) == (1, "")
+    assert Recipient.objects.get(document=document).state == Recipient.State.SENT
+
+    [item] = axis.received(MINISTRY.organ_id)
+    package = edxml.parse(axis.download(MINISTRY.organ_id, item.message_id))
+    assert package.signature.is_valid, package.signature.reason
+    header = package.document
+    assert (header.sender.organ_id, str(header.code), header.subject) == \
+        (office.agency.code, document.notation, document.subject)
+    assert header.key_id == services.document_id(document)
+    # The file that travels is the signed and sealed PDF, byte for byte.
+    assert package.attachments[0].data == document.main_file.file.open("rb").read()
+    axis.acknowledge(MINISTRY.organ_id, item.message_id, done=True)
+    assert exchange_axis.run_pass(axis).sent == 0  # sent once
+
+    # The ministry registers it and says so; the recipient row follows.
+    status = edxml.status_for(package, codes.REGISTERED, reporter=MINISTRY)
+    axis.send_status(MINISTRY.organ_id, [office.agency.code], xml.sign(
+        edxml.with_signature_slot(edxml.build_status(status)), ministry_seal(document_pki)))
+    assert exchange_axis.run_pass(axis).received == 1
+    assert Recipient.objects.get(document=document).state == Recipient.State.REGISTERED
+
+    # Recalled: the ministry is asked (13) to give it back.
+    services.recall(office.clerk, document, reason="Ban hành nhầm nơi nhận.")
+    assert exchange_axis.run_pass(axis).statuses == 1
+    [recall] = statuses(axis)
+    assert (recall.status.status_code, recall.status.response_for.document_id) == \
+        (codes.RECALL_REQUESTED, services.document_id(document))
+    assert recall.signature.is_valid
+
+
+def test_a_document_from_a_ministry_is_received_worked_and_each_step_reported(
+        commune, axis, document_pki):
+    message_id = axis.send(MINISTRY.organ_id, [commune.agency.code],
+                           from_ministry(commune.agency.code, signer=ministry_seal(document_pki)))
+    report = exchange_axis.run_pass(axis)
+    assert (report.received, report.refused) == (1, [])
+    copy = Document.objects.get(agency=commune.agency)
+    assert (copy.status, copy.notation, copy.sender_organ_id, copy.priority) == \
+        (Status.ARRIVED, "15/BXD-QLN", MINISTRY.organ_id, 1)
+    assert copy.main_file.name == "cv-15.pdf"
+    assert sender_state(axis, message_id, commune.agency.code).state == "done"
+
+    copy = services.register(commune.clerk, copy)
+    copy = services.assign(commune.leader, copy, assignee=commune.specialist, days=5)
+    services.complete(commune.specialist, copy, note="Đã triển khai.")
+    exchange_axis.run_pass(axis)
+    reported = statuses(axis)
+    assert [p.status.status_code for p in reported] == [
+        codes.ARRIVED, codes.REGISTERED, codes.ASSIGNED, codes.COMPLETED]
+    assert all(p.signature.is_valid and p.sender.organ_id == commune.agency.code
+               for p in reported)
+    assert exchange_axis.run_pass(axis).statuses == 0  # each status goes out once
+
+
+def test_the_ministry_recalls_its_document_it_leaves_the_lists_and_is_accepted(
+        commune, axis, document_pki):
+    seal = ministry_seal(document_pki)
+    axis.send(MINISTRY.organ_id, [commune.agency.code],
+              from_ministry(commune.agency.code, signer=seal))
+    exchange_axis.run_pass(axis)
+    copy = Document.objects.get(agency=commune.agency)
+    statuses(axis)  # the 01
+    package = edxml.parse(from_ministry(commune.agency.code, signer=seal))
+    recall = edxml.status_for(package, codes.RECALL_REQUESTED, reporter=MINISTRY,
+                              description="Văn bản ban hành chưa đúng thẩm quyền.")
+    axis.send_status(MINISTRY.organ_id, [commune.agency.code],
+                     xml.sign(edxml.with_signature_slot(edxml.build_status(recall)), seal))
+    exchange_axis.run_pass(axis)
+    copy.refresh_from_db()
+    assert copy.status == Status.RECALLED
+    rows, _next = selectors.incoming(commune.clerk)
+    assert copy not in rows
+    assert [e.action for e in selectors.history(copy)][-1] == "recalled"
+    exchange_axis.run_pass(axis)
+    assert [p.status.status_code for p in statuses(axis)] == [codes.CHANGE_ACCEPTED]
+
+
+@pytest.mark.parametrize("case", ["malformed", "not_edxml", "unsigned", "altered", "foreign",
+                                  "placeholder", "duplicate", "not_ours"])
+def test_a_bad_package_is_refused_with_its_reason_and_nothing_is_registered(
+        case, commune, axis, document_pki, foreign_seal):
+    seal = ministry_seal(document_pki)
+    good = from_ministry(commune.agency.code, signer=seal)
+    data = {
+        "malformed": good[:-40],
+        "not_edxml": b"<?xml version='1.0'?><thu><tieu_de>Khong phai edXML</tieu_de></thu>",
+        "unsigned": from_ministry(commune.agency.code, unsigned=True),
+        "altered": good.replace("quản lý trật tự".encode(), "quản lý TRẬT TỰ".encode()),
+        "foreign": from_ministry(commune.agency.code, signer=foreign_seal),
+        "placeholder": edxml.with_signature_slot(
+            from_ministry(commune.agency.code, unsigned=True)),
+        "duplicate": from_ministry(commune.agency.code, signer=seal, subject="Bản gửi lại"),
+        "not_ours": from_ministry(OFFICE[0], signer=seal),  # delivered to the commune
+    }[case]
+    if case == "duplicate":  # the same DocumentId received once already
+        axis.send(MINISTRY.organ_id, [commune.agency.code], good)
+        exchange_axis.run_pass(axis)
+        statuses(axis)
+    before = Document.objects.count()
+    message_id = axis.send(MINISTRY.organ_id, [commune.agency.code], data)
+    report = exchange_axis.run_pass(axis)
+    assert Document.objects.count() == before
+    assert report.received == 0 and len(report.refused) == 1
+    delivery = sender_state(axis, message_id, commune.agency.code)
+    assert delivery.state == "failed" and delivery.reason
+    refused = statuses(axis)
+    if case in ("malformed", "not_edxml"):  # unreadable: the acknowledgement says why
+        assert refused == []
+    else:  # readable: a status 02 with the same reason
+        [status] = refused
+        assert status.status.status_code == codes.REFUSED
+        assert status.status.description == delivery.reason
+    expected = {"malformed": "không đúng cú pháp", "not_edxml": "edXML",
+                "unsigned": "không có chữ ký", "altered": "", "foreign": "",
+                "placeholder": "", "duplicate": "trùng", "not_ours": "không có trong nơi nhận"}
+    assert expected[case].lower() in delivery.reason.lower(), delivery.reason
+
+
+def test_while_the_axis_is_down_nothing_is_marked_and_all_goes_after(office, settings):
+    document = draft(office, external_recipients=[(MINISTRY.organ_id, MINISTRY.organ_name)])
+    document = services.issue(office.clerk, to_sealed(office, document))
+    nowhere = DocumentAxisClient(url="http://127.0.0.1:9", token=TOKEN, timeout=1)
+    report = exchange_axis.run_pass(nowhere)
+    assert report.unavailable and report.sent == 0
+    assert Recipient.objects.get(document=document).state == Recipient.State.PENDING
+    with running(make_server("127.0.0.1", 0, TOKEN)) as url:
+        client = DocumentAxisClient(url=url, token=TOKEN, timeout=5)
+        client.register_agency(MINISTRY.organ_id, MINISTRY.organ_name)
+        exchange_axis.register_agencies(client)
+        assert exchange_axis.run_pass(client).sent == 1
+    assert Recipient.objects.get(document=document).state == Recipient.State.SENT
+
+
+def test_the_worker_command_registers_the_agencies_and_takes_the_mailboxes(
+        commune, axis, document_pki, capsys):
+    axis.send(MINISTRY.organ_id, [commune.agency.code],
+              from_ministry(commune.agency.code, signer=ministry_seal(document_pki)))
+    call_command("document_exchange", register=True)
+    out = capsys.readouterr().out
+    assert "Đã đăng ký 2 cơ quan" in out and "nhận 1" in out
+    assert Document.objects.filter(agency=commune.agency, status=Status.ARRIVED).count() == 1
