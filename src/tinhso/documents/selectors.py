@@ -140,8 +140,8 @@ def outgoing_counts(actor) -> dict[str, int]:
 
 
 def search(actor, q: str, *, direction: str = "", before=None):
-    """Documents whose subject, number and notation, sender or attached files' text hold
-    the fragment, diacritics and case ignored. Returns (rows, next key)."""
+    """Documents whose subject, number and notation, sender (or one of whose files' text)
+    hold every word of the query, diacritics and case ignored. Returns (rows, next key)."""
     fragment = fold(q or "")
     if len(fragment) < SEARCH_MIN:
         return [], None
@@ -155,8 +155,15 @@ def search(actor, q: str, *, direction: str = "", before=None):
         qs = qs.filter(direction=direction)
     # Two index searches, one page each, merged: an OR of the two in one query would have
     # PostgreSQL filter every row instead of using either index.
-    in_files = DocumentFile.objects.filter(text__contains=fragment).values("document_id")
-    found = set(_ids(qs.filter(search_text__contains=fragment), before, PAGE_SIZE))
+    # Every word of the query, anywhere and in any order ("chuyen doi so 2027" finds "…
+    # chuyển đổi số năm 2027"); each word a fragment, so "quyet" finds "quyết định".
+    words = [w for w in fragment.split() if len(w) >= SEARCH_MIN] or [fragment]
+    in_meta, in_text = Q(), Q()
+    for word in words:
+        in_meta &= Q(search_text__contains=word)
+        in_text &= Q(text__contains=word)
+    in_files = DocumentFile.objects.filter(in_text).values("document_id")
+    found = set(_ids(qs.filter(in_meta), before, PAGE_SIZE))
     found |= set(_ids(qs.filter(pk__in=in_files), before, PAGE_SIZE))
     return _rows(sorted(found, reverse=True)[:PAGE_SIZE + 1], PAGE_SIZE)
 

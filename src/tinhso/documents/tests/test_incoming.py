@@ -135,3 +135,13 @@ def test_the_reminders_command_names_agencies_with_late_documents(office, capsys
     with pytest.raises(SystemExit):
         call_command("document_reminders")
     assert f"{office.agency.name}: 0 sắp đến hạn, 1 quá hạn" in capsys.readouterr().out
+
+
+def test_search_wants_every_word_in_any_order(office):
+    document = services.receive(office.clerk, services.IncomingInput(
+        DocumentType.PLAN, "Kế hoạch chuyển đổi số năm 2027", "Sở Khoa học và Công nghệ",
+        notation="88/KH-SKHCN"))
+    for query in ("chuyen doi so 2027", "2027 KẾ HOẠCH", "88/kh", "khoa hoc cong nghe"):
+        assert [d.pk for d in selectors.search(office.clerk, query)[0]] == [document.pk], query
+    assert selectors.search(office.clerk, "chuyen doi so 2026")[0] == []
+    assert selectors.search(office.clerk, "k")[0] == []  # too short to search
