@@ -68,3 +68,38 @@ def test_incoming_list_queues_and_search(office, login):
     none = clerk.get("/office/documents/search/", {"q": "không có gì"}).content.decode()
     assert "2301/VP-KT" not in none
     assert 'id="nav-documents"' in clerk.get("/office/").content.decode()
+
+
+def test_revise_with_a_new_pdf_and_recall_through_the_pages(office, commune, login):
+    from tinhso.signing.testing import result_pdf
+
+    document = services.create_draft(office.specialist, services.DraftInput(
+        DocumentType.DECISION, "Về việc điều chỉnh kế hoạch vốn", "Điều 1.",
+        recipient_agencies=[commune.agency]))
+    services.review(office.head, services.submit(office.specialist, document))
+    mine = login(office.specialist)
+    answer = mine.post(f"/office/documents/{document.pk}/actions/revise/", {
+        "revise-file": SimpleUploadedFile("qd-v2.pdf", result_pdf("QUYẾT ĐỊNH", "Bản sửa.")),
+        "revise-note": "Sửa theo ý kiến thẩm định"})
+    assert answer.status_code == 302
+    document.refresh_from_db()
+    assert document.status == Status.DRAFT and document.main_file.name == "qd-v2.pdf"
+    assert document.main_file.version == 2
+    # Through to issue, then recalled from the page: gone from the commune's list.
+    document = services.review(office.head, services.submit(office.specialist, document))
+    document = services.seal(office.clerk, services.sign(
+        office.leader, services.approve(office.leader, document)))
+    services.issue(office.clerk, document)
+    commune_clerk = login(commune.clerk)
+    assert "Về việc điều chỉnh" in commune_clerk.get("/office/documents/incoming/").content.decode()
+    refused = login(office.clerk).post(f"/office/documents/{document.pk}/actions/recall/",
+                                       {"recall-reason": ""})
+    assert refused.status_code == 400 and "Lý do thu hồi" in refused.content.decode()
+    done = login(office.clerk).post(f"/office/documents/{document.pk}/actions/recall/",
+                                    {"recall-reason": "Ban hành sai thẩm quyền."})
+    assert done.status_code == 302
+    assert "Về việc điều chỉnh" not in commune_clerk.get(
+        "/office/documents/incoming/").content.decode()
+    copy = Document.objects.get(source=document)
+    page = commune_clerk.get(f"/office/documents/{copy.pk}/").content.decode()
+    assert "Đã thu hồi" in page and "Ban hành sai thẩm quyền." in page
