@@ -1,5 +1,6 @@
 """Many officials issuing into one register at once, on PostgreSQL (SQLite serialises its
-writers by itself): every document gets its own number, 01 to N, no gap, no duplicate."""
+writers by itself): every document gets its own number, 01 to N, no gap, no duplicate; and
+the recipient's clerks registering the copies at once, the same in the incoming register."""
 
 import threading
 
@@ -35,11 +36,7 @@ def test_concurrent_issues_take_distinct_consecutive_numbers(office, commune):
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=worker, args=(b,)) for b in batches]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_all(worker, batches)
     assert errors == []
     numbers = sorted(Document.objects.filter(direction="out", status=Status.ISSUED)
                      .values_list("number", flat=True))
@@ -47,4 +44,30 @@ def test_concurrent_issues_take_distinct_consecutive_numbers(office, commune):
     notations = set(Document.objects.filter(direction="out").values_list("notation", flat=True))
     assert len(notations) == THREADS * EACH
     # Each issue delivered its copy to the commune in the same transaction.
-    assert Document.objects.filter(direction="in", agency=commune.agency).count() == THREADS * EACH
+    copies = list(Document.objects.filter(direction="in", agency=commune.agency))
+    assert len(copies) == THREADS * EACH
+
+    # The commune's clerks register them at once: the incoming register's numbers likewise.
+    def register(batch):
+        try:
+            start.wait()
+            for document in batch:
+                services.register(commune.clerk, document.pk)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    run_all(register, [copies[i::THREADS] for i in range(THREADS)])
+    assert errors == []
+    incoming = sorted(Document.objects.filter(direction="in", agency=commune.agency)
+                      .values_list("number", flat=True))
+    assert incoming == list(range(1, THREADS * EACH + 1))
+
+
+def run_all(target, batches):
+    threads = [threading.Thread(target=target, args=(b,)) for b in batches]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
