@@ -130,7 +130,7 @@ def _advance(document: Document, sender: Office, to: str) -> Document:
     return document
 
 
-def _work(copy: Document, office: Office, to: str, overdue: bool) -> None:
+def _work(copy: Document, office: Office, to: str, overdue: bool, days: int = 5) -> None:
     goal = STEPS.index(to)
     if goal >= STEPS.index("registered"):
         copy = services.register(office.clerk, copy)
@@ -139,7 +139,7 @@ def _work(copy: Document, office: Office, to: str, overdue: bool) -> None:
                                                          "kết quả.")
     if goal >= STEPS.index("assigned"):
         copy = services.assign(office.leader, copy, assignee=office.specialist,
-                               unit="Văn phòng", days=5)
+                               unit="Văn phòng", days=days)
         if overdue:  # a reminder to see in the demo: its deadline already past
             Document.objects.filter(pk=copy.pk).update(
                 due_at=timezone.now() - timedelta(days=1))
@@ -157,8 +157,8 @@ def load_demo_documents() -> int:
     if Document.objects.filter(agency__in=[o.agency for o in offices.values()]).exists():
         return 0
     signable = {slug: _can_sign(o) for slug, o in offices.items()}
-    before = Document.objects.count()
-    for i, (slug, doc_type, subject, content, to_slugs, goal) in enumerate(OUTGOING):
+    before, worked = Document.objects.count(), 0
+    for slug, doc_type, subject, content, to_slugs, goal in OUTGOING:
         sender = offices[slug]
         if STEPS.index(goal) >= STEPS.index("signed") and not signable[slug]:
             goal = "approved"  # no key for the leader (make_demo_pki not run)
@@ -169,7 +169,11 @@ def load_demo_documents() -> int:
         if document.status == Status.ISSUED and STEPS.index(goal) > STEPS.index("issued"):
             for copy in Document.objects.filter(source=document).select_related("agency"):
                 office = next(o for o in offices.values() if o.agency == copy.agency)
-                _work(copy, office, goal, overdue=(i % 3 == 1))
+                # Of those left in progress, one late, one due within two working days: the
+                # reminder queues show.
+                worked += goal == "assigned"
+                _work(copy, office, goal, overdue=(worked % 3 == 1),
+                      days=1 if worked % 3 == 2 else 5)
     for slug, organ, name, doc_type, notation, subject, text in EXTERNAL:
         day = timezone.localdate() - timedelta(days=3)
         services.receive_external(offices[slug].agency, services.ExternalDocument(
