@@ -36,7 +36,10 @@ demo: $(BIN)/.installed
 # TINHSO_DOCUMENT_AXIS_URL name the real ones). Unless TINHSO_LGSP_GATEWAY_URL
 # names the province's LGSP, the demo's runs too: the gateway on GATEWAY_PORT, its timestamp
 # authority, the shared catalogue provider, and `tinhso exchange_demo` registering the
-# simulators behind it, so that every national call goes through the gateway and its log.
+# simulators behind it, so that every national call goes through the gateway and its log;
+# the exchange axis's worker (`tinhso document_exchange`) sends documents and statuses to
+# agencies outside the province and takes in every agency's mailbox on the axis (the demo's
+# knows three ministries besides the province's agencies).
 # And the demo's SMTP sink: the applicants' e-mails go out through real SMTP to it
 # (var/mail/, shown at /dev/mail/) unless TINHSO_EMAIL_HOST names another server; their SMS to
 # the SMS brandname gateway's simulator (eSMS.vn API, shown on its own page) unless
@@ -74,7 +77,7 @@ serve: $(BIN)/.installed
 	$(BIN)/tinhso payment_gateway --host $(HOST) --port $(PAYMENT_PORT) \
 		--ipn-url $${TINHSO_PAYMENT_IPN_URL:-$${TINHSO_SITE_URL:-http://$(SITE_HOST):$(PORT)}/payments/ipn/} >var/payment.log 2>&1 & payment=$$!; \
 	$(BIN)/tinhso seal_audit --every 30 >var/audit.log 2>&1 & audit=$$!; \
-	trap 'kill $$worker $$metrics $$payment $$audit $$mail $$portal $$sync $$population $$edata $$axis $$tsa $$catalogues $$gateway $$sms 2>/dev/null' EXIT INT TERM; \
+	trap 'kill $$worker $$metrics $$payment $$audit $$mail $$portal $$sync $$population $$edata $$axis $$tsa $$catalogues $$gateway $$sms $$docx 2>/dev/null' EXIT INT TERM; \
 	sims=""; \
 	if [ -z "$$TINHSO_NATIONAL_PORTAL_URL" ]; then \
 		export TINHSO_NATIONAL_PORTAL_URL=http://127.0.0.1:$(NATIONAL_PORTAL_PORT); \
@@ -95,7 +98,9 @@ serve: $(BIN)/.installed
 		export TINHSO_DOCUMENT_AXIS_URL=http://127.0.0.1:$(AXIS_PORT); \
 		sims="$$sims --document-axis-url $$TINHSO_DOCUMENT_AXIS_URL"; \
 		echo "  Trục liên thông văn bản quốc gia (giả lập): $$TINHSO_DOCUMENT_AXIS_URL"; \
-		$(BIN)/tinhso document_axis --port $(AXIS_PORT) >var/document-axis.log 2>&1 & axis=$$!; fi; \
+		$(BIN)/tinhso document_axis --port $(AXIS_PORT) --agency '000.00.01.H26=Bộ Xây dựng' \
+			--agency '000.00.01.H41=Bộ Tư pháp' --agency '000.00.00.G22=Văn phòng Chính phủ' \
+			>var/document-axis.log 2>&1 & axis=$$!; fi; \
 	if [ -z "$$TINHSO_LGSP_GATEWAY_URL" ]; then \
 		export TINHSO_EXCHANGE_TSA_URL=$${TINHSO_EXCHANGE_TSA_URL:-http://127.0.0.1:$(TSA_PORT)}; \
 		$(BIN)/tinhso tsa --port $(TSA_PORT) >var/tsa.log 2>&1 & tsa=$$!; \
@@ -106,6 +111,7 @@ serve: $(BIN)/.installed
 		echo "  Cổng LGSP: $$TINHSO_LGSP_GATEWAY_URL/healthz (các dịch vụ quốc gia đi qua cổng; nhật ký ở /lgsp/)"; \
 		echo "  Dấu thời gian (giả lập): $$TINHSO_EXCHANGE_TSA_URL; danh mục dùng chung: http://127.0.0.1:$(CATALOGUE_PORT)"; fi; \
 	$(BIN)/tinhso sync_national_portal --every 2 >var/portal-sync.log 2>&1 & sync=$$!; \
+	$(BIN)/tinhso document_exchange --register --every 2 >var/document-exchange.log 2>&1 & docx=$$!; \
 	TINHSO_PAYMENT_GATEWAY_URL=$${TINHSO_PAYMENT_GATEWAY_URL:-http://$(HOST):$(PAYMENT_PORT)/paymentv2/vpcpay.html} \
 	TINHSO_SITE_URL=$${TINHSO_SITE_URL:-http://$(SITE_HOST):$(PORT)} \
 	$(BIN)/gunicorn tinhso.wsgi:application --bind $(BIND) \

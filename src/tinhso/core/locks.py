@@ -4,7 +4,10 @@ the lock a long-running single worker holds for its whole life."""
 from django.db import connection
 
 PORTAL_SENDER = 0x7D5C_0001  # dossiers.portal_sync: the one sender to the national portal
-DOCUMENT_EXCHANGE = 0x7D5C_0002  # documents.exchange_axis: the one exchange worker
+# documents.exchange_axis: the one worker that sends (documents, then statuses in order) and
+# the one that takes in the mailboxes (a package handled twice would be refused as a duplicate)
+DOCUMENT_EXCHANGE_SEND = 0x7D5C_0002
+DOCUMENT_EXCHANGE_RECEIVE = 0x7D5C_0003
 
 
 def hold_for_process(key: int) -> bool:

@@ -263,15 +263,21 @@ def register_agencies(axis: DocumentAxis) -> int:
     return count
 
 
-def run_pass(axis: DocumentAxis, *, only: list[Agency] | None = None) -> Report:
+SEND, RECEIVE = "send", "receive"
+
+
+def run_pass(axis: DocumentAxis, *, only: str = "") -> Report:
     """Every mailbox, then documents to send, then the statuses owed (those of what was just
-    received included); an unreachable axis ends the pass early (the next one resumes)."""
+    received included); `only` one side, for a worker per side. An unreachable axis ends the
+    pass early (the next one resumes)."""
     report = Report()
     try:
-        for agency in only if only is not None else agencies():
-            receive(axis, agency, report)
-        send_documents(axis, report)
-        send_statuses(axis, report)
+        if only != SEND:
+            for agency in agencies():
+                receive(axis, agency, report)
+        if only != RECEIVE:
+            send_documents(axis, report)
+            send_statuses(axis, report)
     except AxisError as error:
         report.unavailable = error.message
         log.warning("exchange axis: %s", error.message)

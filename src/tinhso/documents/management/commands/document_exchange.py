@@ -23,20 +23,31 @@ class Command(BaseCommand):
                             help="chạy liên tục, nghỉ chừng này giây giữa hai lượt")
         parser.add_argument("--register", action="store_true",
                             help="trước hết đăng ký mọi cơ quan của tỉnh trên trục")
+        parser.add_argument("--only", choices=[exchange_axis.SEND, exchange_axis.RECEIVE],
+                            default="", help="chỉ chiều gửi hoặc chiều nhận (mỗi chiều một "
+                                             "tiến trình, khi cần nhanh hơn)")
 
-    def handle(self, *args, every, register, **options):
-        if not locks.hold_for_process(locks.DOCUMENT_EXCHANGE):
+    def handle(self, *args, every, register, only, **options):
+        keys = {exchange_axis.SEND: [locks.DOCUMENT_EXCHANGE_SEND],
+                exchange_axis.RECEIVE: [locks.DOCUMENT_EXCHANGE_RECEIVE]}.get(
+            only, [locks.DOCUMENT_EXCHANGE_SEND, locks.DOCUMENT_EXCHANGE_RECEIVE])
+        if not all(locks.hold_for_process(key) for key in keys):
             raise CommandError("Đã có một tiến trình trục liên thông văn bản khác đang chạy.")
         target = axis()
-        if register:
-            try:
-                count = exchange_axis.register_agencies(target)
-            except AxisError as error:
-                raise CommandError(error.message) from None
-            self.stdout.write(f"Đã đăng ký {count} cơ quan trên trục liên thông.")
+        pending_registration = register
         pause = every or 0
         while True:
-            report = exchange_axis.run_pass(target)
+            if pending_registration:  # the axis (or the gateway before it) may start later
+                try:
+                    count = exchange_axis.register_agencies(target)
+                    self.stdout.write(f"Đã đăng ký {count} cơ quan trên trục liên thông.")
+                    pending_registration = False
+                except AxisError as error:
+                    if every is None:
+                        raise CommandError(error.message) from None
+                    self.stderr.write(f"Trục liên thông chưa sẵn sàng: {error.message}")
+            report = exchange_axis.run_pass(target, only=only) if not pending_registration else \
+                exchange_axis.Report(unavailable="chưa đăng ký được các cơ quan")
             self._report(report)
             if every is None:
                 if report.unavailable:
