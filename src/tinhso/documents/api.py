@@ -6,6 +6,7 @@ Lists page by key: each answer carries `next_before`, the id to pass as `before`
 next page; a list never carries text bodies (content, files' text)."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -178,6 +179,13 @@ def _page(rows, next_key) -> dict:
     return {"results": DocumentListSerializer(rows, many=True).data, "next_before": next_key}
 
 
+class PageSchema(AutoSchema):
+    """The list answers one page object ({results, next_before}), not an array of rows."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
 @extend_schema(tags=["Văn bản"])
 class DocumentViewSet(viewsets.GenericViewSet):
     """Văn bản đi, văn bản đến của cơ quan cán bộ: danh sách, tìm kiếm, chi tiết, xử lý."""
@@ -187,12 +195,13 @@ class DocumentViewSet(viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated]
     filter_backends = []
     pagination_class = None
+    schema = PageSchema()
 
     def _show(self, document):
         return Response(DocumentDetailSerializer(document,
                                                  context={"request": self.request}).data)
 
-    @extend_schema(summary="Danh sách văn bản",
+    @extend_schema(summary="Danh sách văn bản", operation_id="v1_documents_list",
                    description="Văn bản đi (direction=out) hoặc đến (in), mới nhất trước; "
                                "hàng đợi: drafts, in_review, to_sign, issued, recalled (đi); "
                                "to_register, to_direct, to_assign, in_progress, mine, "
