@@ -37,4 +37,5 @@ def as_json(package: Package) -> dict:
         "status_code": status.status_code if status else None,
         "response_for": response_for,
         "signature": ({"verdict": check.verdict, "reason": check.reason} if check else None),
+        "problems": [{"code": code, "reason": reason} for code, reason in package.problems],
     }

@@ -202,6 +202,7 @@ class Package:
     trace: tuple[TraceHeader, ...] = ()
     signature: SignatureCheck | None = None
     size: int = 0
+    problems: tuple[tuple[str, str], ...] = ()  # (code, reason), from a lenient parse only
 
     @property
     def sender(self) -> Organ:

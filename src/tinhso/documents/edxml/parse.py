@@ -8,6 +8,10 @@ not edXML, a required field missing, a date or number badly written, a value out
 code list, a manifest and files that do not match, base64 that does not decode.
 The signature does not refuse a package here: its verdict is part of what is returned, and
 `policy.check_acceptable` decides.
+
+`parse(data, lenient=True)` is for reading, not receiving (`edxml_read`): only what leaves
+nothing to read (too large, not well-formed, not edXML) is refused; every other refusal is
+noted in `Package.problems` and the rest of the package is read as far as it goes.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from contextvars import ContextVar
 from datetime import date, datetime
 
 from lxml import etree
@@ -53,8 +58,20 @@ _DOCUMENT_ID = re.compile(r"^([^,]+),(\d{4}/\d{2}/\d{2}),(.+/.+)$")
 _PREFIX = re.compile(r"Namespace prefix (\S+) on (\S+) is not defined")
 
 
+# Refusals after which nothing of the package can be read, lenient or not.
+FATAL = frozenset({"too_large", "malformed_xml", "undeclared_prefix", "dtd_forbidden",
+                   "not_edxml", "bad_structure"})
+# The problems noted by a lenient parse; None while parsing strictly.
+_noted: ContextVar[list[tuple[str, str]] | None] = ContextVar("edxml_noted", default=None)
+
+
 def _refuse(code: str, message: str):
-    raise EdxmlError(message, code=code)
+    """Raise the refusal; in a lenient parse, note it and return (callers then go on with
+    what they have: an empty text, None, no bytes)."""
+    noted = _noted.get()
+    if noted is None or code in FATAL:
+        raise EdxmlError(message, code=code)
+    noted.append((code, message))
 
 
 def safe_tree(data: bytes) -> etree._Element:
@@ -107,6 +124,7 @@ def _int(node, name: str, where: str, *, listed: str | None = None,
         return None
     if not text.isdigit():
         _refuse("bad_value", f"{where}/{name} phải là số nguyên, không phải “{text}”.")
+        return None
     value = int(text)
     if listed and value not in codes.CODE_LISTS[listed]:
         allowed = ", ".join(f"{k} {v}" for k, v in codes.CODE_LISTS[listed].items())
@@ -207,11 +225,12 @@ def _document(node) -> Document:
         if not match:
             _refuse("bad_value", f"{where}/DocumentId phải có dạng “mã cơ quan gửi,"
                                  f"YYYY/MM/DD,số/ký hiệu”, không phải “{document_id}”.")
-        _date(match.group(2), f"{where}/DocumentId")
-        if match.group(1) != sender.organ_id:
-            _refuse("document_id_mismatch",
-                    f"{where}/DocumentId nêu cơ quan gửi “{match.group(1)}” nhưng From/OrganId "
-                    f"là “{sender.organ_id}”.")
+        else:
+            _date(match.group(2), f"{where}/DocumentId")
+            if match.group(1) != sender.organ_id:
+                _refuse("document_id_mismatch",
+                        f"{where}/DocumentId nêu cơ quan gửi “{match.group(1)}” nhưng "
+                        f"From/OrganId là “{sender.organ_id}”.")
     signer_node = _child(node, "SignerInfo")
     signer = None if signer_node is None else SignerInfo(
         full_name=_text(signer_node, "FullName"), position=_text(signer_node, "Position"),
@@ -280,6 +299,7 @@ def _decode(text: str, name: str) -> bytes:
         return base64.b64decode("".join(text.split()), validate=True)
     except (binascii.Error, ValueError):
         _refuse("bad_base64", f"Tệp đính kèm “{name}” không giải mã được (base64 hỏng).")
+        return b""
 
 
 def _attachments(root, body) -> tuple[Attachment, ...]:
@@ -294,6 +314,7 @@ def _attachments(root, body) -> tuple[Attachment, ...]:
         content_id = node.get("ContentId") or _text(node, "ContentId")
         if not content_id:
             _refuse("missing_field", "Một tệp đính kèm không có ContentId.")
+            continue
         if content_id in files:
             _refuse("duplicate_attachment", f"Có hai tệp đính kèm trùng {content_id}.")
         if content_id not in references:
@@ -307,6 +328,7 @@ def _attachments(root, body) -> tuple[Attachment, ...]:
         if node is None:
             _refuse("missing_attachment", f"Danh mục edXMLManifest nêu tệp “{name}” "
                                           f"({content_id}) nhưng gói tin không kèm tệp đó.")
+            continue
         value = _child(node, "Value")
         text = (value if value is not None else node).text or ""
         result.append(Attachment(name=name, data=_decode(text, name),
@@ -318,9 +340,19 @@ def _attachments(root, body) -> tuple[Attachment, ...]:
 
 # --- the package --------------------------------------------------------------------------
 
-def parse(data: bytes, *, max_bytes: int = MAX_BYTES, check_signature: bool = True) -> Package:
+def parse(data: bytes, *, max_bytes: int = MAX_BYTES, check_signature: bool = True,
+          lenient: bool = False) -> Package:
     """The package read from `data`, with its signature's verdict; an EdxmlError when it is
-    refused. `check_signature=False` skips the verdict (signature stays None)."""
+    refused. `check_signature=False` skips the verdict (signature stays None); `lenient`
+    refuses only what is FATAL and notes the rest in `problems`."""
+    noted = _noted.set([] if lenient else None)
+    try:
+        return _parse(data, max_bytes, check_signature)
+    finally:
+        _noted.reset(noted)
+
+
+def _parse(data: bytes, max_bytes: int, check_signature: bool) -> Package:
     if len(data) > max_bytes:
         _refuse("too_large", f"Gói tin {len(data):,} byte vượt giới hạn {max_bytes:,} byte."
                 .replace(",", "."))
@@ -346,4 +378,4 @@ def parse(data: bytes, *, max_bytes: int = MAX_BYTES, check_signature: bool = Tr
                    status=status_, attachments=_attachments(root, body),
                    trace=_trace(header),
                    signature=signature.check(root, data) if check_signature else None,
-                   size=len(data))
+                   size=len(data), problems=tuple(_noted.get() or ()))

@@ -1,6 +1,7 @@
 """`tinhso edxml_read FILE`: the JSON contract (every key, null where a kind lacks one), the
-verdict reported whatever it is (exit 0), exit 2 with a Vietnamese reason for what is not an
-edXML package; once as a real process, as operators and the external check run it."""
+verdict reported whatever it is (exit 0), a package breaking edXML's rules read as far as it
+goes with its problems listed (exit 0), exit 2 with a Vietnamese reason only for what is not an
+edXML package at all; once as a real process, as operators and the external check run it."""
 
 import json
 import os
@@ -20,7 +21,7 @@ from .test_edxml import PDF, a_document, a_status, files, sealed, trusted  # noq
 
 KEYS = {"kind", "from", "to", "code_number", "code_notation", "subject", "document_type",
         "priority", "steering_type", "business_doc_type", "attachments", "status_code",
-        "response_for", "signature"}
+        "response_for", "signature", "problems"}
 ROOT = Path(__file__).resolve().parents[4]
 
 
@@ -53,6 +54,7 @@ def test_a_signed_document_as_json(tmp_path):
                         {"name": "phu-luc.docx", "size": len(b"PK\x03\x04 phu luc")}],
         "status_code": None, "response_for": "H44.07,2026/11/30,45/TTr-SXD",
         "signature": {"verdict": "valid", "reason": result["signature"]["reason"]},
+        "problems": [],
     }
     assert result["signature"]["reason"].startswith("Chữ ký số hợp lệ")
     assert read(path, "--pretty") == result
@@ -95,11 +97,30 @@ def test_what_is_not_an_edxml_package_exits_2_with_the_reason(tmp_path):
     other = tmp_path / "khac.xml"
     other.write_bytes(b"<?xml version='1.0'?><hoadon><so>1</so></hoadon>")
     assert "Không phải gói tin edXML" in refused(other)
-    broken = tmp_path / "thieu-tep.xml"
-    broken.write_bytes(edxml.build_document(a_document(), files()).replace(
+
+
+def test_a_package_breaking_edxml_rules_is_read_as_far_as_it_goes(tmp_path):
+    """Still edXML, so read (exit 0): what the receiving axis would refuse is listed in
+    `problems`, and what could not be read is null or left out."""
+    built = edxml.build_document(a_document(), files())
+    path = tmp_path / "hong-mot-phan.xml"
+    path.write_bytes(built.replace(  # no files, a subject removed, a priority out of its list
         b"<edXML:AttachmentEncoded>", b"<edXML:AttachmentEncoded><!--", 1).replace(
-        b"</edXML:AttachmentEncoded>", b"--></edXML:AttachmentEncoded>", 1))
-    assert "missing_attachment" in refused(broken)
+        b"</edXML:AttachmentEncoded>", b"--></edXML:AttachmentEncoded>", 1).replace(
+        "<edXML:Subject>Về việc cấp giấy phép xây dựng</edXML:Subject>".encode(), b"", 1
+    ).replace(b"<edXML:Priority>1</edXML:Priority>", b"<edXML:Priority>khan</edXML:Priority>"))
+    result = read(path)
+    assert set(result) == KEYS
+    assert (result["kind"], result["code_number"], result["subject"], result["priority"]) == (
+        "document", "123", "", None)
+    assert result["attachments"] == []
+    assert [p["code"] for p in result["problems"]] == [
+        "bad_value", "missing_field", "missing_attachment", "missing_attachment"]
+    assert "Priority" in result["problems"][0]["reason"]
+    assert "Subject" in result["problems"][1]["reason"]
+    with pytest.raises(edxml.EdxmlError) as info:  # the axis still refuses it
+        edxml.parse(path.read_bytes())
+    assert info.value.code == "bad_value"
 
 
 def test_an_oversized_file_is_refused_on_its_size_and_a_missing_one_is_an_error(tmp_path):

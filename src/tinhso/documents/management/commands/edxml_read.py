@@ -1,8 +1,9 @@
 """tinhso edxml_read FILE: an edXML package as JSON (the contract is in docs/edxml.md).
 
-Exit 0 with the JSON whatever the signature's verdict (it is in the JSON); exit 2 with the
-reason in Vietnamese on stderr when the file is refused as a package (not well-formed XML,
-not edXML, or an edXML package that breaks its own rules); exit 1 when the file cannot be read.
+Exit 0 with the JSON whatever the signature's verdict and whatever rule of edXML the package
+breaks (both are in the JSON: `signature`, `problems`); exit 2 with the reason in Vietnamese
+on stderr only when there is no package to read (not well-formed XML, not edXML, over the
+size limit); exit 1 when the file cannot be read.
 """
 
 import json
@@ -38,10 +39,12 @@ class Command(BaseCommand):
             if size > options["max_bytes"]:
                 raise EdxmlError(f"Gói tin {size} byte vượt giới hạn {options['max_bytes']} "
                                  "byte.", code="too_large")
-            package = parse(data, max_bytes=options["max_bytes"])
+            package = parse(data, max_bytes=options["max_bytes"], lenient=True)
         except EdxmlError as exc:
             self.stderr.write(f"Gói tin bị từ chối ({exc.code}): {exc.message}")
             self.stderr.flush()
             sys.exit(REFUSED)
+        for code, reason in package.problems:
+            self.stderr.write(f"Gói tin có lỗi ({code}): {reason}")
         indent = 2 if options["pretty"] else None
         self.stdout.write(json.dumps(as_json(package), ensure_ascii=False, indent=indent))
