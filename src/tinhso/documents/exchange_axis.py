@@ -11,11 +11,13 @@ registered, applied or refused:
   (services.external_sends) get it as one package, sealed by the sending agency;
 - statuses: what outside parties are owed is read from the documents' own events, written
   in the same transaction as each change, after a cursor: for a document that came from
-  outside, 01 arrived, 03 registered, 04 assigned, 06 completed, 15 recall accepted; for an
-  issued document recalled, 13 to its outside recipients;
+  outside, 01 arrived, 03 registered, 04 assigned, 06 completed, 15 a recall or change
+  accepted; for an issued document recalled, 13 to its outside recipients;
 - receive: each agency's mailbox, package by package: parsed strictly and judged (edxml);
   a document is received at that agency (services.receive_external), or refused with a
-  status 02 and the reason; a status is applied to the document it is about.
+  status 02 and the reason; a status is applied to the document it is about; a revocation,
+  update or replacement (BussinessDocType 1-3) is applied to the copy it names, or answered
+  with a 16 when there is none.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ R = Recipient.State
 # Events of a document that came from outside -> the status its sender is owed.
 OWED_TO_SENDER = {"arrive": codes.ARRIVED, "register": codes.REGISTERED,
                   "assign": codes.ASSIGNED, "complete": codes.COMPLETED,
-                  "recalled": codes.CHANGE_ACCEPTED}
+                  "recalled": codes.CHANGE_ACCEPTED, "updated": codes.CHANGE_ACCEPTED}
 ADMINISTRATIVE = 2  # edXML DocumentType/Type: every document tinhso drafts is administrative
 _TYPE_BY_NAME = {fold(str(label)): value for value, label in DocumentType.choices}
 
@@ -195,10 +197,11 @@ def external_document(package: edxml.Package) -> services.ExternalDocument:
         files=[(a.name, a.data) for a in package.attachments])
 
 
-def _refuse(axis: DocumentAxis, agency: Agency, package: edxml.Package, reason: str) -> str:
-    """Status 02 with the reason, to the sender; the reason for the acknowledgement."""
-    status = edxml.status_for(package, codes.REFUSED, reporter=organ(agency),
-                              description=reason[:500])
+def _refuse(axis: DocumentAxis, agency: Agency, package: edxml.Package, reason: str, *,
+            code: str = codes.REFUSED) -> str:
+    """Status 02 (16 for a change) with the reason, to the sender; the reason for the
+    acknowledgement."""
+    status = edxml.status_for(package, code, reporter=organ(agency), description=reason[:500])
     axis.send_status(agency.code, [package.sender.organ_id],
                      _seal(agency, edxml.build_status(status)))
     return reason
@@ -221,22 +224,75 @@ def take(axis: DocumentAxis, agency: Agency, data: bytes) -> str:
         except DomainError as error:
             return error.message
         return ""
-    if agency.code not in {o.organ_id for o in package.document.receivers}:
+    business = package.document.business or edxml.BusinessInfo()
+    changes = {r.organ_id: r.receiver_type for r in business.receivers}
+    if agency.code not in {o.organ_id for o in package.document.receivers} | changes.keys():
         return _refuse(axis, agency, package, f"Cơ quan {agency.code} không có trong nơi "
                                               f"nhận của văn bản.")
     refusal = edxml.check_acceptable(package)
     if refusal is not None:
         return _refuse(axis, agency, package, refusal.reason)
+    if business.doc_type == codes.BUSINESS_REVOCATION or (
+            business.doc_type == codes.BUSINESS_UPDATE
+            and changes.get(agency.code) == codes.RECEIVER_REMOVED):
+        return _withdrawn(axis, agency, package, business)
     try:
         with transaction.atomic():
             document, created = services.receive_external(agency, external_document(package))
+            if business.doc_type == codes.BUSINESS_REPLACEMENT:
+                _replace(agency, package, business, document)
     except DomainError as error:
         return _refuse(axis, agency, package, f"Từ chối tiếp nhận: {error.message}")
+    if not created and business.doc_type == codes.BUSINESS_UPDATE:
+        services.note_update(document, **_receiver_changes(changes),
+                             note=_change_note(business, changes))
+        return ""
     if not created:
         return _refuse(axis, agency, package, f"Từ chối tiếp nhận: gói tin trùng, văn bản "
                                               f"{document.notation} đã đến ngày "
                                               f"{timezone.localtime(document.received_at):%d/%m/%Y}.")
     return ""
+
+
+def _withdrawn(axis: DocumentAxis, agency: Agency, package: edxml.Package,
+               business: edxml.BusinessInfo) -> str:
+    """A revocation, or an update taking this agency off the receivers: our copy leaves the
+    lists (a 15 is owed); nothing to withdraw is answered with a 16."""
+    note = business.reason or codes.BUSINESS_DOC_TYPE[business.doc_type]
+    try:
+        services.withdraw_received(sender_organ_id=package.sender.organ_id,
+                                   document_id=package.document.key_id, note=note,
+                                   agency=agency)
+    except DomainError as error:
+        return _refuse(axis, agency, package, str(error.message), code=codes.CHANGE_REFUSED)
+    return ""
+
+
+def _replace(agency: Agency, package: edxml.Package, business: edxml.BusinessInfo,
+             document) -> None:
+    """The copies at this agency of the documents the new one replaces leave the lists, each
+    pointing to it (a 15 is owed for each); one never received is nothing to replace."""
+    note = (f"Được thay thế bởi văn bản {document.notation}"
+            + (f": {business.reason}" if business.reason else "."))
+    for old in business.replacements:
+        if old.organ_ids and agency.code not in old.organ_ids:
+            continue
+        try:
+            services.withdraw_received(sender_organ_id=package.sender.organ_id,
+                                       document_id=old.document_id, note=note, agency=agency,
+                                       data={"replaced_by": document.pk})
+        except DomainError:
+            continue
+
+
+def _receiver_changes(changes: dict[str, int]) -> dict[str, list[str]]:
+    return {"added": sorted(o for o, t in changes.items() if t == codes.RECEIVER_ADDED),
+            "removed": sorted(o for o, t in changes.items() if t == codes.RECEIVER_REMOVED)}
+
+
+def _change_note(business: edxml.BusinessInfo, changes: dict[str, int]) -> str:
+    parts = [f"{codes.RECEIVER_TYPE[t]}: {o}" for o, t in sorted(changes.items())]
+    return "; ".join(filter(None, ["Cơ quan gửi cập nhật văn bản", business.reason, *parts]))
 
 
 def receive(axis: DocumentAxis, agency: Agency, report: Report, *, limit: int = 100) -> None:

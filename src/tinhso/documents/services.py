@@ -434,10 +434,11 @@ def recall(actor, document, *, reason: str) -> Document:
     return document
 
 
-def _recall_copy(copy: Document, by: str, reason: str, at) -> None:
+def _recall_copy(copy: Document, by: str, reason: str, at, data: dict | None = None) -> None:
     copy = Document.objects.select_for_update().get(pk=copy.pk)
     copy.recalled_at = at
-    _move(copy, "recalled", by, Status.RECALLED, note=reason, at=at, fields=["recalled_at"])
+    _move(copy, "recalled", by, Status.RECALLED, note=reason, at=at, data=data,
+          fields=["recalled_at"])
 
 
 # --- Incoming.
@@ -683,16 +684,8 @@ def apply_status(*, document_id: str, from_organ_id: str, status_code: str,
     at = at or timezone.now()
     note = (description or "")[:500]
     if status_code == RECALL_REQUEST:
-        key = f"{(sender_organ_id or from_organ_id).strip()}|{document_id.strip()}"
-        with transaction.atomic():
-            copies = list(Document.objects.select_for_update().filter(source_key=key)
-                          .exclude(status=Status.RECALLED))
-            if not copies and not Document.objects.filter(source_key=key).exists():
-                raise NotFound(_("Không tìm thấy văn bản cần thu hồi."))
-            for copy in copies:
-                _recall_copy(copy, EXCHANGE_ACTOR, note, at)
-                _audit("recalled_by_sender", None, copy, {"source_key": key})
-        return copies
+        return withdraw_received(sender_organ_id=sender_organ_id or from_organ_id,
+                                 document_id=document_id, note=note, at=at)
     state = STATUS_CODES.get(status_code)
     if state is None:
         raise ValidationFailed(_("Mã trạng thái không hợp lệ: %(c)s.") % {"c": status_code},
@@ -711,3 +704,37 @@ def apply_status(*, document_id: str, from_organ_id: str, status_code: str,
         _event(document, "status", EXCHANGE_ACTOR, from_status=document.status, at=at,
                note=note, data={"recipient": recipient.organ_id, "code": status_code})
     return recipient
+
+
+def withdraw_received(*, sender_organ_id: str, document_id: str, note: str = "",
+                      agency: Agency | None = None, data: dict | None = None,
+                      at=None) -> list[Document]:
+    """The sender withdrew a document it sent (a recall request 13, a revocation, an update
+    that takes `agency` off its receivers, a replacement): the copies (at `agency`, or across
+    the province) leave the lists with their history kept; each owes the sender a 15.
+    NotFound when no copy was ever received."""
+    key = f"{sender_organ_id.strip()}|{document_id.strip()}"
+    at = at or timezone.now()
+    held = Document.objects.filter(source_key=key)
+    if agency is not None:
+        held = held.filter(agency=agency)
+    with transaction.atomic():
+        copies = list(held.select_for_update().exclude(status=Status.RECALLED))
+        if not copies and not held.exists():
+            raise NotFound(_("Không tìm thấy văn bản cần thu hồi hoặc thay thế."))
+        for copy in copies:
+            _recall_copy(copy, EXCHANGE_ACTOR, note[:NOTE_MAX], at, data)
+            _audit("recalled_by_sender", None, copy, {"source_key": key, **(data or {})})
+    return copies
+
+
+def note_update(copy: Document, *, added: list[str], removed: list[str], note: str = "",
+                at=None) -> Document:
+    """The sender changed the receivers of a document we hold (edXML update): recorded in its
+    history, which owes the sender a 15 (update accepted)."""
+    with transaction.atomic():
+        _event(copy, "updated", EXCHANGE_ACTOR, from_status=copy.status, note=note[:NOTE_MAX],
+               at=at, data={"added": added, "removed": removed})
+        _audit("updated_by_sender", None, copy, {"added": added, "removed": removed})
+    return copy
+

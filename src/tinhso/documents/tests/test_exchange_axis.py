@@ -61,9 +61,12 @@ def ministry_seal(document_pki) -> Pkcs12Signer:
 
 
 def from_ministry(to: str, *, number: str = "15", signer=None, unsigned=False,
-                  subject: str = "Về việc hướng dẫn quản lý trật tự xây dựng năm 2027") -> bytes:
+                  subject: str = "Về việc hướng dẫn quản lý trật tự xây dựng năm 2027",
+                  business: edxml.BusinessInfo | None = None, also: tuple[str, ...] = ()
+                  ) -> bytes:
     header = edxml.Document(
-        sender=MINISTRY, receivers=(edxml.Organ(to),), code=edxml.Code(number, "BXD-QLN"),
+        sender=MINISTRY, receivers=tuple(edxml.Organ(o) for o in (to, *also)),
+        business=business or edxml.BusinessInfo(), code=edxml.Code(number, "BXD-QLN"),
         promulgation=edxml.Promulgation(date(2026, 12, 1), "Hà Nội"),
         document_type=edxml.DocumentType(2, None, "Công văn"), subject=subject,
         signer=edxml.SignerInfo("Nguyễn Văn Sinh", "Thứ trưởng", "KT. BỘ TRƯỞNG"),
@@ -169,6 +172,98 @@ def test_the_ministry_recalls_its_document_it_leaves_the_lists_and_is_accepted(
     assert [e.action for e in selectors.history(copy)][-1] == "recalled"
     exchange_axis.run_pass(axis)
     assert [p.status.status_code for p in statuses(axis)] == [codes.CHANGE_ACCEPTED]
+
+
+def ministry_document_id(number: str = "15") -> str:
+    return f"{MINISTRY.organ_id},2026/12/01,{number}/BXD-QLN"
+
+
+def test_a_revocation_withdraws_the_copy_and_is_accepted_one_never_received_is_refused(
+        commune, axis, document_pki):
+    seal = ministry_seal(document_pki)
+    axis.send(MINISTRY.organ_id, [commune.agency.code],
+              from_ministry(commune.agency.code, signer=seal))
+    exchange_axis.run_pass(axis)
+    statuses(axis)  # the 01
+    revoke = edxml.BusinessInfo(codes.BUSINESS_REVOCATION, "Ban hành chưa đúng thẩm quyền.")
+    axis.send(MINISTRY.organ_id, [commune.agency.code],
+              from_ministry(commune.agency.code, signer=seal, business=revoke))
+    never = axis.send(MINISTRY.organ_id, [commune.agency.code],
+                      from_ministry(commune.agency.code, number="99", signer=seal,
+                                    business=revoke))
+    report = exchange_axis.run_pass(axis)
+    copy = Document.objects.get(agency=commune.agency)
+    assert copy.status == Status.RECALLED and Document.objects.count() == 1
+    assert list(selectors.history(copy))[-1].note == "Ban hành chưa đúng thẩm quyền."
+    assert copy not in selectors.incoming(commune.clerk)[0]
+    assert report.received == 1 and len(report.refused) == 1
+    assert sender_state(axis, never, commune.agency.code).state == "failed"
+    exchange_axis.run_pass(axis)
+    answers = {p.status.response_for.document_id: p.status for p in statuses(axis)}
+    assert answers[ministry_document_id()].status_code == codes.CHANGE_ACCEPTED
+    assert answers[ministry_document_id("99")].status_code == codes.CHANGE_REFUSED
+    assert "không tìm thấy" in answers[ministry_document_id("99")].description.lower()
+
+
+def test_an_update_of_receivers_takes_one_agency_off_and_adds_another(
+        office, commune, axis, document_pki):
+    seal = ministry_seal(document_pki)
+    axis.send(MINISTRY.organ_id, [commune.agency.code],
+              from_ministry(commune.agency.code, signer=seal))
+    exchange_axis.run_pass(axis)
+    statuses(axis)
+    update = edxml.BusinessInfo(codes.BUSINESS_UPDATE, "Chuyển cho Văn phòng xử lý.", receivers=(
+        edxml.Receiver(codes.RECEIVER_REMOVED, commune.agency.code),
+        edxml.Receiver(codes.RECEIVER_ADDED, office.agency.code)))
+    data = from_ministry(office.agency.code, also=(commune.agency.code,), signer=seal,
+                         business=update)
+    axis.send(MINISTRY.organ_id, [commune.agency.code, office.agency.code], data)
+    report = exchange_axis.run_pass(axis)
+    assert (report.received, report.refused) == (2, [])
+    assert Document.objects.get(agency=commune.agency).status == Status.RECALLED
+    added = Document.objects.get(agency=office.agency)
+    assert (added.status, added.notation) == (Status.ARRIVED, "15/BXD-QLN")
+    exchange_axis.run_pass(axis)
+    assert sorted((p.sender.organ_id, p.status.status_code) for p in statuses(axis)) == sorted(
+        [(commune.agency.code, codes.CHANGE_ACCEPTED), (office.agency.code, codes.ARRIVED)])
+
+    # The office, still a receiver, is told of a later change: recorded, accepted, kept.
+    later = edxml.BusinessInfo(codes.BUSINESS_UPDATE, receivers=(
+        edxml.Receiver(codes.RECEIVER_ADDED, "000.00.00.G10"),))
+    axis.send(MINISTRY.organ_id, [office.agency.code],
+              from_ministry(office.agency.code, signer=seal, business=later))
+    assert exchange_axis.run_pass(axis).refused == []
+    added.refresh_from_db()
+    assert added.status == Status.ARRIVED
+    assert list(selectors.history(added))[-1].action == "updated"
+    assert "000.00.00.G10" in list(selectors.history(added))[-1].note
+    exchange_axis.run_pass(axis)
+    assert [p.status.status_code for p in statuses(axis)] == [codes.CHANGE_ACCEPTED]
+
+
+def test_a_replacement_is_received_and_the_replaced_copy_leaves_the_lists(
+        commune, axis, document_pki):
+    seal = ministry_seal(document_pki)
+    axis.send(MINISTRY.organ_id, [commune.agency.code],
+              from_ministry(commune.agency.code, signer=seal))
+    exchange_axis.run_pass(axis)
+    statuses(axis)
+    replace = edxml.BusinessInfo(codes.BUSINESS_REPLACEMENT, "Sửa số liệu tại mục 2.",
+                                 replacements=(edxml.Replacement(ministry_document_id(),
+                                                                 (commune.agency.code,)),))
+    axis.send(MINISTRY.organ_id, [commune.agency.code],
+              from_ministry(commune.agency.code, number="16", signer=seal, business=replace))
+    assert exchange_axis.run_pass(axis).refused == []
+    old = Document.objects.get(agency=commune.agency, notation="15/BXD-QLN")
+    new = Document.objects.get(agency=commune.agency, notation="16/BXD-QLN")
+    assert (old.status, new.status) == (Status.RECALLED, Status.ARRIVED)
+    last = list(selectors.history(old))[-1]
+    assert last.data["replaced_by"] == new.pk and "16/BXD-QLN" in last.note
+    assert [d.pk for d in selectors.incoming(commune.clerk)[0]] == [new.pk]
+    exchange_axis.run_pass(axis)
+    answers = {p.status.response_for.document_id: p.status.status_code for p in statuses(axis)}
+    assert answers == {ministry_document_id(): codes.CHANGE_ACCEPTED,
+                       ministry_document_id("16"): codes.ARRIVED}
 
 
 @pytest.mark.parametrize("case", ["malformed", "not_edxml", "unsigned", "altered", "foreign",
