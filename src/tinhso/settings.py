@@ -617,3 +617,6 @@ TINHSO_EXCHANGE_ANCHOR_PATH = Path(os.environ.get("TINHSO_EXCHANGE_ANCHOR_PATH",
 TINHSO_EXCHANGE_TSA_URL = os.environ.get("TINHSO_EXCHANGE_TSA_URL", "")
 # How often the gateway stamps the newest batch (seconds): one token covers all before it.
 TINHSO_EXCHANGE_TSA_EVERY = float(os.environ.get("TINHSO_EXCHANGE_TSA_EVERY", "10"))
+# PEM files of the roots a batch's time-stamping authority must chain to (verify_exchange_log);
+# empty: the signing service's trust roots (TINHSO_SIGNING_TRUST_ROOTS).
+TINHSO_EXCHANGE_TSA_TRUST_ROOTS = env_list("TINHSO_EXCHANGE_TSA_TRUST_ROOTS")

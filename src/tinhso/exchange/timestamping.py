@@ -10,8 +10,11 @@ for the authority, and while it is unreachable exchanges go on (the gap shows as
 without a token; the next stamp covers them).
 
 What `check_token` verifies: the token answers this batch (its message imprint is the SHA-256
-of the batch's signed bytes), and its CMS signature is valid under the certificate it embeds.
-It does not yet build the authority's certificate chain to a configured trust root.
+of the batch's signed bytes), its CMS signature is valid under the certificate it embeds, and,
+given trust roots (TINHSO_EXCHANGE_TSA_TRUST_ROOTS, by default the signing service's roots),
+that certificate is a time-stamping authority's (extended key usage timeStamping) whose chain,
+through the certificates the token embeds, reaches one of them, every link valid at the
+token's time. Revocation of the authority's certificate is not checked here.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import urllib.request
+from pathlib import Path
 
 from asn1crypto import algos, cms, tsp
 
@@ -56,8 +60,22 @@ def request_token(url: str, message: bytes, *, timeout: float = 10) -> bytes:
     return token.dump()
 
 
-def check_token(token_der: bytes, message: bytes) -> str:
-    """'' if the token stamps `message` and its signature holds, else what is wrong."""
+def trust_roots() -> list:
+    """The certificates in the configured roots' PEM files (a missing file adds none)."""
+    from cryptography import x509
+    from django.conf import settings
+
+    roots = []
+    for path in (settings.TINHSO_EXCHANGE_TSA_TRUST_ROOTS
+                 or settings.TINHSO_SIGNING_TRUST_ROOTS):
+        if Path(path).is_file():
+            roots += x509.load_pem_x509_certificates(Path(path).read_bytes())
+    return roots
+
+
+def check_token(token_der: bytes, message: bytes, *, roots=None) -> str:
+    """'' if the token stamps `message` and its signature holds (and, with `roots`, a list of
+    cryptography certificates, its authority chains to one of them), else what is wrong."""
     from cryptography import x509
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives import hashes
@@ -89,8 +107,43 @@ def check_token(token_der: bytes, message: bytes) -> str:
             key.verify(signer["signature"].native, to_verify, ec.ECDSA(digest()))
         else:
             return "key"
+        if roots is not None:
+            embedded = [x509.load_der_x509_certificate(c.chosen.dump())
+                        for c in signed["certificates"]]
+            return chain_problem(cert, embedded, roots, tst["gen_time"].native)
     except InvalidSignature:
         return "signature"
     except (ValueError, KeyError, TypeError, StopIteration, AttributeError):
         return "unreadable"
     return ""
+
+
+def chain_problem(cert, embedded: list, roots: list, at) -> str:
+    """'' if `cert` is a time-stamping authority's chaining to a root, valid at `at`."""
+    from cryptography import x509
+    from cryptography.exceptions import InvalidSignature
+
+    try:
+        usages = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    except x509.ExtensionNotFound:
+        return "not_tsa"
+    if x509.ExtendedKeyUsageOID.TIME_STAMPING not in usages:
+        return "not_tsa"
+    candidates = [*embedded, *roots]
+    for _depth in range(8):
+        if not cert.not_valid_before_utc <= at <= cert.not_valid_after_utc:
+            return "expired"
+        if cert in roots:
+            return ""
+        for issuer in candidates:
+            if issuer.subject != cert.issuer or issuer == cert:
+                continue
+            try:
+                cert.verify_directly_issued_by(issuer)
+            except (ValueError, TypeError, InvalidSignature):
+                continue
+            cert = issuer
+            break
+        else:
+            return "untrusted"
+    return "untrusted"
