@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from tinhso.core.models import Agency, User
 from tinhso.core.pickers import AgencySelect, GroupedAgencies
 from tinhso.documents import services
-from tinhso.documents.models import Priority
+from tinhso.documents.models import Priority, Recipient
 from tinhso.documents.types import DocumentType
 
 
@@ -140,6 +140,40 @@ class RecallForm(forms.Form):
         return {"reason": self.cleaned_data["reason"]}
 
 
+class RecipientsForm(forms.Form):
+    """Receivers added to or removed from an issued document."""
+
+    recipients = AgenciesField(label=_("Thêm nơi nhận trong tỉnh"), required=False,
+                               queryset=Agency.objects.none())
+    external = forms.CharField(
+        label=_("Thêm nơi nhận ngoài tỉnh"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Mỗi dòng: mã định danh | tên cơ quan"))
+    remove = forms.ModelMultipleChoiceField(label=_("Bỏ nơi nhận"), required=False,
+                                            queryset=Recipient.objects.none(),
+                                            widget=forms.CheckboxSelectMultiple)
+    reason = forms.CharField(label=_("Lý do cập nhật"), max_length=services.NOTE_MAX,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, document=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if document is not None:
+            held = document.recipients.exclude(state__in=services.GONE)
+            self.fields["recipients"].queryset = Agency.objects.filter(is_active=True).exclude(
+                pk=document.agency_id).exclude(pk__in=held.filter(agency__isnull=False)
+                                               .values("agency_id"))
+            self.fields["remove"].queryset = held
+        self.fields["remove"].label_from_instance = lambda r: r.name
+
+    def clean_external(self):
+        return _external(self.cleaned_data["external"])
+
+    def kwargs(self) -> dict:
+        d = self.cleaned_data
+        return {"agencies": list(d["recipients"]), "external": d["external"],
+                "remove": list(d["remove"]), "reason": d["reason"]}
+
+
 class ReviseForm(forms.Form):
     content = forms.CharField(label=_("Nội dung mới"), required=False,
                               max_length=services.CONTENT_MAX,
@@ -190,6 +224,7 @@ ACTIONS = {
     "seal": (EmptyForm, False, _("Đóng dấu số của cơ quan"), _("Đóng dấu")),
     "issue": (EmptyForm, False, _("Cấp số và phát hành"), _("Phát hành")),
     "recall": (RecallForm, False, _("Thu hồi văn bản"), _("Thu hồi")),
+    "update_recipients": (RecipientsForm, True, _("Cập nhật nơi nhận"), _("Cập nhật")),
     "register": (EmptyForm, False, _("Vào sổ văn bản đến"), _("Vào sổ")),
     "direct": (RequiredNoteForm, False, _("Cho ý kiến chỉ đạo"), _("Lưu ý kiến chỉ đạo")),
     "assign": (AssignForm, True, _("Giao xử lý"), _("Giao")),

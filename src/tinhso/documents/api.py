@@ -149,6 +149,24 @@ class DocumentRecallIn(serializers.Serializer):
         return {"reason": self.validated_data["reason"]}
 
 
+class DocumentRecipientsIn(serializers.Serializer):
+    recipients = serializers.SlugRelatedField(
+        slug_field="code", many=True, required=False, default=list,
+        queryset=Agency.objects.filter(is_active=True),
+        help_text="Mã cơ quan trong tỉnh được thêm vào nơi nhận.")
+    external = DocumentExternalIn(many=True, required=False, default=list,
+                                  help_text="Nơi nhận ngoài tỉnh được thêm.")
+    remove = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False,
+                                   default=list, help_text="Mã (id) các nơi nhận cần bỏ.")
+    reason = serializers.CharField(max_length=services.NOTE_MAX, error_messages=REQUIRED)
+
+    def kwargs(self):
+        d = self.validated_data
+        return {"agencies": list(d["recipients"]), "remove": d["remove"],
+                "external": [(e["organ_id"], e["name"]) for e in d["external"]],
+                "reason": d["reason"]}
+
+
 class DocumentAssignIn(serializers.Serializer):
     assignee = serializers.SlugRelatedField(slug_field="username",
                                             queryset=User.objects.filter(is_active=True))
@@ -259,6 +277,8 @@ class DocumentViewSet(viewsets.GenericViewSet):
     seal = _action("seal", DocumentEmptyIn, "Đóng dấu số của cơ quan")
     issue = _action("issue", DocumentEmptyIn, "Cấp số và phát hành")
     recall = _action("recall", DocumentRecallIn, "Thu hồi văn bản")
+    update_recipients = _action("update_recipients", DocumentRecipientsIn,
+                                "Cập nhật nơi nhận của văn bản đã phát hành")
     register = _action("register", DocumentEmptyIn, "Vào sổ văn bản đến")
     direct = _action("direct", DocumentRequiredNoteIn, "Ý kiến chỉ đạo")
     assign = _action("assign", DocumentAssignIn, "Giao xử lý")

@@ -8,11 +8,13 @@ done before the axis took it, and a package received is acknowledged only after 
 registered, applied or refused:
 
 - send: the outside recipients of an issued document still pending
-  (services.external_sends) get it as one package, sealed by the sending agency;
+  (services.external_sends) get it as one package, sealed by the sending agency (an update,
+  BussinessDocType 2, for those added after the issue);
 - statuses: what outside parties are owed is read from the documents' own events, written
   in the same transaction as each change, after a cursor: for a document that came from
   outside, 01 arrived, 03 registered, 04 assigned, 06 completed, 15 a recall or change
-  accepted; for an issued document recalled, 13 to its outside recipients;
+  accepted; for an issued document recalled, 13 to its outside recipients, and for receivers
+  removed from one, the update package taking them off;
 - receive: each agency's mailbox, package by package: parsed strictly and judged (edxml);
   a document is received at that agency (services.receive_external), or refused with a
   status 02 and the reason; a status is applied to the document it is about; a revocation,
@@ -73,9 +75,11 @@ def _seal(agency: Agency, data: bytes) -> bytes:
 
 # --- Send.
 
-def package_of(document: Document, recipients: list[Recipient]) -> bytes:
+def package_of(document: Document, recipients: list[Recipient],
+               business: edxml.BusinessInfo | None = None) -> bytes:
     """An issued document as the package its outside recipients get, sealed: its signed PDF
-    and attachments, its number, dates, signer, and what it answers."""
+    and attachments, its number, dates, signer, what it answers, and (`business`) whether it
+    is new to them or an update of its receivers."""
     number, _, notation = document.notation.partition("/")
     day = timezone.localtime(document.issued_at).date()
     rows = [document.main_file, *document.files.filter(kind=DocumentFile.Kind.ATTACHMENT)]
@@ -99,7 +103,7 @@ def package_of(document: Document, recipients: list[Recipient]) -> bytes:
         subject=document.subject, content=document.content,
         signer=edxml.SignerInfo(document.signer_name) if document.signer_name else None,
         other=edxml.OtherInfo(priority=document.priority), response_for=answered,
-        document_id=services.document_id(document))
+        business=business or edxml.BusinessInfo(), document_id=services.document_id(document))
     data = edxml.build_document(header, attachments, trace=(
         edxml.TraceHeader(document.agency.code, timezone.localtime().replace(microsecond=0)),))
     return _seal(document.agency, data)
@@ -112,7 +116,7 @@ def send_documents(axis: DocumentAxis, report: Report, *, limit: int = 200) -> N
         by_document.setdefault(recipient.document_id, []).append(recipient)
     for recipients in by_document.values():
         document = recipients[0].document
-        data = package_of(document, recipients)
+        data = package_of(document, recipients, _added_later(document, recipients))
         try:
             axis.send(document.agency.code, [r.organ_id for r in recipients], data)
         except AxisRefused as refused:  # never accepted as it is: say so on the recipients
@@ -124,7 +128,18 @@ def send_documents(axis: DocumentAxis, report: Report, *, limit: int = 200) -> N
         report.sent += 1
 
 
-# --- Statuses owed.
+def _added_later(document: Document, recipients: list[Recipient]) -> edxml.BusinessInfo | None:
+    """An update (BussinessDocType 2) naming those of `recipients` added after the issue."""
+    added = {organ for data in document.events.filter(action="update_recipients")
+             .values_list("data", flat=True) for organ in data.get("added", [])}
+    later = [r.organ_id for r in recipients if r.organ_id in added]
+    if not later:
+        return None
+    return edxml.BusinessInfo(codes.BUSINESS_UPDATE, receivers=tuple(
+        edxml.Receiver(codes.RECEIVER_ADDED, organ) for organ in later))
+
+
+# --- Statuses owed, and receivers removed.
 
 def _status(reporter: Agency, about: edxml.ResponseFor, code: str, note: str, at) -> bytes:
     status = edxml.Status(sender=organ(reporter), response_for=about, status_code=code,
@@ -134,8 +149,15 @@ def _status(reporter: Agency, about: edxml.ResponseFor, code: str, note: str, at
 
 
 def _owed(event: DocumentEvent) -> tuple[list[str], bytes] | None:
-    """(recipients, package) of the status this event owes outside, or None."""
+    """(recipients, package) of the status, or of the update package (receivers removed from
+    an issued document), this event owes outside, or None."""
     document = event.document
+    removed = event.data.get("removed_outside") if event.action == "update_recipients" else None
+    if removed:
+        gone = list(document.recipients.filter(agency__isnull=True, organ_id__in=removed))
+        update = edxml.BusinessInfo(codes.BUSINESS_UPDATE, event.note[:500], receivers=tuple(
+            edxml.Receiver(codes.RECEIVER_REMOVED, organ) for organ in removed))
+        return removed, package_of(document, gone, update)
     if document.source_key and event.action in OWED_TO_SENDER:
         sender, _, document_id = document.source_key.partition("|")
         about = edxml.ResponseFor(organ_id=sender, document_id=document_id,
@@ -159,14 +181,16 @@ def send_statuses(axis: DocumentAxis, report: Report, *, limit: int = 500) -> No
     moves past each one only once the axis took it (or refused it for good)."""
     cursor = AxisCursor.objects.get_or_create(pk=1)[0]
     events = (DocumentEvent.objects.filter(pk__gt=cursor.last_event_id,
-                                           action__in=[*OWED_TO_SENDER, "recall"])
+                                           action__in=[*OWED_TO_SENDER, "recall",
+                                                       "update_recipients"])
               .select_related("document", "document__agency").order_by("pk")[:limit])
     for event in events:
         owed = _owed(event)
         if owed is not None:
             recipients, data = owed
+            send = axis.send if event.action == "update_recipients" else axis.send_status
             try:
-                axis.send_status(event.document.agency.code, recipients, data)
+                send(event.document.agency.code, recipients, data)
                 report.statuses += 1
             except AxisRefused as refused:
                 report.refused.append(f"{event.document}: {refused.message}")

@@ -31,6 +31,7 @@ OUTGOING = {
     "seal": ((Status.SIGNED,), CLERK_ROLES),
     "issue": ((Status.SEALED,), CLERK_ROLES),
     "recall": ((Status.ISSUED,), CLERK_ROLES),
+    "update_recipients": ((Status.ISSUED,), CLERK_ROLES),
 }
 INCOMING = {
     "register": ((Status.ARRIVED,), CLERK_ROLES),

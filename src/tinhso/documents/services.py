@@ -174,7 +174,9 @@ def _main_pdf(document: Document, data: DraftInput) -> tuple[str, bytes]:
         subject=document.subject, content=document.content)
 
 
-def _set_recipients(document: Document, agencies, external) -> None:
+def _recipient_rows(document: Document, agencies, external) -> list[Recipient]:
+    """Unsaved recipients: agencies in the province (or their ids) and outside (organ id,
+    name) pairs, checked."""
     ids = {a.pk if isinstance(a, Agency) else int(a) for a in agencies}
     ids.discard(document.agency_id)  # an agency does not send to itself
     known = {a.pk: a for a in Agency.objects.filter(pk__in=ids, is_active=True)}
@@ -189,6 +191,11 @@ def _set_recipients(document: Document, agencies, external) -> None:
             raise ValidationFailed(_("Nơi nhận ngoài tỉnh cần có mã định danh và tên cơ quan."),
                                    code="bad_external_recipient")
         rows.append(Recipient(document=document, organ_id=organ_id[:50], name=name[:255]))
+    return rows
+
+
+def _set_recipients(document: Document, agencies, external) -> None:
+    rows = _recipient_rows(document, agencies, external)
     document.recipients.all().delete()
     Recipient.objects.bulk_create(rows)
 
@@ -431,6 +438,61 @@ def recall(actor, document, *, reason: str) -> Document:
         if external:
             transaction.on_commit(lambda: signals.recalled.send(
                 Document, document_id=document.pk, recipient_ids=external))
+    return document
+
+
+GONE = (R.RECALLED, R.RECALL_REQUESTED)
+
+
+def update_recipients(actor, document, *, agencies=(), external=(), remove=(),
+                      reason: str) -> Document:
+    """An issued document's receivers changed (edXML update, BussinessDocType 2): an agency
+    of the province added gets its copy at once, an outside organ added is sent the document
+    by the exchange axis; a receiver removed loses its copy, in the province at once, outside
+    through an update package the axis sends (answered with a 15)."""
+    with transaction.atomic():
+        document = _locked(actor, document, "update_recipients")
+        reason = _text(reason, NOTE_MAX, _("lý do cập nhật nơi nhận"), required=True)
+        current = {r.pk: r for r in document.recipients.select_related("delivered")}
+        removing = {int(getattr(r, "pk", r)) for r in remove}
+        if not removing <= {pk for pk, r in current.items() if r.state not in GONE}:
+            raise ValidationFailed(_("Nơi nhận cần bỏ không thuộc văn bản này hoặc đã bị thu "
+                                     "hồi."), code="unknown_recipient")
+        rows = _recipient_rows(document, agencies, external)
+        held = {r.organ_id for r in current.values() if r.state not in GONE}
+        again = sorted({r.name for r in rows if r.organ_id in held})
+        if again:
+            raise ValidationFailed(_("Đã là nơi nhận của văn bản: %(names)s.")
+                                   % {"names": ", ".join(again)}, code="already_recipient")
+        if not rows and not removing:
+            raise ValidationFailed(_("Chọn nơi nhận cần thêm hoặc cần bỏ."), code="no_change")
+        at = timezone.now()
+        Recipient.objects.bulk_create(rows)
+        for row in rows:
+            if not row.is_external:
+                _deliver(document, row, at)
+        removed_outside = []
+        for pk in sorted(removing):
+            recipient = current[pk]
+            if recipient.is_external and recipient.state != R.PENDING:
+                recipient.state = R.RECALL_REQUESTED  # until its 15 comes back
+                removed_outside.append(recipient.organ_id)
+            else:  # in the province, or never sent: nothing is owed outside
+                if recipient.delivered is not None:
+                    _recall_copy(recipient.delivered, document.agency.name, reason, at)
+                recipient.state = R.RECALLED
+            recipient.state_at, recipient.state_note = at, reason[:500]
+            recipient.save(update_fields=["state", "state_at", "state_note"])
+        change = {"added": [r.organ_id for r in rows],
+                  "removed": [current[pk].organ_id for pk in sorted(removing)],
+                  "removed_outside": removed_outside}
+        _event(document, "update_recipients", actor, from_status=document.status, note=reason,
+               at=at, data=change)
+        _audit("recipients_updated", actor, document, change)
+        added_outside = [r.pk for r in rows if r.is_external]
+        if added_outside:
+            transaction.on_commit(lambda: signals.distributed.send(
+                Document, document_id=document.pk, recipient_ids=added_outside))
     return document
 
 

@@ -47,6 +47,7 @@ DONE = {
     "seal": gettext_lazy("Đã đóng dấu số của cơ quan."),
     "issue": gettext_lazy("Đã phát hành văn bản số %(notation)s."),
     "recall": gettext_lazy("Đã thu hồi văn bản."),
+    "update_recipients": gettext_lazy("Đã cập nhật nơi nhận."),
     "register": gettext_lazy("Đã vào sổ văn bản đến, số đến %(number)s."),
     "direct": gettext_lazy("Đã lưu ý kiến chỉ đạo."),
     "assign": gettext_lazy("Đã giao xử lý."),

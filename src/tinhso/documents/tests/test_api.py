@@ -3,7 +3,10 @@
 import pytest
 from rest_framework.test import APIClient
 
+from tinhso.documents import services
 from tinhso.documents.models import Document, Status
+
+from .test_outgoing import draft, to_sealed
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +54,20 @@ def test_draft_to_issue_and_receive_through_the_api(office, commune):
                                                {"q": "dau tu cong"}).json()
     assert [r["id"] for r in found["results"]] == [copy]
     assert Document.objects.get(pk=copy).status == Status.REGISTERED
+
+
+def test_receivers_of_an_issued_document_updated_through_the_api(office, commune):
+    document = services.issue(office.clerk, to_sealed(office, draft(office, [commune.agency])))
+    clerk = client_for(office.clerk)
+    assert "update_recipients" in clerk.get(f"/api/v1/documents/{document.pk}/").json()[
+        "allowed_actions"]
+    url = f"/api/v1/documents/{document.pk}/update-recipients/"
+    missing = clerk.post(url, {"external": [{"organ_id": "000.00.01.H26", "name": "Bộ XD"}]},
+                         format="json")
+    assert missing.status_code == 400 and "reason" in missing.json()["details"]
+    answer = clerk.post(url, {"external": [{"organ_id": "000.00.01.H26", "name": "Bộ Xây dựng"}],
+                              "remove": [document.recipients.get().pk],
+                              "reason": "Văn bản thuộc thẩm quyền của Bộ."}, format="json")
+    assert answer.status_code == 200, answer.json()
+    assert sorted((r["organ_id"], r["state"]) for r in answer.json()["recipients"]) == [
+        ("000.00.01.H26", "pending"), (commune.agency.code, "recalled")]

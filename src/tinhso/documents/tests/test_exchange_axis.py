@@ -127,6 +127,48 @@ def test_an_issued_document_reaches_an_outside_recipient_sealed_and_its_statuses
     assert recall.signature.is_valid
 
 
+def test_receivers_of_an_issued_document_changed_outside_by_update_packages(
+        office, axis, document_pki):
+    other = edxml.Organ("000.00.00.G10", "Bộ Tài chính")
+    axis.register_agency(other.organ_id, other.organ_name)
+    document = draft(office, external_recipients=[(MINISTRY.organ_id, MINISTRY.organ_name)])
+    document = services.issue(office.clerk, to_sealed(office, document))
+    exchange_axis.run_pass(axis)
+    [first] = axis.received(MINISTRY.organ_id)
+    axis.acknowledge(MINISTRY.organ_id, first.message_id, done=True)
+    ministry = Recipient.objects.get(document=document)
+    services.update_recipients(office.clerk, document, remove=[ministry],
+                               external=[(other.organ_id, other.organ_name)],
+                               reason="Gửi nhầm Bộ Xây dựng; gửi Bộ Tài chính.")
+    report = exchange_axis.run_pass(axis)
+    assert (report.sent, report.statuses, report.refused) == (1, 1, [])
+
+    def package_at(organ_id):
+        [item] = axis.received(organ_id)
+        package = edxml.parse(axis.download(organ_id, item.message_id))
+        axis.acknowledge(organ_id, item.message_id, done=True)
+        return package
+
+    removal, added = package_at(MINISTRY.organ_id), package_at(other.organ_id)
+    for package, change in ((removal, codes.RECEIVER_REMOVED), (added, codes.RECEIVER_ADDED)):
+        assert package.signature.is_valid, package.signature.reason
+        business = package.document.business
+        assert business.doc_type == codes.BUSINESS_UPDATE
+        assert package.document.key_id == services.document_id(document)
+        assert [(r.receiver_type, r.organ_id) for r in business.receivers] == [
+            (change, package.document.receivers[0].organ_id)]
+    assert removal.document.business.reason == "Gửi nhầm Bộ Xây dựng; gửi Bộ Tài chính."
+    assert exchange_axis.run_pass(axis).sent + exchange_axis.run_pass(axis).statuses == 0
+
+    # The ministry gives it back (15): its row says so.
+    accepted = edxml.status_for(removal, codes.CHANGE_ACCEPTED, reporter=MINISTRY)
+    axis.send_status(MINISTRY.organ_id, [office.agency.code], xml.sign(
+        edxml.with_signature_slot(edxml.build_status(accepted)), ministry_seal(document_pki)))
+    exchange_axis.run_pass(axis)
+    ministry.refresh_from_db()
+    assert ministry.state == Recipient.State.RECALLED
+
+
 def test_a_document_from_a_ministry_is_received_worked_and_each_step_reported(
         commune, axis, document_pki):
     message_id = axis.send(MINISTRY.organ_id, [commune.agency.code],

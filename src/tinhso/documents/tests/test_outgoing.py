@@ -13,6 +13,8 @@ from tinhso.documents.types import DocumentType
 from tinhso.signing.services import validate_pdf
 from tinhso.signing.testing import result_pdf
 
+from .conftest import _staff
+
 pytestmark = pytest.mark.django_db
 
 SUBJECT = "Về việc phê duyệt kế hoạch cải cách hành chính năm 2027"
@@ -227,3 +229,56 @@ def test_pdf_attachment_text_is_searchable(office, commune):
     rows, _ = selectors.search(office.specialist, "GIAO THONG nong")
     assert [d.pk for d in rows] == [document.pk]
     assert selectors.search(commune.specialist, "giao thong")[0] == []
+
+
+def test_an_issued_document_gets_a_receiver_added_and_one_removed(office, commune):
+    third = _staff("Z90.3", "Ủy ban nhân dân phường Thử Nghiệm", "UBND phường", "ward")
+    document = draft(office, [commune.agency], external_recipients=[("000.00.00.G09", "Bộ XD")])
+    document = services.issue(office.clerk, to_sealed(office, document))
+    old_copy = Document.objects.get(source=document, agency=commune.agency)
+    [to_commune] = document.recipients.filter(agency=commune.agency)
+    [outside] = document.recipients.filter(agency__isnull=True)
+    outside.state = Recipient.State.SENT  # the axis took it
+    outside.save()
+    document = services.update_recipients(
+        office.clerk, document, agencies=[third.agency], remove=[to_commune, outside.pk],
+        reason="Chuyển cho phường thực hiện.")
+    new_copy = Document.objects.get(source=document, agency=third.agency)
+    assert (new_copy.status, new_copy.notation) == (Status.ARRIVED, document.notation)
+    old_copy.refresh_from_db()
+    assert old_copy.status == Status.RECALLED
+    assert old_copy not in selectors.incoming(commune.clerk)[0]
+    states = dict(document.recipients.values_list("organ_id", "state"))
+    assert states == {"Z90.2": Recipient.State.RECALLED, "Z90.3": Recipient.State.ARRIVED,
+                      "000.00.00.G09": Recipient.State.RECALL_REQUESTED}
+    last = list(selectors.history(document))[-1]
+    assert (last.action, last.note) == ("update_recipients", "Chuyển cho phường thực hiện.")
+    assert last.data == {"added": ["Z90.3"], "removed": ["Z90.2", "000.00.00.G09"],
+                         "removed_outside": ["000.00.00.G09"]}
+    assert AuditEntry.objects.filter(action="document.recipients_updated").count() == 1
+
+
+@pytest.mark.parametrize("case", ["no_change", "again", "unknown", "no_reason", "not_clerk",
+                                  "not_issued"])
+def test_updating_receivers_refuses_what_makes_no_sense_and_changes_nothing(
+        case, office, commune):
+    document = draft(office, [commune.agency])
+    if case != "not_issued":
+        document = services.issue(office.clerk, to_sealed(office, document))
+    other = draft(office, [commune.agency])
+    kwargs = {
+        "no_change": {"reason": "Không đổi gì."},
+        "again": {"agencies": [commune.agency], "reason": "Gửi lại."},
+        "unknown": {"remove": [other.recipients.get().pk], "reason": "Bỏ nhầm văn bản."},
+        "no_reason": {"external": [("000.00.00.G09", "Bộ XD")], "reason": "  "},
+        "not_clerk": {"external": [("000.00.00.G09", "Bộ XD")], "reason": "Bổ sung."},
+        "not_issued": {"external": [("000.00.00.G09", "Bộ XD")], "reason": "Bổ sung."},
+    }[case]
+    actor = office.specialist if case == "not_clerk" else office.clerk
+    before = list(Recipient.objects.order_by("pk").values_list("pk", "state"))
+    expected = {"not_clerk": PermissionDenied, "not_issued": Conflict}.get(case, ValidationFailed)
+    with pytest.raises(expected) as refused:
+        services.update_recipients(actor, document, **kwargs)
+    assert refused.value.message  # said in words
+    assert list(Recipient.objects.order_by("pk").values_list("pk", "state")) == before
+    assert not selectors.history(document).filter(action="update_recipients").exists()

@@ -103,3 +103,33 @@ def test_revise_with_a_new_pdf_and_recall_through_the_pages(office, commune, log
     copy = Document.objects.get(source=document)
     page = commune_clerk.get(f"/office/documents/{copy.pk}/").content.decode()
     assert "Đã thu hồi" in page and "Ban hành sai thẩm quyền." in page
+
+
+def test_the_clerk_changes_the_receivers_of_an_issued_document_from_its_page(
+        office, commune, login):
+    from .conftest import _staff
+    from .test_outgoing import draft, to_sealed
+
+    ward = _staff("Z90.3", "Ủy ban nhân dân phường Thử Nghiệm", "UBND phường", "ward")
+    document = services.issue(office.clerk, to_sealed(office, draft(office, [commune.agency])))
+    clerk = login(office.clerk)
+    page = clerk.get(f"/office/documents/{document.pk}/").content.decode()
+    assert "Cập nhật nơi nhận" in page and 'name="update_recipients-remove"' in page
+    assert "Cập nhật nơi nhận" not in login(office.specialist).get(
+        f"/office/documents/{document.pk}/").content.decode()
+    to_commune = document.recipients.get()
+    refused = clerk.post(f"/office/documents/{document.pk}/actions/update_recipients/",
+                         {"update_recipients-reason": "Không đổi gì."})
+    assert refused.status_code == 400
+    assert "Chọn nơi nhận cần thêm hoặc cần bỏ." in refused.content.decode()
+    done = clerk.post(f"/office/documents/{document.pk}/actions/update_recipients/", {
+        "update_recipients-recipients": [ward.agency.pk],
+        "update_recipients-remove": [to_commune.pk],
+        "update_recipients-reason": "Giao phường thực hiện."})
+    assert done.status_code == 302
+    assert "Về việc phê duyệt" in login(ward.clerk).get(
+        "/office/documents/incoming/").content.decode()
+    assert "Về việc phê duyệt" not in login(commune.clerk).get(
+        "/office/documents/incoming/").content.decode()
+    page = clerk.get(f"/office/documents/{document.pk}/").content.decode()
+    assert "Giao phường thực hiện." in page and "Đã cập nhật nơi nhận." in page
