@@ -14,7 +14,7 @@ from django.utils import timezone
 from tinhso.core.models import User
 from tinhso.signing.keys import person_identity, pkcs12_path, seal_identity
 
-from . import services
+from . import outside, services
 from .models import Document, Status
 from .types import DocumentType as T
 
@@ -176,7 +176,7 @@ def load_demo_documents() -> int:
                       days=1 if worked % 3 == 2 else 5)
     for slug, organ, name, doc_type, notation, subject, text in EXTERNAL:
         day = timezone.localdate() - timedelta(days=3)
-        services.receive_external(offices[slug].agency, services.ExternalDocument(
+        outside.receive_external(offices[slug].agency, outside.ExternalDocument(
             sender_organ_id=organ, sender_name=name,
             document_id=f"{organ},{day:%Y/%m/%d},{notation}", doc_type=doc_type,
             subject=subject, notation=notation, files=[("noi-dung.txt", text.encode())]))

@@ -8,7 +8,7 @@ done before the axis took it, and a package received is acknowledged only after 
 registered, applied or refused:
 
 - send: the outside recipients of an issued document still pending
-  (services.external_sends) get it as one package, sealed by the sending agency (an update,
+  (outside.external_sends) get it as one package, sealed by the sending agency (an update,
   BussinessDocType 2, for those added after the issue);
 - statuses: what outside parties are owed is read from the documents' own events, written
   in the same transaction as each change, after a cursor: for a document that came from
@@ -16,7 +16,7 @@ registered, applied or refused:
   accepted; for an issued document recalled, 13 to its outside recipients, and for receivers
   removed from one, the update package taking them off;
 - receive: each agency's mailbox, package by package: parsed strictly and judged (edxml);
-  a document is received at that agency (services.receive_external), or refused with a
+  a document is received at that agency (outside.receive_external), or refused with a
   status 02 and the reason; a status is applied to the document it is about; a revocation,
   update or replacement (BussinessDocType 1-3) is applied to the copy it names, or answered
   with a 16 when there is none.
@@ -37,7 +37,7 @@ from tinhso.core.models import Agency
 from tinhso.core.text import fold
 from tinhso.signing import services as signing
 
-from . import edxml, files, services
+from . import edxml, files, outside
 from .axis_port import AxisError, AxisRefused, DocumentAxis
 from .edxml import codes
 from .models import AxisCursor, Document, DocumentEvent, DocumentFile, Recipient
@@ -103,7 +103,7 @@ def package_of(document: Document, recipients: list[Recipient],
         subject=document.subject, content=document.content,
         signer=edxml.SignerInfo(document.signer_name) if document.signer_name else None,
         other=edxml.OtherInfo(priority=document.priority), response_for=answered,
-        business=business or edxml.BusinessInfo(), document_id=services.document_id(document))
+        business=business or edxml.BusinessInfo(), document_id=outside.document_id(document))
     data = edxml.build_document(header, attachments, trace=(
         edxml.TraceHeader(document.agency.code, timezone.localtime().replace(microsecond=0)),))
     return _seal(document.agency, data)
@@ -112,7 +112,7 @@ def package_of(document: Document, recipients: list[Recipient],
 def send_documents(axis: DocumentAxis, report: Report, *, limit: int = 200) -> None:
     """Each issued document with outside recipients still pending, as one package."""
     by_document: dict[int, list[Recipient]] = {}
-    for recipient in services.external_sends()[:limit]:
+    for recipient in outside.external_sends()[:limit]:
         by_document.setdefault(recipient.document_id, []).append(recipient)
     for recipients in by_document.values():
         document = recipients[0].document
@@ -124,7 +124,7 @@ def send_documents(axis: DocumentAxis, report: Report, *, limit: int = 200) -> N
                 state=R.REFUSED, state_at=timezone.now(), state_note=refused.message[:500])
             report.refused.append(f"{document.notation}: {refused.message}")
             continue
-        services.mark_sent([r.pk for r in recipients])
+        outside.mark_sent([r.pk for r in recipients])
         report.sent += 1
 
 
@@ -165,13 +165,13 @@ def _owed(event: DocumentEvent) -> tuple[list[str], bytes] | None:
         return [sender], _status(document.agency, about, OWED_TO_SENDER[event.action],
                                  event.note, event.at)
     if document.is_outgoing and event.action == "recall":
-        outside = list(document.recipients.filter(agency__isnull=True)
-                       .exclude(organ_id="").values_list("organ_id", flat=True))
-        if outside:
+        organs = list(document.recipients.filter(agency__isnull=True)
+                      .exclude(organ_id="").values_list("organ_id", flat=True))
+        if organs:
             about = edxml.ResponseFor(organ_id=document.agency.code,
-                                      document_id=services.document_id(document),
+                                      document_id=outside.document_id(document),
                                       code=document.notation)
-            return outside, _status(document.agency, about, codes.RECALL_REQUESTED,
+            return organs, _status(document.agency, about, codes.RECALL_REQUESTED,
                                     event.note, event.at)
     return None
 
@@ -207,9 +207,9 @@ def _doc_type(header: edxml.Document) -> str:
     return prefix if prefix in DocumentType.values else DocumentType.OFFICIAL_LETTER
 
 
-def external_document(package: edxml.Package) -> services.ExternalDocument:
+def external_document(package: edxml.Package) -> outside.ExternalDocument:
     header = package.document
-    return services.ExternalDocument(
+    return outside.ExternalDocument(
         sender_organ_id=header.sender.organ_id,
         sender_name=header.sender.organ_name or header.sender.organ_id,
         document_id=header.key_id, doc_type=_doc_type(header), subject=header.subject,
@@ -240,11 +240,11 @@ def take(axis: DocumentAxis, agency: Agency, data: bytes) -> str:
     if package.kind == "status":
         status = package.status
         try:
-            services.apply_status(document_id=status.response_for.document_id,
-                                  from_organ_id=status.sender.organ_id,
-                                  status_code=status.status_code,
-                                  sender_organ_id=status.response_for.organ_id,
-                                  description=status.description)
+            outside.apply_status(document_id=status.response_for.document_id,
+                                 from_organ_id=status.sender.organ_id,
+                                 status_code=status.status_code,
+                                 sender_organ_id=status.response_for.organ_id,
+                                 description=status.description)
         except DomainError as error:
             return error.message
         return ""
@@ -262,14 +262,14 @@ def take(axis: DocumentAxis, agency: Agency, data: bytes) -> str:
         return _withdrawn(axis, agency, package, business)
     try:
         with transaction.atomic():
-            document, created = services.receive_external(agency, external_document(package))
+            document, created = outside.receive_external(agency, external_document(package))
             if business.doc_type == codes.BUSINESS_REPLACEMENT:
                 _replace(agency, package, business, document)
     except DomainError as error:
         return _refuse(axis, agency, package, f"Từ chối tiếp nhận: {error.message}")
     if not created and business.doc_type == codes.BUSINESS_UPDATE:
-        services.note_update(document, **_receiver_changes(changes),
-                             note=_change_note(business, changes))
+        outside.note_update(document, **_receiver_changes(changes),
+                            note=_change_note(business, changes))
         return ""
     if not created:
         return _refuse(axis, agency, package, f"Từ chối tiếp nhận: gói tin trùng, văn bản "
@@ -284,9 +284,9 @@ def _withdrawn(axis: DocumentAxis, agency: Agency, package: edxml.Package,
     lists (a 15 is owed); nothing to withdraw is answered with a 16."""
     note = business.reason or codes.BUSINESS_DOC_TYPE[business.doc_type]
     try:
-        services.withdraw_received(sender_organ_id=package.sender.organ_id,
-                                   document_id=package.document.key_id, note=note,
-                                   agency=agency)
+        outside.withdraw_received(sender_organ_id=package.sender.organ_id,
+                                  document_id=package.document.key_id, note=note,
+                                  agency=agency)
     except DomainError as error:
         return _refuse(axis, agency, package, str(error.message), code=codes.CHANGE_REFUSED)
     return ""
@@ -302,9 +302,9 @@ def _replace(agency: Agency, package: edxml.Package, business: edxml.BusinessInf
         if old.organ_ids and agency.code not in old.organ_ids:
             continue
         try:
-            services.withdraw_received(sender_organ_id=package.sender.organ_id,
-                                       document_id=old.document_id, note=note, agency=agency,
-                                       data={"replaced_by": document.pk})
+            outside.withdraw_received(sender_organ_id=package.sender.organ_id,
+                                      document_id=old.document_id, note=note, agency=agency,
+                                      data={"replaced_by": document.pk})
         except DomainError:
             continue
 

@@ -23,37 +23,37 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tinhso.core import audit
 from tinhso.core.calendar import get_calendar
 from tinhso.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from tinhso.core.limits import bounded
 from tinhso.core.models import Agency, User
-from tinhso.core.text import fold
 from tinhso.signing import services as signing
 
 from . import files, policy, signals
-from .models import (
-    Document,
-    DocumentEvent,
-    DocumentFile,
-    Recipient,
-    Register,
-    RegisterCounter,
-    Status,
+from .models import Document, DocumentFile, Recipient, Register, RegisterCounter, Status
+from .steps import (  # noqa: F401  (the limits are part of this module's API: forms, API)
+    CONTENT_MAX,
+    EXCHANGE_ACTOR,
+    GONE,
+    IN,
+    NOTE_MAX,
+    OUT,
+    SUBJECT_MAX,
+    R,
+    attach_received,
+    audit_change,
+    checked_text,
+    move,
+    recall_copy,
+    search_text_of,
+    write_event,
 )
 from .types import DocumentType, default_issuer_abbreviation, notation
 
-SUBJECT_MAX = 1000
-CONTENT_MAX = 20_000
-NOTE_MAX = 2000
 MAX_DUE_DAYS = 250
-OUT, IN = Document.Direction.OUTGOING, Document.Direction.INCOMING
-R = Recipient.State
-EXCHANGE_ACTOR = "Trục liên thông văn bản"
 
 
 # --- Registers and numbers.
@@ -88,34 +88,6 @@ def _year(at: datetime) -> int:
 
 # --- Shared steps.
 
-def _text(value: str, limit: int, what, *, required: bool = False, code: str = "") -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationFailed(_("Vui lòng nhập %(what)s.") % {"what": what},
-                               code=code or "required")
-    return bounded(value, limit, what)
-
-
-def _search_text(document: Document) -> str:
-    return fold(" ".join(filter(None, [document.notation, document.subject,
-                                       document.sender_name, document.sender_organ_id])))
-
-
-def _event(document: Document, action: str, actor, *, from_status: str = "", note: str = "",
-           data: dict | None = None, at=None) -> DocumentEvent:
-    user = actor if isinstance(actor, User) else None
-    return DocumentEvent.objects.create(
-        document=document, at=at or timezone.now(), actor=user,
-        actor_name=(user.full_name or user.username) if user else (actor or EXCHANGE_ACTOR),
-        action=action, from_status=from_status, to_status=document.status, note=note,
-        data=data or {})
-
-
-def _audit(action: str, actor, document: Document, data: dict | None = None) -> None:
-    audit.record(f"document.{action}", actor=actor if isinstance(actor, User) else None,
-                 target=("documents.Document", document.pk), data=data or {})
-
-
 def _locked(actor, document, action: str) -> Document:
     """The document, locked for this change, after checking that `actor` may do `action`."""
     pk = document.pk if isinstance(document, Document) else int(document)
@@ -131,16 +103,6 @@ def _locked(actor, document, action: str) -> Document:
                            code="wrong_status")
         raise PermissionDenied()
     return found
-
-
-def _move(document: Document, action: str, actor, to: str, *, note: str = "",
-          data: dict | None = None, fields=(), at=None) -> Document:
-    before = document.status
-    document.status = to
-    document.updated_at = at or timezone.now()
-    document.save(update_fields=["status", "updated_at", *fields])
-    _event(document, action, actor, from_status=before, note=note, data=data, at=at)
-    return document
 
 
 # --- Outgoing: drafting.
@@ -205,9 +167,9 @@ def create_draft(actor, data: DraftInput) -> Document:
         raise PermissionDenied(_("Chỉ cán bộ của một cơ quan mới soạn được văn bản."))
     if data.doc_type not in DocumentType.values:
         raise ValidationFailed(_("Loại văn bản không hợp lệ."), code="bad_type")
-    subject = _text(data.subject, SUBJECT_MAX, _("trích yếu"), required=True,
-                    code="missing_subject")
-    content = _text(data.content, CONTENT_MAX, _("nội dung"))
+    subject = checked_text(data.subject, SUBJECT_MAX, _("trích yếu"), required=True,
+                           code="missing_subject")
+    content = checked_text(data.content, CONTENT_MAX, _("nội dung"))
     answered = None
     if data.response_for is not None:
         pk = getattr(data.response_for, "pk", data.response_for)
@@ -221,10 +183,10 @@ def create_draft(actor, data: DraftInput) -> Document:
         document = Document(
             agency=actor.agency, direction=OUT, status=Status.DRAFT, doc_type=data.doc_type,
             subject=subject, content=content, priority=int(data.priority or 0),
-            drafting_unit=_text(data.drafting_unit, 30, _("đơn vị soạn thảo")),
+            drafting_unit=checked_text(data.drafting_unit, 30, _("đơn vị soạn thảo")),
             sender_name=actor.agency.name, sender_organ_id=actor.agency.code,
             created_by=actor, created_at=now, updated_at=now, response_for=answered)
-        document.search_text = _search_text(document)
+        document.search_text = search_text_of(document)
         document.save()
         name, raw = _main_pdf(document, data)
         document.main_file = files.store(document, DocumentFile.Kind.DRAFT, name, raw,
@@ -233,7 +195,8 @@ def create_draft(actor, data: DraftInput) -> Document:
         for name, raw in uploads:
             files.store(document, DocumentFile.Kind.ATTACHMENT, name, raw, actor=actor)
         _set_recipients(document, data.recipient_agencies, data.external_recipients)
-        _event(document, "draft", actor, data={"response_for": answered.pk if answered else None})
+        write_event(document, "draft", actor,
+                    data={"response_for": answered.pk if answered else None})
     return document
 
 
@@ -243,8 +206,8 @@ def set_recipients(actor, document, *, agencies=(), external=()) -> Document:
     with transaction.atomic():
         document = _locked(actor, document, "revise")
         _set_recipients(document, agencies, external)
-        _event(document, "recipients", actor, from_status=document.status,
-               data={"agencies": len(agencies), "external": len(external)})
+        write_event(document, "recipients", actor, from_status=document.status,
+                    data={"agencies": len(agencies), "external": len(external)})
     return document
 
 
@@ -262,9 +225,9 @@ def revise(actor, document, *, file=None, content: str | None = None,
         document = _locked(actor, document, "revise")
         before = document.status
         if subject is not None:
-            document.subject = _text(subject, SUBJECT_MAX, _("trích yếu"), required=True)
+            document.subject = checked_text(subject, SUBJECT_MAX, _("trích yếu"), required=True)
         if content is not None:
-            document.content = _text(content, CONTENT_MAX, _("nội dung"))
+            document.content = checked_text(content, CONTENT_MAX, _("nội dung"))
         if file is None and content is None and subject is None:
             raise ValidationFailed(_("Không có gì thay đổi."), code="nothing_changed")
         version = (document.files.filter(kind=DocumentFile.Kind.DRAFT)
@@ -273,40 +236,41 @@ def revise(actor, document, *, file=None, content: str | None = None,
                                                    document.content, file=file))
         document.main_file = files.store(document, DocumentFile.Kind.DRAFT, name, raw,
                                          actor=actor, version=version)
-        document.search_text = _search_text(document)
+        document.search_text = search_text_of(document)
         document.reviewer = document.approver = None
-        _move(document, "revise", actor, Status.DRAFT, note=_text(note, NOTE_MAX, _("ghi chú")),
-              data={"version": version},
-              fields=["subject", "content", "main_file", "search_text", "reviewer", "approver"])
+        move(document, "revise", actor, Status.DRAFT,
+             note=checked_text(note, NOTE_MAX, _("ghi chú")),
+             data={"version": version},
+             fields=["subject", "content", "main_file", "search_text", "reviewer", "approver"])
         if before != Status.DRAFT:
-            _audit("revised_after_review", actor, document, {"from": before,
-                                                              "version": version})
+            audit_change("revised_after_review", actor, document,
+                         {"from": before, "version": version})
     return document
 
 
 def submit(actor, document, *, note: str = "") -> Document:
     with transaction.atomic():
         document = _locked(actor, document, "submit")
-        return _move(document, "submit", actor, Status.IN_REVIEW,
-                     note=_text(note, NOTE_MAX, _("ghi chú")))
+        return move(document, "submit", actor, Status.IN_REVIEW,
+                    note=checked_text(note, NOTE_MAX, _("ghi chú")))
 
 
 def review(actor, document, *, note: str = "") -> Document:
     with transaction.atomic():
         document = _locked(actor, document, "review")
         document.reviewer = actor
-        return _move(document, "review", actor, Status.REVIEWED,
-                     note=_text(note, NOTE_MAX, _("ý kiến thẩm định")), fields=["reviewer"])
+        return move(document, "review", actor, Status.REVIEWED,
+                    note=checked_text(note, NOTE_MAX, _("ý kiến thẩm định")), fields=["reviewer"])
 
 
 def approve(actor, document, *, note: str = "") -> Document:
     with transaction.atomic():
         document = _locked(actor, document, "approve")
         document.approver = actor
-        document = _move(document, "approve", actor, Status.APPROVED,
-                         note=_text(note, NOTE_MAX, _("ý kiến")), fields=["approver"],
-                         data={"file_sha256": document.main_file.sha256})
-        _audit("approved", actor, document, {"file_sha256": document.main_file.sha256})
+        document = move(document, "approve", actor, Status.APPROVED,
+                        note=checked_text(note, NOTE_MAX, _("ý kiến")), fields=["approver"],
+                        data={"file_sha256": document.main_file.sha256})
+        audit_change("approved", actor, document, {"file_sha256": document.main_file.sha256})
         return document
 
 
@@ -315,9 +279,9 @@ def send_back(actor, document, *, note: str) -> Document:
     with transaction.atomic():
         document = _locked(actor, document, "send_back")
         document.reviewer = document.approver = None
-        return _move(document, "send_back", actor, Status.DRAFT,
-                     note=_text(note, NOTE_MAX, _("lý do trả lại"), required=True),
-                     fields=["reviewer", "approver"])
+        return move(document, "send_back", actor, Status.DRAFT,
+                    note=checked_text(note, NOTE_MAX, _("lý do trả lại"), required=True),
+                    fields=["reviewer", "approver"])
 
 
 def sign(actor, document) -> Document:
@@ -330,8 +294,8 @@ def sign(actor, document) -> Document:
                                          signed, actor=actor, version=source.version,
                                          parent=source, text=source.text)
         document.signer_name = actor.full_name or actor.username
-        return _move(document, "sign", actor, Status.SIGNED, fields=["main_file", "signer_name"],
-                     data={"signed_sha256": document.main_file.sha256,
+        return move(document, "sign", actor, Status.SIGNED, fields=["main_file", "signer_name"],
+                    data={"signed_sha256": document.main_file.sha256,
                            "draft_sha256": source.sha256})
 
 
@@ -348,8 +312,8 @@ def seal(actor, document) -> Document:
         document.main_file = files.store(document, DocumentFile.Kind.SEALED, source.name,
                                          sealed, actor=actor, version=source.version,
                                          parent=source, text=source.text)
-        return _move(document, "seal", actor, Status.SEALED, fields=["main_file"],
-                     data={"sealed_sha256": document.main_file.sha256})
+        return move(document, "seal", actor, Status.SEALED, fields=["main_file"],
+                    data={"sealed_sha256": document.main_file.sha256})
 
 
 # --- Outgoing: issue, delivery, recall.
@@ -368,7 +332,7 @@ def _deliver(document: Document, recipient: Recipient, at) -> Document:
     copy.save(update_fields=["main_file"])
     for attachment in document.files.filter(kind=DocumentFile.Kind.ATTACHMENT):
         files.share(attachment, copy, DocumentFile.Kind.ATTACHMENT)
-    _event(copy, "arrive", document.agency.name, data={"source": document.pk}, at=at)
+    write_event(copy, "arrive", document.agency.name, data={"source": document.pk}, at=at)
     recipient.delivered, recipient.state, recipient.state_at = copy, R.ARRIVED, at
     recipient.save(update_fields=["delivered", "state", "state_at"])
     return copy
@@ -400,15 +364,15 @@ def issue(actor, document) -> Document:
         document.notation = notation(number, document.doc_type, register.issuer_abbreviation,
                                      document.drafting_unit)
         document.issued_at = at
-        document.search_text = _search_text(document)
-        _move(document, "issue", actor, Status.ISSUED, at=at,
-              data={"number": number, "notation": document.notation},
-              fields=["register", "number_year", "number", "notation", "issued_at",
+        document.search_text = search_text_of(document)
+        move(document, "issue", actor, Status.ISSUED, at=at,
+             data={"number": number, "notation": document.notation},
+             fields=["register", "number_year", "number", "notation", "issued_at",
                       "search_text"])
         Document.objects.filter(pk__in=[c.pk for c in copies]).update(
             notation=document.notation, issued_at=at, search_text=document.search_text)
-        _audit("issued", actor, document, {"notation": document.notation,
-                                           "sha256": document.main_file.sha256})
+        audit_change("issued", actor, document, {"notation": document.notation,
+                                                 "sha256": document.main_file.sha256})
         external = [r.pk for r in recipients if r.is_external]
         if external:
             transaction.on_commit(lambda: signals.distributed.send(
@@ -421,27 +385,24 @@ def recall(actor, document, *, reason: str) -> Document:
     stays); outside recipients are asked to recall it through the exchange axis."""
     with transaction.atomic():
         document = _locked(actor, document, "recall")
-        reason = _text(reason, NOTE_MAX, _("lý do thu hồi"), required=True)
+        reason = checked_text(reason, NOTE_MAX, _("lý do thu hồi"), required=True)
         at = timezone.now()
-        _move(document, "recall", actor, Status.RECALLED, note=reason, at=at)
+        move(document, "recall", actor, Status.RECALLED, note=reason, at=at)
         external = []
         for recipient in document.recipients.select_related("delivered"):
             if recipient.is_external:
                 recipient.state = R.RECALL_REQUESTED
                 external.append(recipient.pk)
             elif recipient.delivered is not None:
-                _recall_copy(recipient.delivered, document.agency.name, reason, at)
+                recall_copy(recipient.delivered, document.agency.name, reason, at)
                 recipient.state = R.RECALLED
             recipient.state_at = at
             recipient.save(update_fields=["state", "state_at"])
-        _audit("recalled", actor, document, {"reason": reason})
+        audit_change("recalled", actor, document, {"reason": reason})
         if external:
             transaction.on_commit(lambda: signals.recalled.send(
                 Document, document_id=document.pk, recipient_ids=external))
     return document
-
-
-GONE = (R.RECALLED, R.RECALL_REQUESTED)
 
 
 def update_recipients(actor, document, *, agencies=(), external=(), remove=(),
@@ -452,7 +413,7 @@ def update_recipients(actor, document, *, agencies=(), external=(), remove=(),
     through an update package the axis sends (answered with a 15)."""
     with transaction.atomic():
         document = _locked(actor, document, "update_recipients")
-        reason = _text(reason, NOTE_MAX, _("lý do cập nhật nơi nhận"), required=True)
+        reason = checked_text(reason, NOTE_MAX, _("lý do cập nhật nơi nhận"), required=True)
         current = {r.pk: r for r in document.recipients.select_related("delivered")}
         removing = {int(getattr(r, "pk", r)) for r in remove}
         if not removing <= {pk for pk, r in current.items() if r.state not in GONE}:
@@ -479,28 +440,21 @@ def update_recipients(actor, document, *, agencies=(), external=(), remove=(),
                 removed_outside.append(recipient.organ_id)
             else:  # in the province, or never sent: nothing is owed outside
                 if recipient.delivered is not None:
-                    _recall_copy(recipient.delivered, document.agency.name, reason, at)
+                    recall_copy(recipient.delivered, document.agency.name, reason, at)
                 recipient.state = R.RECALLED
             recipient.state_at, recipient.state_note = at, reason[:500]
             recipient.save(update_fields=["state", "state_at", "state_note"])
         change = {"added": [r.organ_id for r in rows],
                   "removed": [current[pk].organ_id for pk in sorted(removing)],
                   "removed_outside": removed_outside}
-        _event(document, "update_recipients", actor, from_status=document.status, note=reason,
-               at=at, data=change)
-        _audit("recipients_updated", actor, document, change)
+        write_event(document, "update_recipients", actor, from_status=document.status, note=reason,
+                    at=at, data=change)
+        audit_change("recipients_updated", actor, document, change)
         added_outside = [r.pk for r in rows if r.is_external]
         if added_outside:
             transaction.on_commit(lambda: signals.distributed.send(
                 Document, document_id=document.pk, recipient_ids=added_outside))
     return document
-
-
-def _recall_copy(copy: Document, by: str, reason: str, at, data: dict | None = None) -> None:
-    copy = Document.objects.select_for_update().get(pk=copy.pk)
-    copy.recalled_at = at
-    _move(copy, "recalled", by, Status.RECALLED, note=reason, at=at, data=data,
-          fields=["recalled_at"])
 
 
 # --- Incoming.
@@ -531,26 +485,17 @@ def receive(actor, data: IncomingInput) -> Document:
     with transaction.atomic():
         document = Document(
             agency=actor.agency, direction=IN, status=Status.ARRIVED, doc_type=data.doc_type,
-            subject=_text(data.subject, SUBJECT_MAX, _("trích yếu"), required=True),
-            sender_name=_text(data.sender_name, 255, _("cơ quan ban hành"), required=True),
-            notation=_text(data.notation, 100, _("số, ký hiệu")), issued_at=data.issued_on,
-            signer_name=_text(data.signer_name, 200, _("người ký")),
+            subject=checked_text(data.subject, SUBJECT_MAX, _("trích yếu"), required=True),
+            sender_name=checked_text(data.sender_name, 255, _("cơ quan ban hành"), required=True),
+            notation=checked_text(data.notation, 100, _("số, ký hiệu")), issued_at=data.issued_on,
+            signer_name=checked_text(data.signer_name, 200, _("người ký")),
             priority=int(data.priority or 0), received_at=at, created_by=actor,
             created_at=at, updated_at=at)
-        document.search_text = _search_text(document)
+        document.search_text = search_text_of(document)
         document.save()
-        _attach_received(document, uploads, actor)
-        _event(document, "receive", actor, at=at)
+        attach_received(document, uploads, actor)
+        write_event(document, "receive", actor, at=at)
     return document
-
-
-def _attach_received(document: Document, uploads, actor=None) -> None:
-    for i, (name, raw) in enumerate(uploads):
-        row = files.store(document, DocumentFile.Kind.RECEIVED if i == 0
-                          else DocumentFile.Kind.ATTACHMENT, name, raw, actor=actor)
-        if i == 0:
-            document.main_file = row
-            document.save(update_fields=["main_file"])
 
 
 def _tell_sender(document: Document, state: str, at, note: str = "") -> None:
@@ -558,7 +503,7 @@ def _tell_sender(document: Document, state: str, at, note: str = "") -> None:
     outside through the exchange axis (signal, once committed)."""
     if document.source_id is not None:
         Recipient.objects.filter(delivered=document).exclude(
-            state__in=(R.RECALLED, R.RECALL_REQUESTED)).update(
+            state__in=GONE).update(
             state=state, state_at=at, state_note=note[:500])
     elif document.source_key:
         transaction.on_commit(lambda: signals.incoming_status_changed.send(
@@ -573,9 +518,9 @@ def register(actor, document) -> Document:
         book = register_for(document.agency, IN)
         number = next_number(book, _year(at))
         document.register, document.number_year, document.number = book, _year(at), number
-        _move(document, "register", actor, Status.REGISTERED, at=at,
-              data={"incoming_number": number},
-              fields=["register", "number_year", "number"])
+        move(document, "register", actor, Status.REGISTERED, at=at,
+             data={"incoming_number": number},
+             fields=["register", "number_year", "number"])
         _tell_sender(document, R.REGISTERED, at)
     return document
 
@@ -583,11 +528,11 @@ def register(actor, document) -> Document:
 def direct(actor, document, *, note: str) -> Document:
     with transaction.atomic():
         document = _locked(actor, document, "direct")
-        document.direction_note = _text(note, NOTE_MAX, _("ý kiến chỉ đạo"), required=True,
-                                        code="missing_direction")
+        document.direction_note = checked_text(note, NOTE_MAX, _("ý kiến chỉ đạo"), required=True,
+                                               code="missing_direction")
         document.directed_by = actor
-        return _move(document, "direct", actor, Status.DIRECTED, note=document.direction_note,
-                     fields=["direction_note", "directed_by"])
+        return move(document, "direct", actor, Status.DIRECTED, note=document.direction_note,
+                    fields=["direction_note", "directed_by"])
 
 
 def assign(actor, document, *, assignee: User, unit: str = "", days: int = 10,
@@ -603,13 +548,13 @@ def assign(actor, document, *, assignee: User, unit: str = "", days: int = 10,
                                    % {"n": MAX_DUE_DAYS}, code="bad_due")
         at = timezone.now()
         document.assignee = assignee
-        document.assigned_unit = _text(unit, 200, _("đơn vị xử lý"))
+        document.assigned_unit = checked_text(unit, 200, _("đơn vị xử lý"))
         document.due_at = get_calendar().add_working_days(at, int(days))
-        _move(document, "assign", actor, Status.ASSIGNED, at=at,
-              note=_text(note, NOTE_MAX, _("ghi chú")),
-              data={"assignee": assignee.pk, "days": int(days),
+        move(document, "assign", actor, Status.ASSIGNED, at=at,
+             note=checked_text(note, NOTE_MAX, _("ghi chú")),
+             data={"assignee": assignee.pk, "days": int(days),
                     "due_at": document.due_at.isoformat()},
-              fields=["assignee", "assigned_unit", "due_at"])
+             fields=["assignee", "assigned_unit", "due_at"])
         _tell_sender(document, R.ASSIGNED, at)
     return document
 
@@ -619,184 +564,9 @@ def complete(actor, document, *, note: str = "") -> Document:
         document = _locked(actor, document, "complete")
         at = timezone.now()
         document.completed_at = at
-        _move(document, "complete", actor, Status.COMPLETED, at=at,
-              note=_text(note, NOTE_MAX, _("kết quả xử lý")),
-              data={"on_time": document.due_at is None or at <= document.due_at},
-              fields=["completed_at"])
+        move(document, "complete", actor, Status.COMPLETED, at=at,
+             note=checked_text(note, NOTE_MAX, _("kết quả xử lý")),
+             data={"on_time": document.due_at is None or at <= document.due_at},
+             fields=["completed_at"])
         _tell_sender(document, R.COMPLETED, at)
     return document
-
-
-# --- The exchange axis's door (outside the province).
-
-def external_sends():
-    """Recipients outside the province of issued documents still to be sent, oldest first:
-    what the exchange axis must package (edXML) and send. Mark each with `mark_sent`."""
-    return (Recipient.objects.filter(agency__isnull=True, state=R.PENDING,
-                                     document__status=Status.ISSUED)
-            .select_related("document", "document__agency", "document__main_file")
-            .order_by("pk"))
-
-
-def document_id(document: Document) -> str:
-    """The edXML DocumentId of an issued document: "<organ id>,<YYYY/MM/DD>,<number/notation>"."""
-    day = timezone.localtime(document.issued_at)
-    return f"{document.agency.code},{day:%Y/%m/%d},{document.notation}"
-
-
-def mark_sent(recipient_ids, *, at=None) -> int:
-    """The axis accepted these recipients' packages."""
-    return Recipient.objects.filter(pk__in=list(recipient_ids), state=R.PENDING).update(
-        state=R.SENT, state_at=at or timezone.now())
-
-
-@dataclass
-class ExternalDocument:
-    """An incoming document as the exchange axis parsed it from an edXML package."""
-
-    sender_organ_id: str
-    sender_name: str
-    document_id: str  # edXML DocumentId, unique per sender
-    doc_type: str
-    subject: str
-    notation: str = ""  # "123/QĐ-UBND"
-    issued_at: datetime | None = None
-    signer_name: str = ""
-    priority: int = 0
-    content: str = ""
-    response_for: str = ""  # the DocumentId of our document it answers
-    files: list = field(default_factory=list)  # (name, bytes): the first one is the main file
-
-
-def receive_external(agency: Agency, data: ExternalDocument) -> tuple[Document, bool]:
-    """An incoming document from outside the province, waiting for registration at `agency`.
-    Idempotent: the same (sender, DocumentId) again returns the first one, created=False."""
-    organ = (data.sender_organ_id or "").strip()
-    key = f"{organ}|{(data.document_id or '').strip()}"
-    if not organ or not (data.document_id or "").strip():
-        raise ValidationFailed(_("Văn bản đến thiếu mã cơ quan gửi hoặc mã văn bản."),
-                               code="missing_key")
-    if len(key) > 300 or len(organ) > 50:
-        raise ValidationFailed(_("Mã cơ quan gửi hoặc mã văn bản quá dài."), code="key_too_long")
-    existing = Document.objects.filter(agency=agency, source_key=key).first()
-    if existing is not None:
-        return existing, False
-    doc_type = data.doc_type if data.doc_type in DocumentType.values \
-        else DocumentType.OFFICIAL_LETTER
-    at = timezone.now()
-    try:
-        return _create_external(agency, data, key, organ, doc_type, at), True
-    except IntegrityError:  # the same package received meanwhile by another worker
-        return Document.objects.get(agency=agency, source_key=key), False
-
-
-def _create_external(agency, data: ExternalDocument, key, organ, doc_type, at) -> Document:
-    with transaction.atomic():
-        document = Document(
-            agency=agency, direction=IN, status=Status.ARRIVED, doc_type=doc_type,
-            subject=_text(data.subject, SUBJECT_MAX, _("trích yếu"), required=True),
-            content=(data.content or "")[:CONTENT_MAX],
-            sender_name=_text(data.sender_name, 255, _("cơ quan ban hành"), required=True),
-            sender_organ_id=organ[:50], notation=(data.notation or "")[:100],
-            issued_at=data.issued_at, signer_name=(data.signer_name or "")[:200],
-            priority=data.priority if data.priority in range(5) else 0, source_key=key,
-            received_at=at, created_at=at, updated_at=at,
-            response_for=_find_issued(data.response_for, agency))
-        document.search_text = _search_text(document)
-        document.save()
-        _attach_received(document, [(n[:200], b) for n, b in data.files])
-        _event(document, "arrive", EXCHANGE_ACTOR, at=at, data={"source_key": key})
-        _audit("received_external", None, document, {"source_key": key})
-    return document
-
-
-def _find_issued(doc_id: str, agency: Agency | None = None) -> Document | None:
-    """Our issued document named by an edXML DocumentId, or None."""
-    parts = (doc_id or "").split(",", 2)
-    if len(parts) != 3:
-        return None
-    organ, day, code = (p.strip() for p in parts)
-    qs = Document.objects.filter(direction=OUT, agency__code=organ, notation=code)
-    if agency is not None:
-        qs = qs.filter(agency=agency)
-    try:
-        year = int(day[:4])
-    except ValueError:
-        return None
-    return qs.filter(number_year=year).first()
-
-
-STATUS_CODES = {
-    "01": R.ARRIVED, "02": R.REFUSED, "03": R.REGISTERED, "04": R.ASSIGNED,
-    "05": R.PROCESSING, "06": R.COMPLETED, "15": R.RECALLED, "16": R.RECALL_REFUSED,
-}
-RECALL_REQUEST = "13"
-
-
-def apply_status(*, document_id: str, from_organ_id: str, status_code: str,
-                 sender_organ_id: str = "", description: str = "", at=None):
-    """A status message from the exchange axis (edXML status codes).
-
-    - About a document we issued (`document_id` is ours): the recipient `from_organ_id`
-      reports arrived (01), refused (02), registered (03), assigned (04), processing (05),
-      completed (06), recall accepted (15) or refused (16): its Recipient row is updated.
-    - A recall request (13) from `sender_organ_id` about a document it sent us: our copy is
-      recalled (it leaves the lists, its history stays).
-    Returns the Recipient or Document changed; an unknown document raises NotFound."""
-    at = at or timezone.now()
-    note = (description or "")[:500]
-    if status_code == RECALL_REQUEST:
-        return withdraw_received(sender_organ_id=sender_organ_id or from_organ_id,
-                                 document_id=document_id, note=note, at=at)
-    state = STATUS_CODES.get(status_code)
-    if state is None:
-        raise ValidationFailed(_("Mã trạng thái không hợp lệ: %(c)s.") % {"c": status_code},
-                               code="bad_status_code")
-    document = _find_issued(document_id)
-    if document is None:
-        raise NotFound(_("Không tìm thấy văn bản đã phát hành."))
-    with transaction.atomic():
-        recipient = (Recipient.objects.select_for_update()
-                     .filter(document=document, agency__isnull=True,
-                             organ_id=from_organ_id.strip()).first())
-        if recipient is None:
-            raise NotFound(_("Cơ quan này không phải nơi nhận của văn bản."))
-        recipient.state, recipient.state_at, recipient.state_note = state, at, note
-        recipient.save(update_fields=["state", "state_at", "state_note"])
-        _event(document, "status", EXCHANGE_ACTOR, from_status=document.status, at=at,
-               note=note, data={"recipient": recipient.organ_id, "code": status_code})
-    return recipient
-
-
-def withdraw_received(*, sender_organ_id: str, document_id: str, note: str = "",
-                      agency: Agency | None = None, data: dict | None = None,
-                      at=None) -> list[Document]:
-    """The sender withdrew a document it sent (a recall request 13, a revocation, an update
-    that takes `agency` off its receivers, a replacement): the copies (at `agency`, or across
-    the province) leave the lists with their history kept; each owes the sender a 15.
-    NotFound when no copy was ever received."""
-    key = f"{sender_organ_id.strip()}|{document_id.strip()}"
-    at = at or timezone.now()
-    held = Document.objects.filter(source_key=key)
-    if agency is not None:
-        held = held.filter(agency=agency)
-    with transaction.atomic():
-        copies = list(held.select_for_update().exclude(status=Status.RECALLED))
-        if not copies and not held.exists():
-            raise NotFound(_("Không tìm thấy văn bản cần thu hồi hoặc thay thế."))
-        for copy in copies:
-            _recall_copy(copy, EXCHANGE_ACTOR, note[:NOTE_MAX], at, data)
-            _audit("recalled_by_sender", None, copy, {"source_key": key, **(data or {})})
-    return copies
-
-
-def note_update(copy: Document, *, added: list[str], removed: list[str], note: str = "",
-                at=None) -> Document:
-    """The sender changed the receivers of a document we hold (edXML update): recorded in its
-    history, which owes the sender a 15 (update accepted)."""
-    with transaction.atomic():
-        _event(copy, "updated", EXCHANGE_ACTOR, from_status=copy.status, note=note[:NOTE_MAX],
-               at=at, data={"added": added, "removed": removed})
-        _audit("updated_by_sender", None, copy, {"added": added, "removed": removed})
-    return copy
-

@@ -3,7 +3,7 @@ the transaction that made the change commits (documents never imports who listen
 
 - `distributed(document_id, recipient_ids)`: an outgoing document was issued (or its
   recipients were added after issue) and the listed Recipient rows are outside the province:
-  they must be sent on the exchange axis (`services.external_sends` lists every one still
+  they must be sent on the exchange axis (`outside.external_sends` lists every one still
   pending, for a sender that polls instead of listening).
 - `recalled(document_id, recipient_ids)`: an issued document was recalled; the outside
   recipients listed must be asked to recall it (edXML status 13).

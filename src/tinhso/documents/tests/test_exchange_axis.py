@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
-from tinhso.documents import edxml, exchange_axis, selectors, services
+from tinhso.documents import edxml, exchange_axis, outside, selectors, services
 from tinhso.documents.edxml import codes
 from tinhso.documents.models import Document, Recipient, Status
 from tinhso.integrations.document_axis import DocumentAxisClient
@@ -105,7 +105,7 @@ def test_an_issued_document_reaches_an_outside_recipient_sealed_and_its_statuses
     header = package.document
     assert (header.sender.organ_id, str(header.code), header.subject) == \
         (office.agency.code, document.notation, document.subject)
-    assert header.key_id == services.document_id(document)
+    assert header.key_id == outside.document_id(document)
     # The file that travels is the signed and sealed PDF, byte for byte.
     assert package.attachments[0].data == document.main_file.file.open("rb").read()
     axis.acknowledge(MINISTRY.organ_id, item.message_id, done=True)
@@ -123,7 +123,7 @@ def test_an_issued_document_reaches_an_outside_recipient_sealed_and_its_statuses
     assert exchange_axis.run_pass(axis).statuses == 1
     [recall] = statuses(axis)
     assert (recall.status.status_code, recall.status.response_for.document_id) == \
-        (codes.RECALL_REQUESTED, services.document_id(document))
+        (codes.RECALL_REQUESTED, outside.document_id(document))
     assert recall.signature.is_valid
 
 
@@ -154,7 +154,7 @@ def test_receivers_of_an_issued_document_changed_outside_by_update_packages(
         assert package.signature.is_valid, package.signature.reason
         business = package.document.business
         assert business.doc_type == codes.BUSINESS_UPDATE
-        assert package.document.key_id == services.document_id(document)
+        assert package.document.key_id == outside.document_id(document)
         assert [(r.receiver_type, r.organ_id) for r in business.receivers] == [
             (change, package.document.receivers[0].organ_id)]
     assert removal.document.business.reason == "Gửi nhầm Bộ Xây dựng; gửi Bộ Tài chính."

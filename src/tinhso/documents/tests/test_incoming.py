@@ -10,15 +10,15 @@ from django.utils import timezone
 
 from tinhso.core.calendar import get_calendar
 from tinhso.core.errors import NotFound, PermissionDenied, ValidationFailed
-from tinhso.documents import selectors, services
+from tinhso.documents import outside, selectors, services
 from tinhso.documents.models import Document, Status
 from tinhso.documents.types import DocumentType
 
 pytestmark = pytest.mark.django_db
 
 
-def outside(document_id="000.00.01.H26,2026/12/01,125/QĐ-BXD", files=()):
-    return services.ExternalDocument(
+def from_ministry(document_id="000.00.01.H26,2026/12/01,125/QĐ-BXD", files=()):
+    return outside.ExternalDocument(
         sender_organ_id="000.00.01.H26", sender_name="Bộ Xây dựng", document_id=document_id,
         doc_type="QĐ", subject="Quyết định công bố thủ tục hành chính lĩnh vực nhà ở",
         notation="125/QĐ-BXD", signer_name="Nguyễn Thanh Nghị",
@@ -28,8 +28,8 @@ def outside(document_id="000.00.01.H26,2026/12/01,125/QĐ-BXD", files=()):
 def test_receiving_from_outside_is_idempotent(office, django_capture_on_commit_callbacks):
     from tinhso.documents.signals import incoming_status_changed
 
-    first, created = services.receive_external(office.agency, outside())
-    again, created_again = services.receive_external(office.agency, outside())
+    first, created = outside.receive_external(office.agency, from_ministry())
+    again, created_again = outside.receive_external(office.agency, from_ministry())
     assert (created, created_again) == (True, False) and first.pk == again.pk
     assert first.status == Status.ARRIVED and first.sender_organ_id == "000.00.01.H26"
     assert Document.objects.filter(direction="in").count() == 1
@@ -47,18 +47,18 @@ def test_receiving_from_outside_is_idempotent(office, django_capture_on_commit_c
 
 
 def test_a_recall_request_from_the_sender_hides_the_copy(office):
-    document, _ = services.receive_external(office.agency, outside())
-    services.apply_status(document_id="000.00.01.H26,2026/12/01,125/QĐ-BXD",
-                          from_organ_id="000.00.01.H26", status_code="13",
-                          description="Thu hồi do sai sót")
+    document, _ = outside.receive_external(office.agency, from_ministry())
+    outside.apply_status(document_id="000.00.01.H26,2026/12/01,125/QĐ-BXD",
+                         from_organ_id="000.00.01.H26", status_code="13",
+                         description="Thu hồi do sai sót")
     document.refresh_from_db()
     assert document.status == Status.RECALLED
     assert selectors.incoming(office.clerk)[0] == []
     with pytest.raises(NotFound):
-        services.apply_status(document_id="x,2026/01/01,1/QĐ-X", from_organ_id="x",
-                              status_code="13")
+        outside.apply_status(document_id="x,2026/01/01,1/QĐ-X", from_organ_id="x",
+                             status_code="13")
     with pytest.raises(ValidationFailed):
-        services.apply_status(document_id="a,b,c", from_organ_id="x", status_code="99")
+        outside.apply_status(document_id="a,b,c", from_organ_id="x", status_code="99")
 
 
 def test_incoming_numbers_the_deadline_and_the_reminder_queues(office):

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from tinhso.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from tinhso.core.models import AuditEntry
-from tinhso.documents import selectors, services
+from tinhso.documents import outside, selectors, services
 from tinhso.documents.models import Document, DocumentFile, Recipient, RegisterCounter, Status
 from tinhso.documents.types import DocumentType
 from tinhso.signing.services import validate_pdf
@@ -206,20 +206,20 @@ def test_issue_announces_outside_recipients_to_the_exchange_axis(
             document = services.issue(office.clerk, document)
     finally:
         distributed.disconnect(dispatch_uid="test")
-    outside = Recipient.objects.get(document=document, agency__isnull=True)
-    assert heard and heard[0]["recipient_ids"] == [outside.pk]
-    assert list(services.external_sends()) == [outside]
-    assert services.document_id(document).startswith("Z90.1,")
-    assert services.mark_sent([outside.pk]) == 1
-    assert list(services.external_sends()) == []
-    services.apply_status(document_id=services.document_id(document),
-                          from_organ_id="000.00.01.H26", status_code="03",
-                          description="Đã vào sổ")
-    outside.refresh_from_db()
-    assert outside.state == Recipient.State.REGISTERED
+    ministry = Recipient.objects.get(document=document, agency__isnull=True)
+    assert heard and heard[0]["recipient_ids"] == [ministry.pk]
+    assert list(outside.external_sends()) == [ministry]
+    assert outside.document_id(document).startswith("Z90.1,")
+    assert outside.mark_sent([ministry.pk]) == 1
+    assert list(outside.external_sends()) == []
+    outside.apply_status(document_id=outside.document_id(document),
+                         from_organ_id="000.00.01.H26", status_code="03",
+                         description="Đã vào sổ")
+    ministry.refresh_from_db()
+    assert ministry.state == Recipient.State.REGISTERED
     with pytest.raises(NotFound):
-        services.apply_status(document_id=services.document_id(document),
-                              from_organ_id="000.00.99.H99", status_code="03")
+        outside.apply_status(document_id=outside.document_id(document),
+                             from_organ_id="000.00.99.H99", status_code="03")
 
 
 def test_pdf_attachment_text_is_searchable(office, commune):
@@ -237,11 +237,11 @@ def test_an_issued_document_gets_a_receiver_added_and_one_removed(office, commun
     document = services.issue(office.clerk, to_sealed(office, document))
     old_copy = Document.objects.get(source=document, agency=commune.agency)
     [to_commune] = document.recipients.filter(agency=commune.agency)
-    [outside] = document.recipients.filter(agency__isnull=True)
-    outside.state = Recipient.State.SENT  # the axis took it
-    outside.save()
+    [ministry] = document.recipients.filter(agency__isnull=True)
+    ministry.state = Recipient.State.SENT  # the axis took it
+    ministry.save()
     document = services.update_recipients(
-        office.clerk, document, agencies=[third.agency], remove=[to_commune, outside.pk],
+        office.clerk, document, agencies=[third.agency], remove=[to_commune, ministry.pk],
         reason="Chuyển cho phường thực hiện.")
     new_copy = Document.objects.get(source=document, agency=third.agency)
     assert (new_copy.status, new_copy.notation) == (Status.ARRIVED, document.notation)
