@@ -15,6 +15,7 @@ from ..models import (
     Result,
     Status,
     SupplementRequest,
+    SyncState,
 )
 from ..selectors import CLOCK_RUNNING
 from ..transitions import Action
@@ -275,6 +276,15 @@ class DossierDetailSerializer(DossierListSerializer):
     # Not EmailField: an applicant without e-mail has "", which is no e-mail address.
     applicant_email = serializers.CharField(read_only=True,
                                             help_text="Thư điện tử; trống nếu không khai.")
+    sync_state = serializers.ChoiceField(SyncState.choices, read_only=True, help_text=(
+        "Đồng bộ với Cổng Dịch vụ công quốc gia: pending (thay đổi mới chưa được Cổng xác "
+        "nhận), synced (Cổng đã xác nhận hồ sơ như hiện tại), failed (Cổng từ chối, xem "
+        "sync_error)."))
+    sync_state_label = serializers.CharField(source="get_sync_state_display", read_only=True)
+    synced_at = serializers.DateTimeField(read_only=True, allow_null=True,
+                                          help_text="Lần Cổng xác nhận gần nhất.")
+    sync_error = serializers.CharField(read_only=True,
+                                       help_text="Lý do lần đồng bộ gần nhất không thành.")
 
     class Meta(DossierListSerializer.Meta):
         fields = [
@@ -284,6 +294,7 @@ class DossierDetailSerializer(DossierListSerializer):
             "step_due_at", "assignee", "assigned_at", "paused_seconds", "supplement_count",
             "fees_owed", "fees_paid", "paid_online", "has_digitized_components",
             "reused_papers", "has_electronic_result", "rating", "rated_at",
+            "sync_state", "sync_state_label", "synced_at", "sync_error",
             "components", "events", "results", "payments", "supplement_requests",
             "allowed_actions",
         ]
@@ -316,6 +327,8 @@ class DossierDetailSerializer(DossierListSerializer):
             "has_digitized_components": d.has_digitized_components,
             "reused_papers": d.reused_papers, "has_electronic_result": d.has_electronic_result,
             "rating": d.rating, "rated_at": _time(d.rated_at),
+            "sync_state": d.sync_state, "sync_state_label": _shown(SyncState, d.sync_state),
+            "synced_at": _time(d.synced_at), "sync_error": d.sync_error,
             "components": [ComponentOutSerializer.row(c, context) for c in d.components.all()],
             "events": [EventSerializer.row(e, context) for e in d.events.all()],
             "results": [ResultOutSerializer.row(r, context) for r in d.results.all()],

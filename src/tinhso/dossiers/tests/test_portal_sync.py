@@ -72,6 +72,28 @@ def test_a_new_dossier_and_each_change_reach_the_portal_in_order(province, sim, 
     assert Dossier.objects.get(pk=d.pk).sync_state == SyncState.SYNCED
 
 
+def test_the_dossier_api_shows_what_the_portal_acknowledged(province, sim, portal):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(province.officer)
+    d = submit_online(province)
+
+    def shown():
+        body = api.get(f"/api/v1/dossiers/{d.code}/").json()
+        return body["sync_state"], body["sync_state_label"], body["synced_at"], body["sync_error"]
+
+    assert shown() == ("pending", "Chờ đồng bộ", None, "")
+    portal_sync.sync_batch(portal)
+    state, label, synced_at, error = shown()
+    assert (state, label, error) == ("synced", "Đã đồng bộ", "") and synced_at
+    drive(province, d, Status.PROCESSING)
+    Dossier.objects.filter(pk=d.pk).update(applicant_name="")  # the portal requires ChuHoSo
+    portal_sync.sync_batch(portal)
+    state, label, _at, error = shown()
+    assert (state, label) == ("failed", "Đồng bộ lỗi") and "ChuHoSo" in error
+
+
 def test_nothing_is_lost_while_the_portal_is_down_and_the_backlog_drains(province, sim,
                                                                           portal):
     dossiers = [submit_online(province, idempotency_key=f"k{i}") for i in range(5)]
