@@ -37,19 +37,24 @@ class AgenciesField(forms.ModelMultipleChoiceField):
     iterator = GroupedAgencies
 
 
-def _external(text: str) -> list[tuple[str, str]]:
-    """'000.00.01.H26 | Bộ Xây dựng' per line -> [(organ id, name)]."""
-    pairs = []
-    for line in (text or "").splitlines():
-        if not line.strip():
-            continue
-        organ, sep, name = line.partition("|")
-        if not sep or not organ.strip() or not name.strip():
-            raise forms.ValidationError(
-                _("Mỗi dòng nơi nhận ngoài tỉnh ghi: mã định danh | tên cơ quan."),
-                code="bad_external")
-        pairs.append((organ.strip(), name.strip()))
-    return pairs
+class ExternalRecipientsField(forms.CharField):
+    """Recipients outside the province, one per line: "000.00.01.H26 | Bộ Xây dựng" ->
+    [(organ id, name)]."""
+
+    widget = forms.Textarea(attrs={"rows": 2})
+
+    def clean(self, value):
+        pairs = []
+        for line in (super().clean(value) or "").splitlines():
+            if not line.strip():
+                continue
+            organ, sep, name = line.partition("|")
+            if not sep or not organ.strip() or not name.strip():
+                raise forms.ValidationError(
+                    _("Mỗi dòng nơi nhận ngoài tỉnh ghi: mã định danh | tên cơ quan."),
+                    code="bad_external")
+            pairs.append((organ.strip(), name.strip()))
+        return pairs
 
 
 class DraftForm(forms.Form):
@@ -70,18 +75,14 @@ class DraftForm(forms.Form):
                                     max_length=30, required=False)
     recipients = AgenciesField(label=_("Nơi nhận trong tỉnh"), required=False,
                                queryset=Agency.objects.none())
-    external = forms.CharField(
+    external = ExternalRecipientsField(
         label=_("Nơi nhận ngoài tỉnh (qua trục liên thông)"), required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Mỗi dòng: mã định danh | tên cơ quan, ví dụ: 000.00.01.H26 | Bộ Xây dựng"))
 
     def __init__(self, *args, agency=None, **kwargs):
         super().__init__(*args, **kwargs)
         qs = Agency.objects.filter(is_active=True)
         self.fields["recipients"].queryset = qs.exclude(pk=agency.pk) if agency else qs
-
-    def clean_external(self):
-        return _external(self.cleaned_data["external"])
 
     def draft_input(self, response_for=None) -> services.DraftInput:
         d = self.cleaned_data
@@ -145,10 +146,8 @@ class RecipientsForm(forms.Form):
 
     recipients = AgenciesField(label=_("Thêm nơi nhận trong tỉnh"), required=False,
                                queryset=Agency.objects.none())
-    external = forms.CharField(
-        label=_("Thêm nơi nhận ngoài tỉnh"), required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Mỗi dòng: mã định danh | tên cơ quan"))
+    external = ExternalRecipientsField(label=_("Thêm nơi nhận ngoài tỉnh"), required=False,
+                                       help_text=_("Mỗi dòng: mã định danh | tên cơ quan"))
     remove = forms.ModelMultipleChoiceField(label=_("Bỏ nơi nhận"), required=False,
                                             queryset=Recipient.objects.none(),
                                             widget=forms.CheckboxSelectMultiple)
@@ -164,9 +163,6 @@ class RecipientsForm(forms.Form):
                                                .values("agency_id"))
             self.fields["remove"].queryset = held
         self.fields["remove"].label_from_instance = lambda r: r.name
-
-    def clean_external(self):
-        return _external(self.cleaned_data["external"])
 
     def kwargs(self) -> dict:
         d = self.cleaned_data

@@ -206,4 +206,3 @@ def note_update(copy: Document, *, added: list[str], removed: list[str], note: s
                     at=at, data={"added": added, "removed": removed})
         audit_change("updated_by_sender", None, copy, {"added": added, "removed": removed})
     return copy
-

@@ -86,6 +86,14 @@ def statuses(axis, organ_id: str = MINISTRY.organ_id) -> list[edxml.Package]:
     return out
 
 
+def received_from_ministry(axis, commune, seal) -> None:
+    """The ministry's document 15 received at the commune, and its 01 read by the ministry."""
+    axis.send(MINISTRY.organ_id, [commune.agency.code],
+              from_ministry(commune.agency.code, signer=seal))
+    exchange_axis.run_pass(axis)
+    statuses(axis)
+
+
 def sender_state(axis, message_id: str, recipient: str):
     [sent] = [s for s in axis.sent(MINISTRY.organ_id) if s.message_id == message_id]
     return next(d for d in sent.deliveries if d.recipient == recipient)
@@ -196,11 +204,8 @@ def test_a_document_from_a_ministry_is_received_worked_and_each_step_reported(
 def test_the_ministry_recalls_its_document_it_leaves_the_lists_and_is_accepted(
         commune, axis, document_pki):
     seal = ministry_seal(document_pki)
-    axis.send(MINISTRY.organ_id, [commune.agency.code],
-              from_ministry(commune.agency.code, signer=seal))
-    exchange_axis.run_pass(axis)
+    received_from_ministry(axis, commune, seal)
     copy = Document.objects.get(agency=commune.agency)
-    statuses(axis)  # the 01
     package = edxml.parse(from_ministry(commune.agency.code, signer=seal))
     recall = edxml.status_for(package, codes.RECALL_REQUESTED, reporter=MINISTRY,
                               description="Văn bản ban hành chưa đúng thẩm quyền.")
@@ -223,10 +228,7 @@ def ministry_document_id(number: str = "15") -> str:
 def test_a_revocation_withdraws_the_copy_and_is_accepted_one_never_received_is_refused(
         commune, axis, document_pki):
     seal = ministry_seal(document_pki)
-    axis.send(MINISTRY.organ_id, [commune.agency.code],
-              from_ministry(commune.agency.code, signer=seal))
-    exchange_axis.run_pass(axis)
-    statuses(axis)  # the 01
+    received_from_ministry(axis, commune, seal)
     revoke = edxml.BusinessInfo(codes.BUSINESS_REVOCATION, "Ban hành chưa đúng thẩm quyền.")
     axis.send(MINISTRY.organ_id, [commune.agency.code],
               from_ministry(commune.agency.code, signer=seal, business=revoke))
@@ -250,10 +252,7 @@ def test_a_revocation_withdraws_the_copy_and_is_accepted_one_never_received_is_r
 def test_an_update_of_receivers_takes_one_agency_off_and_adds_another(
         office, commune, axis, document_pki):
     seal = ministry_seal(document_pki)
-    axis.send(MINISTRY.organ_id, [commune.agency.code],
-              from_ministry(commune.agency.code, signer=seal))
-    exchange_axis.run_pass(axis)
-    statuses(axis)
+    received_from_ministry(axis, commune, seal)
     update = edxml.BusinessInfo(codes.BUSINESS_UPDATE, "Chuyển cho Văn phòng xử lý.", receivers=(
         edxml.Receiver(codes.RECEIVER_REMOVED, commune.agency.code),
         edxml.Receiver(codes.RECEIVER_ADDED, office.agency.code)))
@@ -286,10 +285,7 @@ def test_an_update_of_receivers_takes_one_agency_off_and_adds_another(
 def test_a_replacement_is_received_and_the_replaced_copy_leaves_the_lists(
         commune, axis, document_pki):
     seal = ministry_seal(document_pki)
-    axis.send(MINISTRY.organ_id, [commune.agency.code],
-              from_ministry(commune.agency.code, signer=seal))
-    exchange_axis.run_pass(axis)
-    statuses(axis)
+    received_from_ministry(axis, commune, seal)
     replace = edxml.BusinessInfo(codes.BUSINESS_REPLACEMENT, "Sửa số liệu tại mục 2.",
                                  replacements=(edxml.Replacement(ministry_document_id(),
                                                                  (commune.agency.code,)),))
