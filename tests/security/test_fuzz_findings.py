@@ -108,3 +108,33 @@ def test_a_nul_character_in_a_page_address_is_a_page_in_vietnamese(client, db):
     response = client.get("/procedures/?q=%00")
     assert response.status_code == 400
     assert "NUL" in response.content.decode()
+
+
+def _model_serializers(cls):
+    for sub in cls.__subclasses__():
+        if sub.__module__.startswith("tinhso."):
+            yield sub
+        yield from _model_serializers(sub)
+
+
+def test_a_relation_the_model_may_leave_empty_is_nullable_in_the_schema(db):
+    """A document's empty assignee answered null where the schema promised a string."""
+    from django.urls import get_resolver
+    from rest_framework import serializers
+
+    get_resolver().url_patterns  # imports every API module, and so every serializer
+    undeclared = []
+    for serializer in set(_model_serializers(serializers.ModelSerializer)):
+        model = getattr(getattr(serializer, "Meta", None), "model", None)
+        if model is None:  # an abstract base
+            continue
+        for name, field in serializer().fields.items():
+            if not isinstance(field, serializers.RelatedField) or "." in (field.source or ""):
+                continue
+            try:
+                column = model._meta.get_field(field.source or name)
+            except Exception:  # a property or an annotation, not a column
+                continue
+            if column.null and not field.allow_null:
+                undeclared.append(f"{serializer.__qualname__}.{name}")
+    assert not undeclared

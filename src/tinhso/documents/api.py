@@ -32,7 +32,8 @@ class DocumentListSerializer(serializers.ModelSerializer):
     # Plain strings in the schema: "status" enums of every app would collide by name.
     status = serializers.CharField(read_only=True, help_text="Trạng thái (mã).")
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True,
+                                            allow_null=True)
 
     class Meta:
         model = Document
@@ -48,7 +49,8 @@ class DocumentFileSerializer(serializers.ModelSerializer):
 
 
 class DocumentRecipientSerializer(serializers.ModelSerializer):
-    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # Empty for an organ outside the province: organ_id names it.
+    agency = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Recipient

@@ -37,9 +37,9 @@ def _text(*, required=True, help_text=""):
 # --- Output.
 
 class PetitionListSerializer(serializers.ModelSerializer):
-    agency = serializers.SlugRelatedField(slug_field="code", read_only=True,
+    agency = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True,
                                           help_text="Mã cơ quan đang xử lý.")
-    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True,
+    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True,
                                             help_text="Tài khoản cán bộ được giao.")
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     overdue = serializers.SerializerMethodField(help_text="Đang xử lý và đã quá hạn trả lời.")
@@ -54,7 +54,8 @@ class PetitionListSerializer(serializers.ModelSerializer):
 
 
 class PetitionDetailSerializer(PetitionListSerializer):
-    forwarded_from = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    forwarded_from = serializers.SlugRelatedField(slug_field="code", read_only=True,
+                                                  allow_null=True)
     allowed_actions = serializers.SerializerMethodField(
         help_text="Các thao tác người dùng được thực hiện lúc này.")
 
