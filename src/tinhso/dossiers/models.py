@@ -87,7 +87,7 @@ class Dossier(models.Model):
     applicant_name = models.CharField(_("chủ hồ sơ"), max_length=255)
     # What an official's search matches: the code, the name and the one-line texts of the
     # e-forms filed, folded (search_text below), written at submission (and a supplement's
-    # forms); PostgreSQL indexes it by trigrams within the agency (migration 0010).
+    # forms); PostgreSQL indexes its three-character pieces by agency (migration 0016).
     search_text = models.TextField(editable=False, default="")
     applicant_id_number = models.CharField(_("số định danh / mã số thuế"), max_length=14,
                                            db_index=True)
@@ -163,8 +163,11 @@ class Dossier(models.Model):
             models.Index(fields=["procedure", "received_at"]),
             models.Index(fields=["applicant_user", "-submitted_at"]),
             # Search (selectors.filter_dossiers q=) matches code iexact, the applicant's id
-            # (db_index) or a fragment of search_text (PostgreSQL trigram index, 0010).
+            # (db_index) or a fragment of search_text (PostgreSQL: keys by agency, 0016).
             models.Index(Upper("code"), name="dossier_code_upper_idx"),
+            # A fragment found in thousands: its newest matches, read in order (0016).
+            models.Index(fields=["current_agency", "-submitted_at", "-id"],
+                         name="dossier_agency_newest_idx"),
             # Only dossiers with a case: three in four procedures have none.
             models.Index(fields=["case"], condition=models.Q(case__isnull=False),
                          name="dossier_case_idx"),
@@ -196,7 +199,7 @@ class Dossier(models.Model):
 
 
 # Room for the e-forms' texts in search_text: a birth registration's names fit; a long form
-# does not grow the trigram index (every submission writes it) without bound.
+# does not grow the search index (every submission writes it) without bound.
 SEARCH_FORM_MAX = 300
 SEARCH_SEPARATOR = " | "  # between values: a fragment never spans two of them
 

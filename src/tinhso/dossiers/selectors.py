@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +22,7 @@ from tinhso.core.roles import UNIT_HEAD_ROLES, Role
 from tinhso.core.text import fold
 from tinhso.core.timeunits import TimeUnit
 
-from . import assignment, guard, inputs
+from . import assignment, guard, inputs, search
 from . import details as details_of
 from .codes import DIGIT_RUN_MAX
 from .identifiers import matches_fact
@@ -255,10 +255,9 @@ def filter_dossiers(qs: QuerySet[Dossier], *, status: int | None = None,
 
     `q` matches a whole code or applicant id, or (from SEARCH_MIN characters) a fragment of
     the code, the applicant's name or a one-line text of its e-forms (models.search_text),
-    diacritics and case ignored as in the portal's search ("nguyen van an", "261204").
-    Give `actor` (the one `qs` was scoped for) so that an official's search reads their
-    agency's rows only, through the index (agency handling, search text); without it the
-    result is the same, only slower.
+    diacritics and case ignored as in the portal's search ("nguyen van an", "261204"): the
+    newest search.SHOWN matches of a fragment. Give `actor` (the one `qs` was scoped for)
+    so that an official's search reads their agency's part of the index only.
     """
     if status is not None:
         qs = qs.filter(status=status)
@@ -275,31 +274,14 @@ def filter_dossiers(qs: QuerySet[Dossier], *, status: int | None = None,
         qs = qs.filter(late) if overdue else qs.exclude(late)
     if q and q.strip():
         q = q.strip()
-        match = Q(code__iexact=q) | Q(applicant_id_number=q)
+        exact = Q(code__iexact=q) | Q(applicant_id_number=q)
         fragment = fold(q)
         # More digits in a row than a code holds: a personal id, found whole by its index.
         id_only = q.isdigit() and len(q) > DIGIT_RUN_MAX
         if len(fragment) >= SEARCH_MIN and not id_only:
-            match |= _fragment_match(actor, fragment)
-        qs = qs.filter(match)
+            return search.newest_matches(qs, actor, fragment, exact)
+        qs = qs.filter(exact)
     return qs
-
-
-def _fragment_match(actor, fragment: str) -> Q:
-    text = Q(search_text__contains=fragment)
-    if actor is None or not _agency_scoped(actor):
-        return text
-    # The official's scope (received here, or handled here now) spelt out on this branch,
-    # one index per half: (current agency, search text) and the transferred-away rows.
-    # The id is cast to bigint: the GIN index (btree_gin) only takes a same-type comparison.
-    agency_id = Cast(Value(actor.agency_id), BigIntegerField())
-    return ((text & Q(current_agency_id=agency_id))
-            | (text & Q(agency_id=actor.agency_id) & ~Q(current_agency_id=F("agency_id"))))
-
-
-def _agency_scoped(actor) -> bool:
-    return (bool(getattr(actor, "is_authenticated", False)) and not is_applicant(actor)
-            and not actor.is_province_wide and bool(actor.agency_id))
 
 
 # --- The back office's dashboard and desk (added for tinhso.backoffice).

@@ -56,6 +56,21 @@ def test_filters_narrow_the_list(login, province, make_dossier):
     assert "Ngày kết thúc phải sau ngày bắt đầu." in response.content.decode()
 
 
+def test_a_fragment_found_more_often_than_shown_says_so(login, province, make_dossier,
+                                                        monkeypatch):
+    from tinhso.dossiers import search
+
+    monkeypatch.setattr(search, "SHOWN", 2)
+    codes = [make_dossier().code for _ in range(3)]
+    client = login(province.officer)
+    url = reverse("backoffice:dossiers")
+    html = client.get(url, {"q": "van dan"}).content.decode()
+    assert "Tìm thấy 2 hồ sơ. Chỉ hiện những hồ sơ mới nhất khớp" in html
+    assert sum(code in html for code in codes) == 2
+    html = client.get(url, {"q": codes[0]}).content.decode()
+    assert "Tìm thấy 1 hồ sơ.</p>" in html
+
+
 def test_the_list_is_paginated(login, province, make_dossier, monkeypatch):
     from tinhso.backoffice.views import work
 

@@ -49,7 +49,8 @@ class DossierFilterIn(serializers.Serializer):
                                                  "quá hạn.")
     q = serializers.CharField(required=False, help_text=(
         "Tìm theo mã hồ sơ hoặc số định danh (đầy đủ), hoặc một phần mã hồ sơ hay tên chủ hồ "
-        "sơ từ 3 ký tự, không phân biệt dấu và chữ hoa: \"nguyen van an\", \"261204\"."))
+        "sơ từ 3 ký tự, không phân biệt dấu và chữ hoa: \"nguyen van an\", \"261204\". "
+        "Tìm theo một phần: tối đa 500 hồ sơ khớp, mới nộp nhất."))
 
 
 class WorklistIn(serializers.Serializer):
