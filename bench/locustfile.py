@@ -120,6 +120,10 @@ class _Official(_Base):
         self._get(f"{API}?q={random.choice(self.official['folded_names'])}",
                   "search by name without diacritics")
 
+    def search_fragment(self):
+        self._get(f"{API}?q={random.choice(self.official['fragments'])}",
+                  "search by a common fragment")
+
 
 class Lookup(_Official):
     @task
@@ -150,6 +154,14 @@ class FoldedSearch(_Official):
     @task
     def by_folded_name(self):
         self.search_folded()
+
+
+class FragmentSearch(_Official):
+    """A family name or a code's day: thousands of matches in a busy agency (paced only)."""
+
+    @task
+    def by_fragment(self):
+        self.search_fragment()
 
 
 class MixedOfficial(_Official):

@@ -147,7 +147,11 @@ def officials() -> list[dict]:
                     "names": sorted({_name_fragment(r[2]) for r in rows if r[2]}),
                     # What an official types on a keyboard without Vietnamese input: the whole
                     # name without diacritics, in lower case ("nguyen van an").
-                    "folded_names": sorted({fold(r[2]) for r in rows if r[2]})})
+                    "folded_names": sorted({fold(r[2]) for r in rows if r[2]}),
+                    # Fragments found in hundreds or thousands: a family name ("nguyen"),
+                    # the day part of a code ("261204").
+                    "fragments": sorted({fold(r[2]).split()[0] for r in rows if r[2]}
+                                        | {r[0].split("-")[1] for r in rows})})
     return out
 
 

@@ -20,6 +20,7 @@ GOALS = {
     "search by applicant id": (100, None),
     "search by applicant name": (100, None),
     "search by name without diacritics": (100, None),
+    "search by a common fragment": (100, None),
 }
 
 

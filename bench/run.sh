@@ -9,7 +9,7 @@
 #   USERS=8               concurrent locust users per scenario
 #   WORKERS=4             gunicorn sync workers
 #   SCENARIOS="Submission Lookup Worklist Search Mixed"   run closed-loop (throughput)
-#   PACED="Lookup:50 Worklist:50 Search:50 FoldedSearch:50"   then at a fixed rate, requests/s
+#   PACED="Lookup:50 Worklist:50 Search:50 FoldedSearch:50 FragmentSearch:50"   then at a fixed rate, requests/s
 #   PG=postgres://postgres@127.0.0.1:5432   server (no database name)
 #   OUT=bench/reports     where bench-<size>.md/.json go
 #   BENCH_WORKER=1        0: no `tinhso db_worker` (tasks wait in the queue); see README
@@ -22,7 +22,7 @@ DURATION=${DURATION:-60s}
 USERS=${USERS:-8}
 WORKERS=${WORKERS:-4}
 SCENARIOS=${SCENARIOS:-"Submission Lookup Worklist Search Mixed"}
-PACED=${PACED-"Lookup:50 Worklist:50 Search:50 FoldedSearch:50"}
+PACED=${PACED-"Lookup:50 Worklist:50 Search:50 FoldedSearch:50 FragmentSearch:50"}
 PG=${PG:-postgres://postgres@127.0.0.1:5432}
 OUT=${OUT:-bench/reports}
 PORT=${BENCH_PORT:-$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")}
