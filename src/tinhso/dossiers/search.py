@@ -44,7 +44,8 @@ def newest_matches(qs: QuerySet, actor, fragment: str, exact: Q) -> QuerySet:
     `fragment` in its search text: the SHOWN newest of them at most."""
     text = Q(search_text__contains=fragment)
     indexed = text
-    if connection.vendor == "postgresql":
+    # An applicant's own dossiers are few: read whole, they need no index.
+    if connection.vendor == "postgresql" and not is_applicant(actor):
         qs = qs.alias(search_keys=ROW_KEYS)
         indexed = text & _any_agency_holds(actor, fragment)
     ids, total = _sorted_ids(qs.filter(exact | indexed))

@@ -71,3 +71,10 @@ def test_the_fragments_keys_are_those_the_index_holds(province, filed):
     assert "Bitmap Index Scan on dossier_search_keys_idx" in plan, plan
     assert "Filter" not in plan, plan
     assert {d.pk for d in matches} == {filed[0].pk, filed[1].pk}
+
+
+def test_an_applicant_searches_their_own_dossiers_only(province, filed):
+    own = submit_online(province, at_=at(2026, 3, 9, 9))  # the citizen's, "Trần Văn Dân"
+    assert found(province.citizen, "van dan") == ["Trần Văn Dân"]
+    assert found(province.citizen, "van an") == []  # others' dossiers, though they match
+    assert found(province.citizen, own.code[-8:]) == ["Trần Văn Dân"]
