@@ -34,7 +34,7 @@ def _keys(received, handling, text) -> Func:
 ROW_KEYS = _keys(F("agency_id"), F("current_agency_id"), F("search_text"))
 
 
-def agency_scoped(actor) -> bool:
+def _agency_scoped(actor) -> bool:
     return (bool(getattr(actor, "is_authenticated", False)) and not is_applicant(actor)
             and not actor.is_province_wide and bool(actor.agency_id))
 
@@ -55,7 +55,7 @@ def newest_matches(qs: QuerySet, actor, fragment: str, exact: Q) -> QuerySet:
 
 
 def _any_agency_holds(actor, fragment: str) -> Q:
-    agencies = ([actor.agency_id] if agency_scoped(actor)
+    agencies = ([actor.agency_id] if _agency_scoped(actor)
                 else Agency.objects.order_by("pk").values_list("pk", flat=True))
     held = Q()
     for agency in agencies:
@@ -81,7 +81,7 @@ def _walked_ids(found: QuerySet, actor) -> list[int]:
     (current agency, submitted_at, id) until that many match. The dossiers the agency
     received and sent elsewhere (few) are the scope's other half, sorted apart."""
     halves = [found]
-    if agency_scoped(actor):
+    if _agency_scoped(actor):
         mine = actor.agency_id
         halves = [found.filter(current_agency_id=mine),
                   found.filter(agency_id=mine).exclude(current_agency_id=mine)]
