@@ -67,7 +67,9 @@ export TINHSO_EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend
 export TINHSO_OIDC_ISSUER=${TINHSO_OIDC_ISSUER:-http://127.0.0.1:9/idp}
 export TINHSO_SSL_REDIRECT=0
 export TINHSO_LOG_JSON=0
+start=$SECONDS
 "$BIN/tinhso" migrate -v0   # indexes added since the template was seeded
+echo "== migrate took $((SECONDS - start)) s" | tee "$WORK/migrate.txt"
 psql "$PG/$RUN_DB" -qc "ANALYZE"
 export BENCH_FIXTURES=$WORK/fixtures.json
 "$BIN/python" bench/prepare.py "$BENCH_FIXTURES"
