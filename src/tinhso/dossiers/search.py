@@ -11,6 +11,8 @@ newest, make the result, as ids: its pages and count then read those rows only.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, F, Func, Q, QuerySet, Value
@@ -68,7 +70,9 @@ def _sorted_ids(found: QuerySet) -> tuple[list[int], int]:
     one read of the matches, through the index, stopped past SORTED."""
     sql, params = found.order_by().values("pk", "submitted_at")[:SORTED + 1].query \
         .sql_with_params()
-    with connection.cursor() as cursor:
+    # Room for an exact bitmap of every candidate: a lossy one would recheck its pages'
+    # dossiers by computing their keys, row by row.
+    with _planner(work_mem="'64MB'") as cursor:
         cursor.execute(
             f"SELECT pk, COUNT(*) OVER () FROM ({sql}) found "  # noqa: S608 (Django's SQL)
             "ORDER BY submitted_at DESC, pk DESC LIMIT %s", [*params, SHOWN])
@@ -86,13 +90,22 @@ def _walked_ids(found: QuerySet, actor) -> list[int]:
         halves = [found.filter(current_agency_id=mine),
                   found.filter(agency_id=mine).exclude(current_agency_id=mine)]
     rows: list[tuple] = []
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Estimates cannot tell "nguyen" (two in five dossiers) from a rare name; the
-            # walk is only chosen here, where the matches are known to be many.
-            cursor.execute("SET LOCAL enable_sort = off")
+    # Estimates cannot tell "nguyen" (two in five dossiers) from a rare name: the walk is
+    # only chosen here, where the matches are known to be many.
+    with _planner(enable_sort="off"):
         for half in halves:
             rows += half.order_by(*NEWEST).values_list("submitted_at", "pk")[:SHOWN]
-        if connection.vendor == "postgresql":
-            cursor.execute("RESET enable_sort")
     return [pk for _at, pk in sorted(rows, reverse=True)[:SHOWN]]
+
+
+@contextmanager
+def _planner(**values: str):
+    """A cursor in a transaction where PostgreSQL plans with these settings; elsewhere, a
+    plain cursor."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        postgresql = connection.vendor == "postgresql"
+        for name, value in values.items() if postgresql else ():
+            cursor.execute(f"SET LOCAL {name} = {value}")
+        yield cursor
+        for name in values if postgresql else ():
+            cursor.execute(f"RESET {name}")

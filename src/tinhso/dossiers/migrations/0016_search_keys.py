@@ -7,10 +7,11 @@ search intersected the agency's list with each trigram's list over the whole pro
 three-character piece of `search_text` at once, hashed into one bigint
 (`dossier_search_keys`), for the agency that received the dossier and for the one handling
 it: the official's whole scope in one index, and lists a province's hundred-odd agencies
-smaller. Its cost is declared high: the planner must read the index, never compute the keys
-row by row. The same function turns a fragment into the keys a matching dossier must hold
-(selectors.filter_dossiers), so the two cannot drift apart; a hash that collides only lets
-a dossier through to the exact check (`search_text LIKE`) that follows.
+smaller. A piece found twice gives its key twice (GIN keeps one). The function's cost is
+declared high: the planner must read the index, never compute the keys row by row. The
+same function turns a fragment into the keys a matching dossier must hold (search.py), so
+the two cannot drift apart; a hash that collides only lets a dossier through to the exact
+check (`search_text LIKE`) that follows.
 
 The agency's dossiers newest first (current agency, submitted_at, id) let a fragment that
 matches thousands read only the newest of them.
@@ -24,9 +25,11 @@ NAME = "dossier_search_keys_idx"
 FUNCTION = """
 CREATE OR REPLACE FUNCTION dossier_search_keys(received bigint, handling bigint, body text)
 RETURNS bigint[] LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE COST 10000 AS $$
-  SELECT coalesce(array_agg(DISTINCT (agency << 32)
-                            | (hashtext(substr(body, i, 3))::bigint & 4294967295)), '{}')
-  FROM generate_series(1, length(body) - 2) AS i, (VALUES (received), (handling)) AS a(agency)
+  SELECT ARRAY(SELECT (hashtext(substr(body, i, 3))::bigint & 4294967295) | (received << 32)
+               FROM generate_series(1, length(body) - 2) AS i)
+      || CASE WHEN handling = received THEN '{}'::bigint[] ELSE
+         ARRAY(SELECT (hashtext(substr(body, i, 3))::bigint & 4294967295) | (handling << 32)
+               FROM generate_series(1, length(body) - 2) AS i) END
 $$
 """
 

@@ -78,3 +78,20 @@ def test_an_applicant_searches_their_own_dossiers_only(province, filed):
     assert found(province.citizen, "van dan") == ["Trần Văn Dân"]
     assert found(province.citizen, "van an") == []  # others' dossiers, though they match
     assert found(province.citizen, own.code[-8:]) == ["Trần Văn Dân"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the keys index is PostgreSQL's")
+@pytest.mark.parametrize("fragment", ["nguyen van an", "h44.07-26", "an ", "h | le"])
+def test_a_fragments_keys_are_within_the_keys_of_a_text_holding_it(db, fragment):
+    text = "h44.07-261204-0001 nguyen van anh | le thi ha"
+    assert fragment in text
+
+    def keys(received, handling, body):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT dossier_search_keys(%s, %s, %s)", [received, handling, body])
+            return set(cursor.fetchone()[0])
+
+    mine = keys(7, 7, fragment)
+    assert mine and mine <= keys(7, 7, text) and mine <= keys(9, 7, text)
+    assert not mine & keys(9, 9, text)  # another agency's keys never match
+    assert {key >> 32 for key in keys(9, 7, text)} == {7, 9}
