@@ -53,7 +53,7 @@ def newest_matches(qs: QuerySet, actor, fragment: str, exact: Q) -> QuerySet:
     ids, total = _sorted_ids(qs.filter(exact | indexed))
     if total > SORTED:
         ids = _walked_ids(qs.filter(exact | text), actor)
-    return qs.filter(pk__in=ids)
+    return qs.filter(pk__in=ids) if ids else qs.none()
 
 
 def _any_agency_holds(actor, fragment: str) -> Q:

@@ -95,3 +95,15 @@ def test_a_fragments_keys_are_within_the_keys_of_a_text_holding_it(db, fragment)
     assert mine and mine <= keys(7, 7, text) and mine <= keys(9, 7, text)
     assert not mine & keys(9, 9, text)  # another agency's keys never match
     assert {key >> 32 for key in keys(9, 7, text)} == {7, 9}
+
+
+def test_the_api_answers_a_fragment_nothing_matches_with_an_empty_page(province, filed):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(province.officer)
+    body = client.get("/api/v1/dossiers/", {"q": "khong ai ten nay"}).json()
+    assert body["count"] == 0 and body["results"] == []
+    body = client.get("/api/v1/dossiers/", {"q": "nguyen van an"}).json()
+    assert [row["applicant_name"] for row in body["results"]] == [
+        "Nguyễn Văn Anh", "Nguyễn Văn An"]
