@@ -19,11 +19,12 @@ from django.db.models import BigIntegerField, F, Func, Q, QuerySet, Value
 
 from tinhso.core.models import Agency
 
+from .models import Dossier
 from .policy import is_applicant
 
-SHOWN = 500  # the newest matches a fragment search shows: ten pages of fifty
+SHOWN = 200  # the newest matches a fragment search shows: four pages of fifty
 # Up to this many matches are read and sorted; past it, walking the newest is cheaper.
-SORTED = 5_000
+SORTED = 2_000
 NEWEST = ("-submitted_at", "-pk")
 
 
@@ -45,15 +46,28 @@ def newest_matches(qs: QuerySet, actor, fragment: str, exact: Q) -> QuerySet:
     """`qs` narrowed to what `exact` matches (a whole code or id) or holds the folded
     `fragment` in its search text: the SHOWN newest of them at most."""
     text = Q(search_text__contains=fragment)
-    indexed = text
-    # An applicant's own dossiers are few: read whole, they need no index.
-    if connection.vendor == "postgresql" and not is_applicant(actor):
-        qs = qs.alias(search_keys=ROW_KEYS)
-        indexed = text & _any_agency_holds(actor, fragment)
-    ids, total = _sorted_ids(qs.filter(exact | indexed))
-    if total > SORTED:
+    # Room for an exact bitmap of every candidate: a lossy one would recheck its pages'
+    # dossiers by computing their keys, row by row.
+    with _planner(work_mem="'64MB'"):
+        candidates = list(_holding(qs, actor, fragment, text)
+                          .values_list("pk", flat=True)[:SORTED + 1])
+    if len(candidates) > SORTED:
         ids = _walked_ids(qs.filter(exact | text), actor)
+    else:
+        ids = list(qs.filter(exact | Q(pk__in=candidates)).order_by(*NEWEST)
+                   .values_list("pk", flat=True)[:SHOWN])
     return qs.filter(pk__in=ids) if ids else qs.none()
+
+
+def _holding(qs: QuerySet, actor, fragment: str, text: Q) -> QuerySet:
+    """Dossiers holding the fragment. On PostgreSQL, read through the keys alone: an
+    official's agency's keys imply their scope, whose own indexes would only add reads
+    (the scope and the list's filters are applied to these few afterwards). An applicant's
+    own dossiers are few: read whole, they need no index."""
+    if connection.vendor != "postgresql" or is_applicant(actor):
+        return qs.filter(text).order_by()
+    return (Dossier.objects.alias(search_keys=ROW_KEYS)
+            .filter(text & _any_agency_holds(actor, fragment)))
 
 
 def _any_agency_holds(actor, fragment: str) -> Q:
@@ -65,21 +79,6 @@ def _any_agency_holds(actor, fragment: str) -> Q:
     return held
 
 
-def _sorted_ids(found: QuerySet) -> tuple[list[int], int]:
-    """The newest SHOWN of the first SORTED + 1 matches, and how many of those there were:
-    one read of the matches, through the index, stopped past SORTED."""
-    sql, params = found.order_by().values("pk", "submitted_at")[:SORTED + 1].query \
-        .sql_with_params()
-    # Room for an exact bitmap of every candidate: a lossy one would recheck its pages'
-    # dossiers by computing their keys, row by row.
-    with _planner(work_mem="'64MB'") as cursor:
-        cursor.execute(
-            f"SELECT pk, COUNT(*) OVER () FROM ({sql}) found "  # noqa: S608 (Django's SQL)
-            "ORDER BY submitted_at DESC, pk DESC LIMIT %s", [*params, SHOWN])
-        rows = cursor.fetchall()
-    return [pk for pk, _total in rows], (rows[0][1] if rows else 0)
-
-
 def _walked_ids(found: QuerySet, actor) -> list[int]:
     """The newest SHOWN matches, the agency's dossiers read newest first along the index
     (current agency, submitted_at, id) until that many match. The dossiers the agency
@@ -87,8 +86,9 @@ def _walked_ids(found: QuerySet, actor) -> list[int]:
     halves = [found]
     if _agency_scoped(actor):
         mine = actor.agency_id
+        # The second half spelt as the partial index of transferred dossiers reads it.
         halves = [found.filter(current_agency_id=mine),
-                  found.filter(agency_id=mine).exclude(current_agency_id=mine)]
+                  found.filter(agency_id=mine).exclude(current_agency_id=F("agency_id"))]
     rows: list[tuple] = []
     # Estimates cannot tell "nguyen" (two in five dossiers) from a rare name: the walk is
     # only chosen here, where the matches are known to be many.

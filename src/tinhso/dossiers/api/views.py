@@ -50,7 +50,7 @@ class DossierFilterIn(serializers.Serializer):
     q = serializers.CharField(required=False, help_text=(
         "Tìm theo mã hồ sơ hoặc số định danh (đầy đủ), hoặc một phần mã hồ sơ hay tên chủ hồ "
         "sơ từ 3 ký tự, không phân biệt dấu và chữ hoa: \"nguyen van an\", \"261204\". "
-        "Tìm theo một phần: tối đa 500 hồ sơ khớp, mới nộp nhất."))
+        "Tìm theo một phần: tối đa 200 hồ sơ khớp, mới nộp nhất."))
 
 
 class WorklistIn(serializers.Serializer):
