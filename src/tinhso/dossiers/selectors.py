@@ -275,13 +275,27 @@ def filter_dossiers(qs: QuerySet[Dossier], *, status: int | None = None,
     if q and q.strip():
         q = q.strip()
         exact = Q(code__iexact=q) | Q(applicant_id_number=q)
-        fragment = fold(q)
-        # More digits in a row than a code holds: a personal id, found whole by its index.
-        id_only = q.isdigit() and len(q) > DIGIT_RUN_MAX
-        if len(fragment) >= SEARCH_MIN and not id_only:
+        fragment = _fragment(q)
+        if fragment:
             return search.newest_matches(qs, actor, fragment, exact)
         qs = qs.filter(exact)
     return qs
+
+
+def _fragment(q: str) -> str | None:
+    """The folded fragment `q` is also matched as, or None: shorter than SEARCH_MIN, or more
+    digits in a row than a code holds (a personal id, found whole by its index)."""
+    q = q.strip()
+    fragment = fold(q)
+    if len(fragment) < SEARCH_MIN or (q.isdigit() and len(q) > DIGIT_RUN_MAX):
+        return None
+    return fragment
+
+
+def shows_newest_only(q: str | None, count: int) -> bool:
+    """Whether a list filtered by `q` (`count` rows) may hold only a fragment's newest
+    matches (search.SHOWN), more existing."""
+    return bool(q and _fragment(q)) and count >= search.SHOWN
 
 
 # --- The back office's dashboard and desk (added for tinhso.backoffice).

@@ -7,7 +7,7 @@ from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tinhso.dossiers import access_log, search, selectors
+from tinhso.dossiers import access_log, selectors
 from tinhso.dossiers.models import Status
 
 from .. import exports
@@ -74,8 +74,8 @@ def dossier_list(request):
     return render_page(request, "backoffice/dossier_list.html", {
         "form": form, "page": page, "query": query.urlencode(), "now": timezone.now(),
         "bucket_label": BUCKET_LABELS.get(bucket, ""),
-        # A fragment's matches are its newest search.SHOWN: more may exist.
-        "newest_only": bool(request.GET.get("q")) and page.paginator.count >= search.SHOWN,
+        "newest_only": selectors.shows_newest_only(request.GET.get("q"),
+                                                   page.paginator.count),
     })
 
 
