@@ -1,5 +1,6 @@
-"""A fragment search: its newest matches, whether they are few (read and sorted) or many
-(the agency's dossiers walked newest first), over the official's whole scope."""
+"""A fragment search: its newest matches, whether they are among the agency's newest dossiers
+(read first), few (read through the keys and sorted) or many further back (the agency's
+dossiers walked newest first), over the official's whole scope."""
 
 import pytest
 from django.db import connection
@@ -28,9 +29,14 @@ def found(actor, q):
     return [d.applicant_name for d in selectors.filter_dossiers(qs, q=q, actor=actor)]
 
 
-@pytest.mark.parametrize("sorted_up_to", [100, 1])  # read and sorted / walked newest first
+# The agency's newest read first and enough / the keys read and sorted / walked newest first.
+STRATEGIES = pytest.mark.parametrize("newest_first, sorted_up_to", [(1000, 1), (1, 100), (1, 1)])
+
+
+@STRATEGIES
 def test_the_newest_matches_over_the_officials_whole_scope(province, filed, monkeypatch,
-                                                           sorted_up_to):
+                                                           newest_first, sorted_up_to):
+    monkeypatch.setattr(search, "NEWEST_FIRST", newest_first)
     monkeypatch.setattr(search, "SORTED", sorted_up_to)
     assert found(province.officer, "nguyen van an") == ["Nguyễn Văn Anh", "Nguyễn Văn An"]
     assert found(province.officer, "van an") == [
@@ -43,12 +49,29 @@ def test_the_newest_matches_over_the_officials_whole_scope(province, filed, monk
         "Trần Văn An", "Nguyễn Văn Anh", "Nguyễn Văn An"]
 
 
-@pytest.mark.parametrize("sorted_up_to", [100, 1])
-def test_at_most_the_newest_shown(province, filed, monkeypatch, sorted_up_to):
+@STRATEGIES
+def test_at_most_the_newest_shown(province, filed, monkeypatch, newest_first, sorted_up_to):
+    monkeypatch.setattr(search, "NEWEST_FIRST", newest_first)
     monkeypatch.setattr(search, "SORTED", sorted_up_to)
     monkeypatch.setattr(search, "SHOWN", 2)
     assert found(province.officer, "nguyen") == ["Nguyễn Thị Hoa", "Nguyễn Văn Anh"]
     assert found(province.officer, "van") == ["Trần Văn An", "Nguyễn Văn Anh"]
+
+
+def test_a_fragment_common_among_the_newest_needs_no_other_read(province, filed, monkeypatch):
+    """The agency's two newest ("Trần Văn An", "Nguyễn Thị Hoa") hold their codes' common
+    start like every dossier: they are the answer (the transferred one is older). "nguyen" is
+    held by one of them only: the newest two are not enough, and the search reads further."""
+    monkeypatch.setattr(search, "NEWEST_FIRST", 2)
+    monkeypatch.setattr(search, "SHOWN", 2)
+    further = []
+    monkeypatch.setattr(search, "_sorted_or_walked_ids",
+                        lambda qs, found, actor, fragment, exact: further.append(fragment) or [])
+    start = filed[4].code[:6]
+    assert all(dossier.code.startswith(start) for dossier in filed)
+    assert found(province.officer, start) == ["Trần Văn An", "Nguyễn Thị Hoa"]
+    assert further == []
+    assert found(province.officer, "nguyen") == [] and further == ["nguyen"]
 
 
 def test_a_whole_code_or_id_is_found_beside_the_fragments_matches(province, filed):
