@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from tinhso.core.audit import key_id, load_ed25519_key, public_key_pem
 
 from .models import LogBatch, MessageRecord
-from .timestamping import check_token, request_token, trust_roots
+from .timestamping import check_token, request_token, trust_crls, trust_roots
 
 logger = logging.getLogger("tinhso.exchange.log")
 
@@ -244,14 +244,14 @@ def _batches(anchor_path, keys, problems) -> dict[int, dict]:
                     % {"f": table[last]["first"], "l": last}))
     tokens = dict(LogBatch.objects.filter(timestamp_token__isnull=False).values_list(
         "last_seq", "timestamp_token"))
-    roots = trust_roots() if tokens else []
+    roots, crls = (trust_roots(), trust_crls()) if tokens else ([], [])
     good = {}
     for last, b in table.items():
         if _signature_ok(b, keys):
             good[last] = b
             if last in tokens:
                 wrong = check_token(bytes(tokens[last]), batch_message(
-                    b["first"], b["last"], b["head"], b["at"], b["key"]), roots=roots)
+                    b["first"], b["last"], b["head"], b["at"], b["key"]), roots=roots, crls=crls)
                 if wrong:
                     problems.append(Problem(b["first"], _(
                         "Dấu thời gian RFC 3161 của lô #%(f)d–%(l)d không hợp lệ (%(why)s).")

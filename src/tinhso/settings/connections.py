@@ -120,3 +120,5 @@ TINHSO_EXCHANGE_TSA_EVERY = float(os.environ.get("TINHSO_EXCHANGE_TSA_EVERY", "1
 # PEM files of the roots a batch's time-stamping authority must chain to (verify_exchange_log);
 # empty: the signing service's trust roots (TINHSO_SIGNING_TRUST_ROOTS).
 TINHSO_EXCHANGE_TSA_TRUST_ROOTS = env_list("TINHSO_EXCHANGE_TSA_TRUST_ROOTS")
+# CRL files (DER or PEM) of that chain's CAs; empty: the signing service's (TINHSO_SIGNING_CRLS).
+TINHSO_EXCHANGE_TSA_CRLS = env_list("TINHSO_EXCHANGE_TSA_CRLS")

@@ -5,11 +5,19 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 
 from tinhso.exchange import log
 from tinhso.exchange.gateway import Gateway
 from tinhso.exchange.models import LogBatch
-from tinhso.exchange.timestamping import chain_problem, check_token, request_token, trust_roots
+from tinhso.exchange.timestamping import (
+    chain_problem,
+    check_token,
+    request_token,
+    trust_crls,
+    trust_roots,
+)
 from tinhso.integrations.simulators import running
 from tinhso.integrations.timestamping.simulator import make_server
 from tinhso.signing.pki import DemoPki
@@ -28,6 +36,7 @@ def pki(tmp_path):
 @pytest.fixture
 def tsa_url(pki, settings):
     settings.TINHSO_EXCHANGE_TSA_TRUST_ROOTS = [str(pki.trust_root_path)]
+    settings.TINHSO_EXCHANGE_TSA_CRLS = [str(path) for path in pki.crl_paths]
     with running(make_server("127.0.0.1", 0, pki)) as url:
         yield url + "/"
 
@@ -52,7 +61,50 @@ def test_a_token_is_trusted_only_when_its_authority_chains_to_a_root(tsa_url, pk
     assert chain_problem(pki.issue_tsa().cert, [pki.ca.cert], [pki.root.cert], later) == "expired"
 
 
-def test_the_gateway_stamps_the_newest_batch(world, tsa_url, settings, tmp_path):
+def _crl_revoking(pki, serial, when, reason, key=None):
+    """The subordinate CA's CRL revoking `serial` at `when` for `reason` (signed by `key`,
+    by default the CA's)."""
+    entry = x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(when)
+    if reason is not None:
+        entry = entry.add_extension(x509.CRLReason(reason), False)
+    now = datetime.now(UTC)
+    return (x509.CertificateRevocationListBuilder().issuer_name(pki.ca.cert.subject)
+            .last_update(now - timedelta(minutes=1)).next_update(now + timedelta(days=1))
+            .add_revoked_certificate(entry.build()).sign(key or pki.ca.key, hashes.SHA256()))
+
+
+def test_a_revoked_authoritys_tokens_are_refused(tsa_url, pki, settings):
+    token = request_token(tsa_url, b"lo 1-3")
+    roots = [pki.root.cert]
+    assert check_token(token, b"lo 1-3", roots=roots, crls=trust_crls()) == ""
+    # A chain no CRL covers passes under soft-fail, as signatures do, and not under hard-fail.
+    assert check_token(token, b"lo 1-3", roots=roots, crls=[]) == ""
+    settings.TINHSO_SIGNING_REVOCATION_MODE = "hard-fail"
+    assert check_token(token, b"lo 1-3", roots=roots, crls=[]) == "revocation_unknown"
+    assert check_token(token, b"lo 1-3", roots=roots, crls=trust_crls()) == ""
+    # Revoked after the token for a reason that leaves the key safe: the token stands; for a
+    # compromise, or before the token was made, it does not.
+    serial = pki.issue_tsa().cert.serial_number
+    roots_crl = [crl for crl in trust_crls() if crl.issuer == pki.root.cert.subject]
+    later, earlier = datetime.now(UTC) + timedelta(minutes=1), datetime.now(UTC) - timedelta(days=1)
+    for when, reason, problem in [
+            (later, x509.ReasonFlags.superseded, ""),
+            (later, x509.ReasonFlags.key_compromise, "revoked"),
+            (earlier, x509.ReasonFlags.superseded, "revoked")]:
+        crl = _crl_revoking(pki, serial, when, reason)
+        assert check_token(token, b"lo 1-3", roots=roots, crls=[crl, *roots_crl]) == problem, reason
+    # A CRL not signed by the issuer it names is no evidence either way.
+    stranger = DemoPki(pki.folder.parent / "la", root_name="Goc la", ca_name="CA la",
+                       organisation="La")
+    forged = _crl_revoking(pki, serial, earlier, None, key=stranger.ca.key)
+    assert check_token(token, b"lo 1-3", roots=roots,
+                       crls=[forged, *roots_crl]) == "revocation_unknown"
+    # The demo CA's own CRL, through the configured files (no reason given: every token).
+    pki.revoke(pki.issue_tsa().cert, "tsa")
+    assert check_token(token, b"lo 1-3", roots=roots, crls=trust_crls()) == "revoked"
+
+
+def test_the_gateway_stamps_the_newest_batch(world, tsa_url, pki, settings, tmp_path):
     gateway = ServerThread(Gateway(refresh=0.2, tsa_url=tsa_url, tsa_every=0.2).app()).start()
     try:
         url = gateway.url + "/r1/GOV/000.00.00.H41/DMDC/catalogues/v1/units"
@@ -72,6 +124,10 @@ def test_the_gateway_stamps_the_newest_batch(world, tsa_url, settings, tmp_path)
     [untrusted] = log.verify()
     assert untrusted.seq == stamped.first_seq and "untrusted" in untrusted.reason
     settings.TINHSO_EXCHANGE_TSA_TRUST_ROOTS = [str(tmp_path / "pki" / "root.pem")]
+    assert log.verify() == []
+    pki.revoke(pki.issue_tsa().cert, "tsa")  # on the configured ca.crl, no reason given
+    [revoked] = log.verify()
+    assert revoked.seq == stamped.first_seq and "revoked" in revoked.reason
     token = bytearray(stamped.timestamp_token)
     token[-5] ^= 0xFF  # a byte of the authority's signature
     LogBatch.objects.filter(pk=stamped.pk).update(timestamp_token=bytes(token))
