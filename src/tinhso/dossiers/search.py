@@ -33,6 +33,10 @@ SORTED = 2_000
 # reading a thousand takes about 2 ms; reading "anh"'s 2,001 candidates through the keys,
 # scattered over the table, took 29.
 NEWEST_FIRST = 1_000
+# Held by one in this many of them, a fragment's SHOWN newest matches lie within some 5,000
+# dossiers read in the index's order: fewer reads than its 2,000 candidates scattered over
+# the table ("tran", a family name in ten). Held by fewer, its candidates are read.
+WALKED_SHARE = 25
 NEWEST = ("-submitted_at", "-pk")
 
 
@@ -55,25 +59,21 @@ def newest_matches(qs: QuerySet, actor, fragment: str, exact: Q) -> QuerySet:
     `fragment` in its search text: the SHOWN newest of them at most."""
     text = Q(search_text__contains=fragment)
     found = qs.filter(exact | text)
-    ids = _walked_ids(found, actor, within=NEWEST_FIRST) if _agency_scoped(actor) else None
+    agency = actor.agency_id if _agency_scoped(actor) else None
+    ids = _walked_ids(found, agency, within=NEWEST_FIRST) if agency else None
     if ids is None:
-        ids = _sorted_or_walked_ids(qs, found, actor, fragment, exact)
+        # Room for an exact bitmap of every candidate: a lossy one would recheck its pages'
+        # dossiers by computing their keys, row by row. No parallel workers: starting them
+        # costs more than the scan saves, on a machine that serves many searches at once.
+        with _planner(work_mem="64MB", max_parallel_workers_per_gather="0"):
+            candidates = list(_holding(qs, actor, fragment, text)
+                              .values_list("pk", flat=True)[:SORTED + 1])
+        if len(candidates) > SORTED:
+            ids = _walked_ids(found, agency)
+        else:
+            ids = list(qs.filter(exact | Q(pk__in=candidates)).order_by(*NEWEST)
+                       .values_list("pk", flat=True)[:SHOWN])
     return qs.filter(pk__in=ids) if ids else qs.none()
-
-
-def _sorted_or_walked_ids(qs: QuerySet, found: QuerySet, actor, fragment: str,
-                          exact: Q) -> list[int]:
-    text = Q(search_text__contains=fragment)
-    # Room for an exact bitmap of every candidate: a lossy one would recheck its pages'
-    # dossiers by computing their keys, row by row. No parallel workers: starting them
-    # costs more than the scan saves, on a machine that serves many searches at once.
-    with _planner(work_mem="64MB", max_parallel_workers_per_gather="0"):
-        candidates = list(_holding(qs, actor, fragment, text)
-                          .values_list("pk", flat=True)[:SORTED + 1])
-    if len(candidates) > SORTED:
-        return _walked_ids(found, actor)
-    return list(qs.filter(exact | Q(pk__in=candidates)).order_by(*NEWEST)
-                .values_list("pk", flat=True)[:SHOWN])
 
 
 def _holding(qs: QuerySet, actor, fragment: str, text: Q) -> QuerySet:
@@ -96,31 +96,35 @@ def _any_agency_holds(actor, fragment: str) -> Q:
     return held
 
 
-def _walked_ids(found: QuerySet, actor, *, within: int | None = None) -> list[int] | None:
+def _walked_ids(found: QuerySet, agency: int | None, *,
+                within: int | None = None) -> list[int] | None:
     """The newest SHOWN matches, the agency's dossiers read newest first along the index
-    (current agency, submitted_at, id) until that many match. The dossiers the agency
-    received and sent elsewhere (few) are the scope's other half, sorted apart.
+    (current agency, submitted_at, id) until that many match; the dossiers the agency
+    received and sent elsewhere (few) are the scope's other half, sorted apart. Without an
+    agency (a province-wide role), the whole scope is walked.
 
-    With `within`, only the agency's newest `within` dossiers are read, and None is the
-    answer when they hold fewer than SHOWN matches: the fragment is not common enough."""
-    if not _agency_scoped(actor):
-        with _planner(enable_sort="off"):
-            return list(found.order_by(*NEWEST).values_list("pk", flat=True)[:SHOWN])
-    mine = actor.agency_id
-    current = found.filter(current_agency_id=mine)
-    edge = _nth_newest_submission(mine, within) if within else None
-    if edge is not None:
-        current = current.filter(submitted_at__gte=edge)
+    With `within`, the agency's newest `within` dossiers are read first. When they hold
+    fewer than SHOWN matches but at least one in WALKED_SHARE, the walk goes on; with fewer
+    still, the answer is None: the fragment's candidates are fewer to read than the walk's."""
     # Estimates cannot tell "nguyen" (two in five dossiers) from a rare name: the walk is
     # only chosen here, where the matches are known to be many or the rows read few.
     with _planner(enable_sort="off"):
-        rows = list(current.order_by(*NEWEST).values_list("submitted_at", "pk")[:SHOWN])
+        if agency is None:
+            return [pk for _at, pk in _newest(found)]
+        current = found.filter(current_agency_id=agency)
+        edge = _nth_newest_submission(agency, within) if within else None
+        rows = _newest(current if edge is None else current.filter(submitted_at__gte=edge))
         if edge is not None and len(rows) < SHOWN:
-            return None
+            if len(rows) * WALKED_SHARE < within:
+                return None
+            rows = _newest(current)
         # The second half spelt as the partial index of transferred dossiers reads it.
-        transferred = found.filter(agency_id=mine).exclude(current_agency_id=F("agency_id"))
-        rows += transferred.order_by(*NEWEST).values_list("submitted_at", "pk")[:SHOWN]
+        rows += _newest(found.filter(agency_id=agency).exclude(current_agency_id=F("agency_id")))
     return [pk for _at, pk in sorted(rows, reverse=True)[:SHOWN]]
+
+
+def _newest(qs: QuerySet) -> list[tuple]:
+    return list(qs.order_by(*NEWEST).values_list("submitted_at", "pk")[:SHOWN])
 
 
 def _nth_newest_submission(agency_id: int, n: int):

@@ -29,15 +29,23 @@ def found(actor, q):
     return [d.applicant_name for d in selectors.filter_dossiers(qs, q=q, actor=actor)]
 
 
-# The agency's newest read first and enough / the keys read and sorted / walked newest first.
-STRATEGIES = pytest.mark.parametrize("newest_first, sorted_up_to", [(1000, 1), (1, 100), (1, 1)])
+# How the matches are found: (NEWEST_FIRST, WALKED_SHARE, SORTED).
+STRATEGIES = {
+    "the agency's newest are all it holds": (1000, 25, 1),
+    "the newest first, then walked on": (1, 1, 100),
+    "the keys read and sorted": (1, 0, 100),
+    "the keys read, then walked": (1, 0, 1),
+}
 
 
-@STRATEGIES
-def test_the_newest_matches_over_the_officials_whole_scope(province, filed, monkeypatch,
-                                                           newest_first, sorted_up_to):
-    monkeypatch.setattr(search, "NEWEST_FIRST", newest_first)
-    monkeypatch.setattr(search, "SORTED", sorted_up_to)
+@pytest.fixture(params=STRATEGIES.values(), ids=STRATEGIES.keys())
+def strategy(request, monkeypatch):
+    for name, value in zip(("NEWEST_FIRST", "WALKED_SHARE", "SORTED"), request.param,
+                           strict=True):
+        monkeypatch.setattr(search, name, value)
+
+
+def test_the_newest_matches_over_the_officials_whole_scope(province, filed, strategy):
     assert found(province.officer, "nguyen van an") == ["Nguyễn Văn Anh", "Nguyễn Văn An"]
     assert found(province.officer, "van an") == [
         "Trần Văn An", "Nguyễn Văn Anh", "Nguyễn Văn An"]
@@ -49,29 +57,30 @@ def test_the_newest_matches_over_the_officials_whole_scope(province, filed, monk
         "Trần Văn An", "Nguyễn Văn Anh", "Nguyễn Văn An"]
 
 
-@STRATEGIES
-def test_at_most_the_newest_shown(province, filed, monkeypatch, newest_first, sorted_up_to):
-    monkeypatch.setattr(search, "NEWEST_FIRST", newest_first)
-    monkeypatch.setattr(search, "SORTED", sorted_up_to)
+def test_at_most_the_newest_shown(province, filed, monkeypatch, strategy):
     monkeypatch.setattr(search, "SHOWN", 2)
     assert found(province.officer, "nguyen") == ["Nguyễn Thị Hoa", "Nguyễn Văn Anh"]
     assert found(province.officer, "van") == ["Trần Văn An", "Nguyễn Văn Anh"]
 
 
-def test_a_fragment_common_among_the_newest_needs_no_other_read(province, filed, monkeypatch):
+def test_the_agencys_newest_are_read_before_the_keys(province, filed, monkeypatch):
     """The agency's two newest ("Trần Văn An", "Nguyễn Thị Hoa") hold their codes' common
     start like every dossier: they are the answer (the transferred one is older). "nguyen" is
-    held by one of them only: the newest two are not enough, and the search reads further."""
+    held by one of them, common enough to walk on to older ones; "le thi ha" by none: its
+    keys are read."""
     monkeypatch.setattr(search, "NEWEST_FIRST", 2)
     monkeypatch.setattr(search, "SHOWN", 2)
-    further = []
-    monkeypatch.setattr(search, "_sorted_or_walked_ids",
-                        lambda qs, found, actor, fragment, exact: further.append(fragment) or [])
+    keys_read = []
+    holding = search._holding
+    monkeypatch.setattr(search, "_holding", lambda qs, actor, fragment, text: (
+        keys_read.append(fragment) or holding(qs, actor, fragment, text)))
     start = filed[4].code[:6]
     assert all(dossier.code.startswith(start) for dossier in filed)
     assert found(province.officer, start) == ["Trần Văn An", "Nguyễn Thị Hoa"]
-    assert further == []
-    assert found(province.officer, "nguyen") == [] and further == ["nguyen"]
+    assert found(province.officer, "nguyen") == ["Nguyễn Thị Hoa", "Nguyễn Văn Anh"]
+    assert keys_read == []
+    assert found(province.officer, "le thi ha") == ["Lê Thị Hà"]
+    assert keys_read == ["le thi ha"]
 
 
 def test_a_whole_code_or_id_is_found_beside_the_fragments_matches(province, filed):
