@@ -100,8 +100,9 @@ def _walked_ids(found: QuerySet, agency: int | None, *,
                 within: int | None = None) -> list[int] | None:
     """The newest SHOWN matches, the agency's dossiers read newest first along the index
     (current agency, submitted_at, id) until that many match; the dossiers the agency
-    received and sent elsewhere (few) are the scope's other half, sorted apart. Without an
-    agency (a province-wide role), the whole scope is walked.
+    received and sent elsewhere, the scope's other half, likewise along their partial index
+    (agency, submitted_at, id). Without an agency (a province-wide role), the whole scope is
+    walked.
 
     With `within`, the agency's newest `within` dossiers are read first. When they hold
     fewer than SHOWN matches but at least one in WALKED_SHARE, the walk goes on; with fewer
@@ -118,9 +119,14 @@ def _walked_ids(found: QuerySet, agency: int | None, *,
             if len(rows) * WALKED_SHARE < within:
                 return None
             rows = _newest(current)
-        # The second half spelt as the partial index of transferred dossiers reads it.
-        rows += _newest(found.filter(agency_id=agency).exclude(current_agency_id=F("agency_id")))
+        rows += _newest(_transferred(found, agency))
     return [pk for _at, pk in sorted(rows, reverse=True)[:SHOWN]]
+
+
+def _transferred(found: QuerySet, agency: int) -> QuerySet:
+    """The agency's dossiers handled elsewhere now, spelt as their partial index's predicate
+    (migration 0018), which the planner must recognise to use it."""
+    return found.filter(agency_id=agency).exclude(current_agency_id=F("agency_id"))
 
 
 def _newest(qs: QuerySet) -> list[tuple]:

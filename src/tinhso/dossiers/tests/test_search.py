@@ -105,6 +105,23 @@ def test_the_fragments_keys_are_those_the_index_holds(province, filed):
     assert {d.pk for d in matches} == {filed[0].pk, filed[1].pk}
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL partial index")
+def test_the_transferred_half_is_walked_newest_first_along_its_index(province, filed):
+    """Not read whole and sorted: a desk that forwards most of what it receives holds tens
+    of thousands of them."""
+    found = Dossier.objects.filter(search_text__contains="nguyen")
+    walk = search._transferred(found, province.agency.pk).order_by(*search.NEWEST)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a handful of rows: as at scale
+        cursor.execute("SET LOCAL enable_sort = off")  # as the walk plans it
+        sql, params = walk.values("pk")[:search.SHOWN].query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Scan using dossier_transferred_newest_idx" in plan, plan
+    assert "Sort" not in plan, plan
+    assert [d.pk for d in walk] == [filed[1].pk]
+
+
 def test_an_applicant_searches_their_own_dossiers_only(province, filed):
     own = submit_online(province, at_=at(2026, 3, 9, 9))  # the citizen's, "Trần Văn Dân"
     assert found(province.citizen, "van dan") == ["Trần Văn Dân"]
