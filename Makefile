@@ -34,9 +34,11 @@ demo: $(BIN)/.installed
 # one), the population database's, the personal e-data store's and the national document
 # exchange axis's simulators (unless TINHSO_POPULATION_URL, TINHSO_EDATA_URL,
 # TINHSO_DOCUMENT_AXIS_URL name the real ones). Unless TINHSO_LGSP_GATEWAY_URL
-# names the province's LGSP, the demo's runs too: the gateway on GATEWAY_PORT, its timestamp
-# authority, the shared catalogue provider, and `tinhso exchange_demo` registering the
-# simulators behind it, so that every national call goes through the gateway and its log;
+# names the province's LGSP, the demo's runs too: the gateway on GATEWAY_PORT (TLS, with the
+# demo CA's certificates), its timestamp authority, the shared catalogue provider, and
+# `tinhso exchange_demo` registering the simulators behind it and giving the one-stop system
+# its client certificate, so that every national call goes through the gateway over mutual
+# TLS and into its log;
 # the exchange axis's worker (`tinhso document_exchange`) sends documents and statuses to
 # agencies outside the province and takes in every agency's mailbox on the axis (the demo's
 # knows three ministries besides the province's agencies).
@@ -105,7 +107,7 @@ serve: $(BIN)/.installed
 		export TINHSO_EXCHANGE_TSA_URL=$${TINHSO_EXCHANGE_TSA_URL:-http://127.0.0.1:$(TSA_PORT)}; \
 		$(BIN)/tinhso tsa --port $(TSA_PORT) >var/tsa.log 2>&1 & tsa=$$!; \
 		$(BIN)/tinhso catalogue_provider --port $(CATALOGUE_PORT) >var/catalogues.log 2>&1 & catalogues=$$!; \
-		eval "$$($(BIN)/tinhso exchange_demo --shell --gateway http://127.0.0.1:$(GATEWAY_PORT) \
+		eval "$$($(BIN)/tinhso exchange_demo --shell --tls --gateway https://127.0.0.1:$(GATEWAY_PORT) \
 			--provider-url http://127.0.0.1:$(CATALOGUE_PORT) $$sims)" || exit 1; \
 		$(BIN)/tinhso gateway --port $(GATEWAY_PORT) >var/gateway.log 2>&1 & gateway=$$!; \
 		echo "  Cổng LGSP: $$TINHSO_LGSP_GATEWAY_URL/healthz (các dịch vụ quốc gia đi qua cổng; nhật ký ở /lgsp/)"; \

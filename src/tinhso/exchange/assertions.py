@@ -1,14 +1,16 @@
 """A province system's side of the gateway: each call to an address under the gateway
-carries a fresh signed assertion (docs/exchange.md, "The client's view").
+proves the system, by a fresh signed assertion or by its TLS client certificate (docs/exchange.md,
+"The client's view" and "Mutual TLS").
 
-The one-stop system's adapters (national portal, population database, e-data store) keep
-their own base URL setting; pointing it under TINHSO_LGSP_GATEWAY_URL is all it takes to
-route them through the LGSP, and the assertion is added here, in one place.
+The one-stop system's adapters (national portal, population database, e-data store, document
+axis) keep their own base URL setting; pointing it under TINHSO_LGSP_GATEWAY_URL is all it
+takes to route them through the LGSP, and the proof is added here, in one place.
 """
 
 from __future__ import annotations
 
 import json
+import ssl
 import time
 import uuid
 from functools import lru_cache
@@ -41,13 +43,38 @@ def assertion(client: str, key, *, lifetime: int = 60) -> str:
                       algorithm=_algorithm(key))
 
 
-def header_for(url: str) -> dict:
-    """{"Authorization": "Bearer …"} for a URL under the configured gateway, else {}."""
+def _under_gateway(url: str) -> bool:
     gateway = settings.TINHSO_LGSP_GATEWAY_URL.rstrip("/")
-    if not gateway or not url.startswith(gateway + "/"):
+    return bool(gateway) and url.startswith(gateway + "/")
+
+
+def header_for(url: str) -> dict:
+    """{"Authorization": "Bearer …"} for a URL under the configured gateway, else {}; {} too
+    when a client certificate proves the system (mutual TLS)."""
+    if not _under_gateway(url) or settings.TINHSO_LGSP_CLIENT_CERT:
         return {}
     key = _key(str(settings.TINHSO_LGSP_CLIENT_KEY_FILE))
     return {"Authorization": f"Bearer {assertion(settings.TINHSO_LGSP_CLIENT, key)}"}
+
+
+def tls_context_for(url: str) -> ssl.SSLContext | None:
+    """For an https URL under the gateway, a TLS context trusting TINHSO_LGSP_CA_FILE and
+    presenting the client certificate when one is configured; None elsewhere (urllib's own)."""
+    if not url.startswith("https:") or not _under_gateway(url):
+        return None
+    files = (settings.TINHSO_LGSP_CA_FILE, settings.TINHSO_LGSP_CLIENT_CERT,
+             settings.TINHSO_LGSP_CLIENT_CERT_KEY)
+    # Renewed files at the same paths are read again: their times are part of the key.
+    stamps = tuple(Path(f).stat().st_mtime_ns if f else 0 for f in files)
+    return _context(*files, stamps)
+
+
+@lru_cache(maxsize=4)
+def _context(cafile: str, cert: str, key: str, _stamps: tuple) -> ssl.SSLContext:
+    context = ssl.create_default_context(cafile=cafile or None)
+    if cert:
+        context.load_cert_chain(cert, key or None)
+    return context
 
 
 def refusal(error) -> str:

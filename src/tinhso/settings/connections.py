@@ -104,6 +104,12 @@ TINHSO_LGSP_GATEWAY_URL = os.environ.get("TINHSO_LGSP_GATEWAY_URL", "")
 TINHSO_LGSP_CLIENT = os.environ.get("TINHSO_LGSP_CLIENT", "GOV/000.00.00.H44/MOTCUA")
 TINHSO_LGSP_CLIENT_KEY_FILE = Path(os.environ.get(
     "TINHSO_LGSP_CLIENT_KEY_FILE", VAR_DIR / "exchange-demo-client.pem"))
+# Mutual TLS instead: the client system's certificate (PEM, its CA after it) and key, issued by
+# the province's CA; the certificate is then its proof and no assertion is signed. And the
+# roots that the gateway's own certificate must chain to (empty: the system's).
+TINHSO_LGSP_CLIENT_CERT = os.environ.get("TINHSO_LGSP_CLIENT_CERT", "")
+TINHSO_LGSP_CLIENT_CERT_KEY = os.environ.get("TINHSO_LGSP_CLIENT_CERT_KEY", "")
+TINHSO_LGSP_CA_FILE = os.environ.get("TINHSO_LGSP_CA_FILE", "")
 # The message log's writer commits up to this many records at once (one signed batch).
 TINHSO_GATEWAY_LOG_BATCH = int(os.environ.get("TINHSO_GATEWAY_LOG_BATCH", "500"))
 # The message log's batches are signed with an Ed25519 key (PEM; else a file made on first use)

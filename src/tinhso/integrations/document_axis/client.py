@@ -114,7 +114,9 @@ class DocumentAxisClient:
         request = urllib.request.Request(  # noqa: S310 - http(s), checked in __init__
             url, data=data, method=method, headers=headers)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+            tls = assertions.tls_context_for(self.url)
+            with urllib.request.urlopen(request, timeout=self.timeout,  # noqa: S310
+                                        context=tls) as response:
                 return response.read()
         except urllib.error.HTTPError as exc:
             raise self._failure(exc) from exc

@@ -37,7 +37,9 @@ class EdataClient:
             headers={"Content-Type": "application/json; charset=utf-8",
                      "X-Api-Key": self.token, **assertions.header_for(self.url)})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+            tls = assertions.tls_context_for(self.url)
+            with urllib.request.urlopen(request, timeout=self.timeout,  # noqa: S310
+                                        context=tls) as response:
                 answer = json.loads(response.read())
         except urllib.error.HTTPError as exc:
             if exc.code == 400:  # the store's own refusal (the gateway never answers 400)

@@ -147,7 +147,9 @@ class DvcqgPortal:
             headers={"Content-Type": "application/json; charset=utf-8",
                      **assertions.header_for(self.url)}, method="POST")
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+            tls = assertions.tls_context_for(self.url)
+            with urllib.request.urlopen(request, timeout=self.timeout,  # noqa: S310
+                                        context=tls) as response:
                 raw = response.read()
         except urllib.error.HTTPError as exc:
             raise PortalUnavailable(_("Cổng DVC quốc gia trả lời HTTP %(status)s.")

@@ -33,7 +33,9 @@ class PopulationClient:
                      # Authorization header carries the province system's own assertion.
                      "X-Api-Key": self.token, **assertions.header_for(self.url)})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+            tls = assertions.tls_context_for(self.url)
+            with urllib.request.urlopen(request, timeout=self.timeout,  # noqa: S310
+                                        context=tls) as response:
                 answer = json.loads(response.read())
         except urllib.error.HTTPError as exc:
             refused = assertions.refusal(exc)  # the gateway's 404 is "no such service"

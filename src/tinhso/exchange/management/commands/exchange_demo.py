@@ -11,21 +11,27 @@
   with an Ed25519 key pair whose private half is written to `--key-file`.
 
 With `--shell` it prints, for `eval`, the settings that route the one-stop system's adapters
-through the gateway (`--gateway`); otherwise a ready command line. The acting operator is
-`--as` (default: the first active superuser or system administrator).
+through the gateway (`--gateway`); otherwise a ready command line. With `--tls` (an https
+gateway) the gateway listens with TLS and client certificates, and the one-stop system proves
+itself with a certificate of the demo CA (signing.pki), issued and registered once and reused
+while it is valid and registered, rather than with assertions. The acting operator is `--as`
+(default: the first active superuser or system administrator).
 """
 
+import datetime as dt
 import shlex
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from tinhso.exchange import catalogue_soap, services
+from tinhso.exchange import catalogue_soap, client_certificates, mtls, services
 from tinhso.exchange.management.commands import issue_client_certificate
-from tinhso.exchange.models import AccessRight, MemberSystem, Service
+from tinhso.exchange.models import AccessRight, ClientCredential, MemberSystem, Service
 
 MEMBER = "000.00.00.H44"
 # The national systems as the demo registers them. Their member codes stand in for those the
@@ -58,6 +64,8 @@ class Command(BaseCommand):
                                                  f"{settings.TINHSO_GATEWAY_PORT}")
         parser.add_argument("--key-file", default=str(settings.TINHSO_LGSP_CLIENT_KEY_FILE))
         parser.add_argument("--shell", action="store_true")
+        parser.add_argument("--tls", action="store_true",
+                            help="Cổng chạy TLS, hệ thống một cửa xác thực bằng chứng thư TLS.")
         parser.add_argument("--as", dest="username", default="")
 
     def handle(self, *args, **options):
@@ -84,10 +92,11 @@ class Command(BaseCommand):
                 self._grant(operator, client, service, one)
             routed[setting] = f"{options['gateway'].rstrip('/')}/r1/{service.identifier}"
         key_file = self._key(operator, client, Path(options["key_file"]))
+        tls = self._tls(operator, client, options["gateway"]) if options["tls"] else {}
         if options["shell"]:
             exports = {"TINHSO_LGSP_GATEWAY_URL": options["gateway"].rstrip("/"),
                        "TINHSO_LGSP_CLIENT": client.identifier,
-                       "TINHSO_LGSP_CLIENT_KEY_FILE": str(key_file), **routed}
+                       "TINHSO_LGSP_CLIENT_KEY_FILE": str(key_file), **routed, **tls}
             self.stdout.write("".join(f"export {name}={shlex.quote(value)}\n"
                                       for name, value in exports.items()))
             return
@@ -117,6 +126,39 @@ class Command(BaseCommand):
         if not AccessRight.objects.filter(client=client, service=service, method=method,
                                           path_prefix="").exists():
             services.grant(operator, client=client, service=service, method=method)
+
+    def _tls(self, operator, client: MemberSystem, gateway: str) -> dict:
+        """The settings of a gateway with TLS and client certificates, and of the one-stop
+        system presenting its own: the demo CA's files (signing.pki)."""
+        address = urlsplit(gateway)
+        if address.scheme != "https":
+            raise CommandError("--tls cần địa chỉ cổng https://.")
+        pki = issue_client_certificate.demo_pki(None)
+        server = pki.issue_tls_server(tuple(dict.fromkeys(
+            [address.hostname, "127.0.0.1", "localhost"])))
+        folder = pki.folder / "clients"
+        stem = client_certificates.file_stem(client.identifier)
+        cert, key = folder / f"{stem}.pem", folder / f"{stem}.key"
+        if not (key.exists() and self._registered(client, cert)):
+            issued = client_certificates.issue(operator, client, pki, folder)
+            cert, key = issued.certificate_path, issued.key_path
+        return {"TINHSO_GATEWAY_TLS_CERT": str(server),
+                "TINHSO_GATEWAY_TLS_KEY": str(server.with_suffix(".key")),
+                "TINHSO_GATEWAY_TLS_CLIENT_CA": str(pki.folder / "ca.pem"),
+                "TINHSO_GATEWAY_TLS_CRLS": str(pki.folder / "ca.crl"),
+                "TINHSO_LGSP_CLIENT_CERT": str(cert), "TINHSO_LGSP_CLIENT_CERT_KEY": str(key),
+                "TINHSO_LGSP_CA_FILE": str(pki.trust_root_path)}
+
+    def _registered(self, client: MemberSystem, cert_path: Path) -> bool:
+        """Whether the certificate in this file is the client's, registered, unrevoked and
+        valid for another day."""
+        if not cert_path.exists():
+            return False
+        cert = x509.load_pem_x509_certificates(cert_path.read_bytes())[0]
+        return client.credentials.filter(
+            kind=ClientCredential.Kind.TLS_CERT, revoked_at__isnull=True,
+            cert_fingerprint=mtls.fingerprint(cert.public_bytes(serialization.Encoding.DER)),
+            valid_to__gt=dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).exists()
 
     def _key(self, operator, client, key_file: Path) -> Path:
         if key_file.exists() and client.credentials.filter(revoked_at__isnull=True).exists():
