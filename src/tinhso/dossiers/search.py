@@ -3,7 +3,8 @@ matches, found by an index whatever the dossier table holds.
 
 A common fragment ("nguyen", "anh": a fifth of names or more) has its newest matches among
 the agency's newest dossiers: those are read first, newest first along an index, and checked
-(`search_text LIKE`). Otherwise, on PostgreSQL, the candidates come from the keys of
+(`search_text LIKE`); a less common one ("tran") among a few thousand of them. Otherwise, on
+PostgreSQL, the candidates come from the keys of
 migration 0016 (an agency and a three-character piece of `search_text`, hashed): only
 dossiers that hold every piece of the fragment within the official's agency are read, then
 checked exactly. A fragment found in thousands further back is not sorted whole: the
@@ -33,9 +34,10 @@ SORTED = 2_000
 # reading a thousand takes about 2 ms; reading "anh"'s 2,001 candidates through the keys,
 # scattered over the table, took 29.
 NEWEST_FIRST = 1_000
-# Held by one in this many of them, a fragment's SHOWN newest matches lie within some 5,000
-# dossiers read in the index's order: fewer reads than its 2,000 candidates scattered over
-# the table ("tran", a family name in ten). Held by fewer, its candidates are read.
+# Held by one in this many of them, a fragment's SHOWN newest matches should lie within the
+# newest SHOWN * WALKED_SHARE (5,000), read in the index's order: fewer reads than its 2,000
+# candidates scattered over the table ("tran", a family name in ten). Held by fewer, or not
+# found there after all (matches crowded in the last days: "261204"), its candidates are read.
 WALKED_SHARE = 25
 NEWEST = ("-submitted_at", "-pk")
 
@@ -60,7 +62,8 @@ def newest_matches(qs: QuerySet, actor, fragment: str, exact: Q) -> QuerySet:
     text = Q(search_text__contains=fragment)
     found = qs.filter(exact | text)
     agency = actor.agency_id if _agency_scoped(actor) else None
-    ids = _walked_ids(found, agency, within=NEWEST_FIRST) if agency else None
+    ids = _walked_ids(found, agency, steps=(NEWEST_FIRST, SHOWN * WALKED_SHARE)) \
+        if agency else None
     if ids is None:
         # Room for an exact bitmap of every candidate: a lossy one would recheck its pages'
         # dossiers by computing their keys, row by row. No parallel workers: starting them
@@ -97,30 +100,40 @@ def _any_agency_holds(actor, fragment: str) -> Q:
 
 
 def _walked_ids(found: QuerySet, agency: int | None, *,
-                within: int | None = None) -> list[int] | None:
+                steps: tuple[int, ...] = ()) -> list[int] | None:
     """The newest SHOWN matches, the agency's dossiers read newest first along the index
     (current agency, submitted_at, id) until that many match; the dossiers the agency
     received and sent elsewhere, the scope's other half, likewise along their partial index
     (agency, submitted_at, id). Without an agency (a province-wide role), the whole scope is
     walked.
 
-    With `within`, the agency's newest `within` dossiers are read first. When they hold
-    fewer than SHOWN matches but at least one in WALKED_SHARE, the walk goes on; with fewer
-    still, the answer is None: the fragment's candidates are fewer to read than the walk's."""
+    With `steps`, only the agency's newest steps[0] dossiers are read, then the newest
+    steps[1] if those held at least one match in WALKED_SHARE, and so on; None when the
+    matches are too few for the next step, or the last step still holds fewer than SHOWN:
+    the fragment's candidates are then fewer to read than the walk's rows."""
     # Estimates cannot tell "nguyen" (two in five dossiers) from a rare name: the walk is
     # only chosen here, where the matches are known to be many or the rows read few.
     with _planner(enable_sort="off"):
         if agency is None:
             return [pk for _at, pk in _newest(found)]
-        current = found.filter(current_agency_id=agency)
-        edge = _nth_newest_submission(agency, within) if within else None
-        rows = _newest(current if edge is None else current.filter(submitted_at__gte=edge))
-        if edge is not None and len(rows) < SHOWN:
-            if len(rows) * WALKED_SHARE < within:
-                return None
-            rows = _newest(current)
+        rows = _newest_current(found.filter(current_agency_id=agency), agency, steps)
+        if rows is None:
+            return None
         rows += _newest(_transferred(found, agency))
     return [pk for _at, pk in sorted(rows, reverse=True)[:SHOWN]]
+
+
+def _newest_current(current: QuerySet, agency: int, steps: tuple[int, ...]) -> list | None:
+    for limit in steps:
+        edge = _nth_newest_submission(agency, limit)
+        if edge is None:  # the agency holds fewer: they are all read
+            return _newest(current)
+        rows = _newest(current.filter(submitted_at__gte=edge))
+        if len(rows) >= SHOWN:
+            return rows
+        if len(rows) * WALKED_SHARE < limit:
+            return None
+    return None if steps else _newest(current)
 
 
 def _transferred(found: QuerySet, agency: int) -> QuerySet:

@@ -105,6 +105,25 @@ def test_the_fragments_keys_are_those_the_index_holds(province, filed):
     assert {d.pk for d in matches} == {filed[0].pk, filed[1].pk}
 
 
+def test_the_walk_goes_on_only_within_its_steps(province, filed, monkeypatch):
+    """Newest first, the agency's current dossiers are "Trần Văn An", "Nguyễn Thị Hoa", "Lê
+    Thị Hà", "Nguyễn Văn An". Read in steps of two then three, "thi" has its two newest
+    matches by the second step. "tran van" is held by the newest alone: crowded in the last
+    days, it is not walked for through the whole agency, and neither is "le thi", which the
+    first step does not hold at all: their keys are read instead (None)."""
+    monkeypatch.setattr(search, "SHOWN", 2)
+    agency = province.agency.pk
+
+    def walked(fragment):
+        ids = search._walked_ids(Dossier.objects.filter(search_text__contains=fragment),
+                                 agency, steps=(2, 3))
+        return ids if ids is None else [Dossier.objects.get(pk=pk).applicant_name for pk in ids]
+
+    assert walked("thi") == ["Nguyễn Thị Hoa", "Lê Thị Hà"]
+    assert walked("tran van") is None
+    assert walked("le thi") is None
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL partial index")
 def test_the_transferred_half_is_walked_newest_first_along_its_index(province, filed):
     """Not read whole and sorted: a desk that forwards most of what it receives holds tens
