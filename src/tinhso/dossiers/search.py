@@ -4,13 +4,12 @@ matches, found by an index whatever the dossier table holds.
 A common fragment ("nguyen", "anh": a fifth of names or more) has its newest matches among
 the agency's newest dossiers: those are read first, newest first along an index, and checked
 (`search_text LIKE`); a less common one ("tran") among a few thousand of them. Otherwise, on
-PostgreSQL, the candidates come from the keys of
-migration 0016 (an agency and a three-character piece of `search_text`, hashed): only
-dossiers that hold every piece of the fragment within the official's agency are read, then
-checked exactly. A fragment found in thousands further back is not sorted whole: the
-agency's dossiers are walked newest first until enough of them match. Either way at most
-SHOWN dossiers, the newest, make the result, as ids: its pages and count then read those
-rows only.
+PostgreSQL, the candidates come from the keys of migration 0016 (an agency and a
+three-character piece of `search_text`, hashed): only dossiers that hold every piece of the
+fragment within the official's agency are read, then checked exactly. A fragment found in
+thousands further back is not sorted whole: the agency's dossiers are walked newest first
+until enough of them match. Either way at most SHOWN dossiers, the newest, make the result,
+as ids: its pages and count then read those rows only.
 """
 
 from __future__ import annotations
@@ -124,6 +123,7 @@ def _walked_ids(found: QuerySet, agency: int | None, *,
 
 
 def _newest_current(current: QuerySet, agency: int, steps: tuple[int, ...]) -> list | None:
+    """The first half of _walked_ids: the agency's current dossiers, in `steps`."""
     for limit in steps:
         edge = _nth_newest_submission(agency, limit)
         if edge is None:  # the agency holds fewer: they are all read
