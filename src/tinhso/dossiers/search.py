@@ -1,15 +1,12 @@
 """An official's search by a fragment of a code, a name or an e-form's text: its newest
 matches, found by an index whatever the dossier table holds.
 
-A common fragment ("nguyen", "anh": a fifth of names or more) has its newest matches among
-the agency's newest dossiers: those are read first, newest first along an index, and checked
-(`search_text LIKE`); a less common one ("tran") among a few thousand of them. Otherwise, on
-PostgreSQL, the candidates come from the keys of migration 0016 (an agency and a
+On PostgreSQL the candidates come from the keys of migration 0016 (an agency and a
 three-character piece of `search_text`, hashed): only dossiers that hold every piece of the
-fragment within the official's agency are read, then checked exactly. A fragment found in
-thousands further back is not sorted whole: the agency's dossiers are walked newest first
-until enough of them match. Either way at most SHOWN dossiers, the newest, make the result,
-as ids: its pages and count then read those rows only.
+fragment within the official's agency are read, then checked exactly (`search_text LIKE`).
+A fragment found in thousands ("nguyen") is not sorted whole: the agency's dossiers are
+walked newest first until enough of them match. Either way at most SHOWN dossiers, the
+newest, make the result, as ids: its pages and count then read those rows only.
 """
 
 from __future__ import annotations
@@ -28,16 +25,6 @@ from .policy import is_applicant
 SHOWN = 200  # the newest matches a fragment search shows: four pages of fifty
 # Up to this many matches are read and sorted; past it, walking the newest is cheaper.
 SORTED = 2_000
-# An agency's newest dossiers, read before any index of the fragment: a fragment matching
-# one in five of them (SHOWN in NEWEST_FIRST) needs nothing else. At 5,000,000 dossiers
-# reading a thousand takes about 2 ms; reading "anh"'s 2,001 candidates through the keys,
-# scattered over the table, took 29.
-NEWEST_FIRST = 1_000
-# Held by one in this many of them, a fragment's SHOWN newest matches should lie within the
-# newest SHOWN * WALKED_SHARE (5,000), read in the index's order: fewer reads than its 2,000
-# candidates scattered over the table ("tran", a family name in ten). Held by fewer, or not
-# found there after all (matches crowded in the last days: "261204"), its candidates are read.
-WALKED_SHARE = 25
 NEWEST = ("-submitted_at", "-pk")
 
 
@@ -60,21 +47,17 @@ def newest_matches(qs: QuerySet, actor, fragment: str, exact: Q) -> QuerySet:
     `fragment` in its search text: the SHOWN newest of them at most."""
     text = Q(search_text__contains=fragment)
     found = qs.filter(exact | text)
-    agency = actor.agency_id if _agency_scoped(actor) else None
-    ids = _walked_ids(found, agency, steps=(NEWEST_FIRST, SHOWN * WALKED_SHARE)) \
-        if agency else None
-    if ids is None:
-        # Room for an exact bitmap of every candidate: a lossy one would recheck its pages'
-        # dossiers by computing their keys, row by row. No parallel workers: starting them
-        # costs more than the scan saves, on a machine that serves many searches at once.
-        with _planner(work_mem="64MB", max_parallel_workers_per_gather="0"):
-            candidates = list(_holding(qs, actor, fragment, text)
-                              .values_list("pk", flat=True)[:SORTED + 1])
-        if len(candidates) > SORTED:
-            ids = _walked_ids(found, agency)
-        else:
-            ids = list(qs.filter(exact | Q(pk__in=candidates)).order_by(*NEWEST)
-                       .values_list("pk", flat=True)[:SHOWN])
+    # Room for an exact bitmap of every candidate: a lossy one would recheck its pages'
+    # dossiers by computing their keys, row by row. No parallel workers: starting them costs
+    # more than the scan saves, on a machine that serves many searches at once.
+    with _planner(work_mem="64MB", max_parallel_workers_per_gather="0"):
+        candidates = list(_holding(qs, actor, fragment, text)
+                          .values_list("pk", flat=True)[:SORTED + 1])
+    if len(candidates) > SORTED:
+        ids = _walked_ids(found, actor.agency_id if _agency_scoped(actor) else None)
+    else:
+        ids = list(qs.filter(exact | Q(pk__in=candidates)).order_by(*NEWEST)
+                   .values_list("pk", flat=True)[:SHOWN])
     return qs.filter(pk__in=ids) if ids else qs.none()
 
 
@@ -98,42 +81,20 @@ def _any_agency_holds(actor, fragment: str) -> Q:
     return held
 
 
-def _walked_ids(found: QuerySet, agency: int | None, *,
-                steps: tuple[int, ...] = ()) -> list[int] | None:
+def _walked_ids(found: QuerySet, agency: int | None) -> list[int]:
     """The newest SHOWN matches, the agency's dossiers read newest first along the index
     (current agency, submitted_at, id) until that many match; the dossiers the agency
     received and sent elsewhere, the scope's other half, likewise along their partial index
     (agency, submitted_at, id). Without an agency (a province-wide role), the whole scope is
-    walked.
-
-    With `steps`, only the agency's newest steps[0] dossiers are read, then the newest
-    steps[1] if those held at least one match in WALKED_SHARE, and so on; None when the
-    matches are too few for the next step, or the last step still holds fewer than SHOWN:
-    the fragment's candidates are then fewer to read than the walk's rows."""
+    walked."""
     # Estimates cannot tell "nguyen" (two in five dossiers) from a rare name: the walk is
-    # only chosen here, where the matches are known to be many or the rows read few.
+    # only chosen here, where the matches are known to be many.
     with _planner(enable_sort="off"):
         if agency is None:
             return [pk for _at, pk in _newest(found)]
-        rows = _newest_current(found.filter(current_agency_id=agency), agency, steps)
-        if rows is None:
-            return None
+        rows = _newest(found.filter(current_agency_id=agency))
         rows += _newest(_transferred(found, agency))
     return [pk for _at, pk in sorted(rows, reverse=True)[:SHOWN]]
-
-
-def _newest_current(current: QuerySet, agency: int, steps: tuple[int, ...]) -> list | None:
-    """The first half of _walked_ids: the agency's current dossiers, in `steps`."""
-    for limit in steps:
-        edge = _nth_newest_submission(agency, limit)
-        if edge is None:  # the agency holds fewer: they are all read
-            return _newest(current)
-        rows = _newest(current.filter(submitted_at__gte=edge))
-        if len(rows) >= SHOWN:
-            return rows
-        if len(rows) * WALKED_SHARE < limit:
-            return None
-    return None if steps else _newest(current)
 
 
 def _transferred(found: QuerySet, agency: int) -> QuerySet:
@@ -144,14 +105,6 @@ def _transferred(found: QuerySet, agency: int) -> QuerySet:
 
 def _newest(qs: QuerySet) -> list[tuple]:
     return list(qs.order_by(*NEWEST).values_list("submitted_at", "pk")[:SHOWN])
-
-
-def _nth_newest_submission(agency_id: int, n: int):
-    """When the agency's n-th newest dossier was submitted (from the index alone), or None
-    when it holds fewer."""
-    nth = (Dossier.objects.filter(current_agency_id=agency_id).order_by(*NEWEST)
-           .values_list("submitted_at", flat=True)[n - 1:n])
-    return next(iter(nth), None)
 
 
 @contextmanager

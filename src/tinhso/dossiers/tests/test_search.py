@@ -1,6 +1,5 @@
-"""A fragment search: its newest matches, whether they are among the agency's newest dossiers
-(read first), few (read through the keys and sorted) or many further back (the agency's
-dossiers walked newest first), over the official's whole scope."""
+"""A fragment search: its newest matches, whether they are few (read and sorted) or many
+(the agency's dossiers walked newest first), over the official's whole scope."""
 
 import pytest
 from django.db import connection
@@ -29,20 +28,9 @@ def found(actor, q):
     return [d.applicant_name for d in selectors.filter_dossiers(qs, q=q, actor=actor)]
 
 
-# How the matches are found: (NEWEST_FIRST, WALKED_SHARE, SORTED).
-STRATEGIES = {
-    "the agency's newest are all it holds": (1000, 25, 1),
-    "the newest first, then walked on": (1, 1, 100),
-    "the keys read and sorted": (1, 0, 100),
-    "the keys read, then walked": (1, 0, 1),
-}
-
-
-@pytest.fixture(params=STRATEGIES.values(), ids=STRATEGIES.keys())
+@pytest.fixture(params=[100, 1], ids=["read and sorted", "walked newest first"])
 def strategy(request, monkeypatch):
-    for name, value in zip(("NEWEST_FIRST", "WALKED_SHARE", "SORTED"), request.param,
-                           strict=True):
-        monkeypatch.setattr(search, name, value)
+    monkeypatch.setattr(search, "SORTED", request.param)
 
 
 def test_the_newest_matches_over_the_officials_whole_scope(province, filed, strategy):
@@ -61,26 +49,6 @@ def test_at_most_the_newest_shown(province, filed, monkeypatch, strategy):
     monkeypatch.setattr(search, "SHOWN", 2)
     assert found(province.officer, "nguyen") == ["Nguyễn Thị Hoa", "Nguyễn Văn Anh"]
     assert found(province.officer, "van") == ["Trần Văn An", "Nguyễn Văn Anh"]
-
-
-def test_the_agencys_newest_are_read_before_the_keys(province, filed, monkeypatch):
-    """The agency's two newest ("Trần Văn An", "Nguyễn Thị Hoa") hold their codes' common
-    start like every dossier: they are the answer (the transferred one is older). "nguyen" is
-    held by one of them, common enough to walk on to older ones; "le thi ha" by none: its
-    keys are read."""
-    monkeypatch.setattr(search, "NEWEST_FIRST", 2)
-    monkeypatch.setattr(search, "SHOWN", 2)
-    keys_read = []
-    holding = search._holding
-    monkeypatch.setattr(search, "_holding", lambda qs, actor, fragment, text: (
-        keys_read.append(fragment) or holding(qs, actor, fragment, text)))
-    start = filed[4].code[:6]
-    assert all(dossier.code.startswith(start) for dossier in filed)
-    assert found(province.officer, start) == ["Trần Văn An", "Nguyễn Thị Hoa"]
-    assert found(province.officer, "nguyen") == ["Nguyễn Thị Hoa", "Nguyễn Văn Anh"]
-    assert keys_read == []
-    assert found(province.officer, "le thi ha") == ["Lê Thị Hà"]
-    assert keys_read == ["le thi ha"]
 
 
 def test_a_whole_code_or_id_is_found_beside_the_fragments_matches(province, filed):
@@ -103,25 +71,6 @@ def test_the_fragments_keys_are_those_the_index_holds(province, filed):
     assert "Bitmap Index Scan on dossier_search_keys_idx" in plan, plan
     assert "Filter" not in plan, plan
     assert {d.pk for d in matches} == {filed[0].pk, filed[1].pk}
-
-
-def test_the_walk_goes_on_only_within_its_steps(province, filed, monkeypatch):
-    """Newest first, the agency's current dossiers are "Trần Văn An", "Nguyễn Thị Hoa", "Lê
-    Thị Hà", "Nguyễn Văn An". Read in steps of two then three, "thi" has its two newest
-    matches by the second step. "tran van" is held by the newest alone: crowded in the last
-    days, it is not walked for through the whole agency, and neither is "le thi", which the
-    first step does not hold at all: their keys are read instead (None)."""
-    monkeypatch.setattr(search, "SHOWN", 2)
-    agency = province.agency.pk
-
-    def walked(fragment):
-        ids = search._walked_ids(Dossier.objects.filter(search_text__contains=fragment),
-                                 agency, steps=(2, 3))
-        return ids if ids is None else [Dossier.objects.get(pk=pk).applicant_name for pk in ids]
-
-    assert walked("thi") == ["Nguyễn Thị Hoa", "Lê Thị Hà"]
-    assert walked("tran van") is None
-    assert walked("le thi") is None
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL partial index")
