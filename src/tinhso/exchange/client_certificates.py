@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from tinhso.core.errors import ValidationFailed
@@ -59,6 +60,18 @@ def issue(actor, system: MemberSystem, pki: DemoPki, out_dir: str | Path, *,
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM)
                           + pki.ca.cert.public_bytes(serialization.Encoding.PEM))
     return Issued(credential, cert_path, key_path)
+
+
+def is_current(system: MemberSystem, cert_path: Path) -> bool:
+    """Whether the certificate in this file is the system's, registered, unrevoked and valid
+    for another day: one to keep using rather than issue anew."""
+    if not cert_path.exists():
+        return False
+    cert = x509.load_pem_x509_certificates(cert_path.read_bytes())[0]
+    return system.credentials.filter(
+        kind=ClientCredential.Kind.TLS_CERT, revoked_at__isnull=True,
+        cert_fingerprint=mtls.fingerprint(cert.public_bytes(serialization.Encoding.DER)),
+        valid_to__gt=dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).exists()
 
 
 def revoke(actor, system: MemberSystem, pki: DemoPki, serial: str = ""

@@ -18,20 +18,18 @@ while it is valid and registered, rather than with assertions. The acting operat
 (default: the first active superuser or system administrator).
 """
 
-import datetime as dt
 import shlex
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from tinhso.exchange import catalogue_soap, client_certificates, mtls, services
+from tinhso.exchange import catalogue_soap, client_certificates, services
 from tinhso.exchange.management.commands import issue_client_certificate
-from tinhso.exchange.models import AccessRight, ClientCredential, MemberSystem, Service
+from tinhso.exchange.models import AccessRight, MemberSystem, Service
 
 MEMBER = "000.00.00.H44"
 # The national systems as the demo registers them. Their member codes stand in for those the
@@ -139,7 +137,7 @@ class Command(BaseCommand):
         folder = pki.folder / "clients"
         stem = client_certificates.file_stem(client.identifier)
         cert, key = folder / f"{stem}.pem", folder / f"{stem}.key"
-        if not (key.exists() and self._registered(client, cert)):
+        if not (key.exists() and client_certificates.is_current(client, cert)):
             issued = client_certificates.issue(operator, client, pki, folder)
             cert, key = issued.certificate_path, issued.key_path
         return {"TINHSO_GATEWAY_TLS_CERT": str(server),
@@ -148,17 +146,6 @@ class Command(BaseCommand):
                 "TINHSO_GATEWAY_TLS_CRLS": str(pki.folder / "ca.crl"),
                 "TINHSO_LGSP_CLIENT_CERT": str(cert), "TINHSO_LGSP_CLIENT_CERT_KEY": str(key),
                 "TINHSO_LGSP_CA_FILE": str(pki.trust_root_path)}
-
-    def _registered(self, client: MemberSystem, cert_path: Path) -> bool:
-        """Whether the certificate in this file is the client's, registered, unrevoked and
-        valid for another day."""
-        if not cert_path.exists():
-            return False
-        cert = x509.load_pem_x509_certificates(cert_path.read_bytes())[0]
-        return client.credentials.filter(
-            kind=ClientCredential.Kind.TLS_CERT, revoked_at__isnull=True,
-            cert_fingerprint=mtls.fingerprint(cert.public_bytes(serialization.Encoding.DER)),
-            valid_to__gt=dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).exists()
 
     def _key(self, operator, client, key_file: Path) -> Path:
         if key_file.exists() and client.credentials.filter(revoked_at__isnull=True).exists():
