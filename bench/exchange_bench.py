@@ -32,7 +32,6 @@ import statistics
 import subprocess
 import sys
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -45,12 +44,13 @@ import django  # noqa: E402
 django.setup()
 
 import aiohttp  # noqa: E402
-import jwt  # noqa: E402
 from cryptography.hazmat.primitives import serialization  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import ed25519  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+
+from tinhso.exchange import assertions  # noqa: E402
 
 TINHSO = [sys.executable, "-m", "tinhso"]
 CLIENT = "GOV/000.00.00.H41/BENCH"
@@ -87,10 +87,11 @@ def _register_slow(slow_url: str) -> None:
 
 
 def _register(provider_url: str):
-    """The bench's provider, client and grant (kept between runs), with a new client key."""
+    """The bench's provider, client and grant (kept between runs), with a new client key
+    that replaces the last run's (a client holds one key, two while it rotates)."""
     from tinhso.core.models import User
     from tinhso.exchange import services
-    from tinhso.exchange.models import MemberSystem, Service
+    from tinhso.exchange.models import ClientCredential, MemberSystem, Service
 
     operator, _ = User.objects.get_or_create(username="bench.lgsp",
                                              defaults={"is_superuser": True, "is_staff": True})
@@ -108,6 +109,8 @@ def _register(provider_url: str):
         services.grant(operator, client=client, service=service, path_prefix="/_sim")
     else:
         services.update_service(operator, service, base_url=provider_url)
+    for old in ClientCredential.objects.filter(system=client, revoked_at__isnull=True):
+        services.revoke_credential(operator, old)
     key = ed25519.Ed25519PrivateKey.generate()
     pem = key.public_key().public_bytes(serialization.Encoding.PEM,
                                         serialization.PublicFormat.SubjectPublicKeyInfo)
@@ -129,6 +132,10 @@ def _wait(url: str, proc) -> None:
     raise SystemExit(f"{url} did not start")
 
 
+def _assertion(key) -> str:
+    return "Bearer " + assertions.assertion(CLIENT, key)
+
+
 async def _load(url: str, clients: int, seconds: float, key=None, delay: float = 0) -> dict:
     await asyncio.sleep(delay)
     latencies: list[float] = []
@@ -140,10 +147,7 @@ async def _load(url: str, clients: int, seconds: float, key=None, delay: float =
             while time.perf_counter() < deadline:
                 headers = {"Content-Type": "application/json"}
                 if key is not None:
-                    now = int(time.time())
-                    headers["Authorization"] = "Bearer " + jwt.encode(
-                        {"iss": CLIENT, "aud": settings.TINHSO_GATEWAY_AUDIENCE, "iat": now,
-                         "exp": now + 60, "jti": uuid.uuid4().hex}, key, algorithm="EdDSA")
+                    headers["Authorization"] = _assertion(key)
                 start = time.perf_counter()
                 try:
                     async with session.post(url, data=BODY, headers=headers) as answer:
@@ -160,6 +164,10 @@ async def _load(url: str, clients: int, seconds: float, key=None, delay: float =
         began = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(clients)))
         took = time.perf_counter() - began
+    return _summary(latencies, errors, took, clients)
+
+
+def _summary(latencies: list[float], errors: dict, took: float, clients: int) -> dict:
     latencies.sort()
 
     def pct(p):
@@ -184,6 +192,9 @@ def main() -> None:
                         help="only the isolation test: N exchanges in flight to a provider "
                              "taking 2 s, while 2 clients call another (report "
                              "exchange-isolation)")
+    parser.add_argument("--paced-rate", type=float, default=200,
+                        help="isolation: also measure the other provider's clients at this "
+                             "rate in an open loop (0: closed loop only)")
     args = parser.parse_args()
     if args.isolation:
         return isolation(args)
@@ -276,14 +287,49 @@ def main() -> None:
     print("\n".join(lines))
 
 
+async def _paced(url: str, rate: float, seconds: float, key, delay: float = 0) -> dict:
+    """Open loop: one exchange every 1/rate s whatever the answers' pace, each timed from when
+    it was due (a late send counts against the gateway too); the load a province's systems
+    put on it, where a closed loop would only measure how a saturated gateway is shared."""
+    await asyncio.sleep(delay)
+    latencies: list[float] = []
+    errors: dict[str, int] = {}
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+        async def one(due: float) -> None:
+            try:
+                async with session.post(url, data=BODY, headers={
+                        "Content-Type": "application/json",
+                        "Authorization": _assertion(key)}) as answer:
+                    await answer.read()
+                    status = answer.status
+            except aiohttp.ClientError as exc:
+                status = type(exc).__name__
+            if status == 200:
+                latencies.append(time.perf_counter() - due)
+            else:
+                errors[str(status)] = errors.get(str(status), 0) + 1
+
+        began = time.perf_counter()
+        tasks = []
+        for number in range(int(rate * seconds)):
+            due = began + number / rate
+            await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            tasks.append(asyncio.create_task(one(due)))
+        await asyncio.gather(*tasks)
+        took = time.perf_counter() - began
+    return _summary(latencies, errors, took, clients=0)
+
+
 def _load_in_process(answers, *load) -> None:
     answers.put(asyncio.run(_load(*load)))
 
 
 def isolation(args) -> None:
-    """1 slow provider (2 s) with N exchanges in flight; 2 clients of the fast one measured
+    """1 slow provider (2 s) with N exchanges in flight; the fast provider's clients measured
     alone and then during, --repeat times in turn (the machine is shared: one draw can land
-    on a neighbour's burst); the median of the slowdowns is the result."""
+    on a neighbour's burst); the median of the slowdowns is the result. Two ways: 2 clients
+    in a closed loop (the gateway saturated: its CPU is shared, whatever the isolation), and
+    --paced-rate exchanges per second in an open loop (a province's load, with headroom)."""
     call_command("migrate", verbosity=0)
     work = Path(settings.VAR_DIR) / "exchange-bench"
     work.mkdir(parents=True, exist_ok=True)
@@ -301,64 +347,78 @@ def isolation(args) -> None:
                               env=env, stdout=subprocess.DEVNULL),
              subprocess.Popen([*TINHSO, "gateway", "--port", str(ports[2])], env=env,  # noqa: S603
                               stdout=subprocess.DEVNULL)]
-    seconds = args.latency_seconds
+    seconds, rate = args.latency_seconds, args.paced_rate
     fast = urls[2] + PATH
     slow = urls[2] + "/r1/GOV/000.00.00.H41/DMDCBENCH/slow/v1/_sim/delay?ms=2000"
+    ways = ["closed"] + (["paced"] if rate else [])
+
+    def measure(delay: float = 0) -> dict:
+        found = {"closed": asyncio.run(_load(fast, 2, seconds, key, delay=delay))}
+        if rate:
+            found["paced"] = asyncio.run(_paced(fast, rate, seconds, key))
+        return found
+
     runs = []
     try:
         for url, proc in zip(urls, procs, strict=True):
             _wait(url, proc)
         asyncio.run(_load(fast, 4, 2, key))
         for _ in range(args.repeat):
-            before = asyncio.run(_load(fast, 2, seconds, key))
+            before = measure()
             # The slow provider's clients are other systems: their load comes from another
             # process, so that its event loop does not delay the measured client's.
             context = multiprocessing.get_context("fork")
             answers = context.Queue()
-            loader = context.Process(target=_load_in_process,
-                                     args=(answers, slow, args.isolation, seconds + 4, key))
+            loader = context.Process(target=_load_in_process, args=(
+                answers, slow, args.isolation, seconds * len(ways) + 4, key))
             loader.start()
-            during = asyncio.run(_load(fast, 2, seconds, key, delay=3))  # all N in flight
-            slow_result = answers.get(timeout=seconds + 120)
+            during = measure(delay=3)  # all N in flight
+            slow_result = answers.get(timeout=seconds * len(ways) + 120)
             loader.join(30)
             runs.append({"before": before, "during": during, "slow": slow_result,
-                         "slowdown": {p: round(during[p] / before[p] - 1, 3)
-                                      for p in ("p50_ms", "p95_ms")}})
+                         "slowdown": {way: {p: round(during[way][p] / before[way][p] - 1, 3)
+                                            for p in ("p50_ms", "p95_ms")} for way in ways}})
     finally:
         for proc in procs:
             proc.terminate()
         for proc in procs:
             proc.wait(30)
-    median = {p: statistics.median(run["slowdown"][p] for run in runs)
-              for p in ("p50_ms", "p95_ms")}
+    median = {way: {p: statistics.median(run["slowdown"][way][p] for run in runs)
+                    for p in ("p50_ms", "p95_ms")} for way in ways}
     result = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "in_flight": args.isolation,
-              "runs": runs, "median_slowdown": median, "goal": 0.10}
+              "paced_rate": rate, "runs": runs, "median_slowdown": median, "goal": 0.10}
     Path(args.report + "-isolation.json").write_text(json.dumps(result, indent=2))
     lines = [
         "# LGSP gateway: one slow provider does not take the gateway's capacity",
         "",
         f"Run {result['at']} on {os.cpu_count()} cores, {connection.vendor} "
-        f"(`bench/exchange_bench.py --isolation {args.isolation} --repeat {args.repeat}`). A "
-        f"provider that answers after 2 s, on its own process, with {args.isolation} "
-        f"exchanges kept in flight through the gateway by a load generator in its own "
-        f"process; meanwhile 2 clients call another provider through the same gateway, "
+        f"(`bench/exchange_bench.py --isolation {args.isolation} --repeat {args.repeat} "
+        f"--paced-rate {rate:g}`). A provider that answers after 2 s, on its own process, with "
+        f"{args.isolation} exchanges kept in flight through the gateway by a load generator in "
+        f"its own process; meanwhile another provider is called through the same gateway, "
         f"{seconds:g} s alone then {seconds:g} s with the slow load, {args.repeat} times in "
-        f"turn. Goal: the other exchanges slowed by at most 10 %.",
+        f"turn, in two ways: 2 clients in a closed loop (as fast as the gateway answers, so "
+        f"it has no idle time to give), and {rate:g} exchanges per second in an open loop, "
+        f"each timed from when it was due. Goal: the other exchanges slowed by at most 10 %.",
         "",
-        "| run | alone p50 / p95 | slow one loaded p50 / p95 | slowdown p50 / p95 "
-        "| slow provider's exchanges p50 / p95, rate |",
-        "| --- | --- | --- | --- | --- |",
     ]
-    for number, run in enumerate(runs, 1):
-        before, during, slow_result = run["before"], run["during"], run["slow"]
-        lines.append(
-            f"| {number} | {before['p50_ms']} / {before['p95_ms']} ms "
-            f"| {during['p50_ms']} / {during['p95_ms']} ms "
-            f"| {run['slowdown']['p50_ms']:+.1%} / {run['slowdown']['p95_ms']:+.1%} "
-            f"| {slow_result['p50_ms']} / {slow_result['p95_ms']} ms, {slow_result['rate']}/s, "
-            f"errors {slow_result['errors'] or 0} |")
-    lines += ["", f"Median slowdown: p50 {median['p50_ms']:+.1%}, p95 {median['p95_ms']:+.1%} "
-              f"(goal ≤ +10 %).", ""]
+    titles = {"closed": "2 clients in a closed loop",
+              "paced": f"{rate:g} exchanges per second, open loop"}
+    for way in ways:
+        lines += [f"## {titles[way]}", "",
+                  "| run | alone p50 / p95 | slow one loaded p50 / p95 | slowdown p50 / p95 "
+                  "| slow provider's exchanges p50 / p95, rate |",
+                  "| --- | --- | --- | --- | --- |"]
+        for number, run in enumerate(runs, 1):
+            before, during, slow_result = run["before"][way], run["during"][way], run["slow"]
+            lines.append(
+                f"| {number} | {before['p50_ms']} / {before['p95_ms']} ms "
+                f"| {during['p50_ms']} / {during['p95_ms']} ms "
+                f"| {run['slowdown'][way]['p50_ms']:+.1%} / {run['slowdown'][way]['p95_ms']:+.1%} "
+                f"| {slow_result['p50_ms']} / {slow_result['p95_ms']} ms, "
+                f"{slow_result['rate']}/s, errors {slow_result['errors'] or 0} |")
+        lines += ["", f"Median slowdown: p50 {median[way]['p50_ms']:+.1%}, p95 "
+                  f"{median[way]['p95_ms']:+.1%} (goal ≤ +10 %).", ""]
     Path(args.report + "-isolation.md").write_text("\n".join(lines))
     print("\n".join(lines))
 

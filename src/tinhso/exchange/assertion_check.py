@@ -13,17 +13,26 @@ def verify_assertion(token: str, registry: Registry, values: dict, *, audience: 
     """The client system a JWT assertion proves (issuer registered with a live key, audience
     this gateway, short life, a jti never seen before: `seen` records it); else a Refusal."""
     try:
-        claimed = jwt.decode(token, options={"verify_signature": False})
+        unverified = jwt.decode_complete(token, options={"verify_signature": False})
     except jwt.InvalidTokenError:
         raise Refusal(401, "invalid_assertion", "JWT xác thực không đọc được.") from None
+    claimed, named = unverified["payload"], unverified["header"].get("kid")
     issuer = claimed.get("iss") if isinstance(claimed, dict) else None
     values["client"] = str(issuer)[:130] if issuer else ""
     keys = registry.keys.get(issuer) if isinstance(issuer, str) else None
     if not keys:
         raise Refusal(401, "unknown_client", "Hệ thống khách chưa được đăng ký, đã ngừng "
                       "hoặc không còn khóa xác thực hiệu lực.")
+    if named is not None:
+        key = keys.get(named) if isinstance(named, str) else None
+        if key is None:
+            raise Refusal(401, "invalid_assertion", "Khóa ký được nêu trong JWT (kid) không phải "
+                          "khóa hiệu lực đã đăng ký của hệ thống khách.")
+        candidates = (key,)
+    else:
+        candidates = keys.values()  # a client that does not name its key: each in turn
     claims = None
-    for key in keys:
+    for key in candidates:
         try:
             claims = jwt.decode(token, key, algorithms=algorithms_for(key),
                                 audience=audience, issuer=issuer, leeway=5,

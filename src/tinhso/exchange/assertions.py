@@ -20,6 +20,8 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 
+from .key_ids import key_id
+
 
 @lru_cache(maxsize=4)
 def _key(path: str):
@@ -35,12 +37,18 @@ def _algorithm(key) -> str:
     return "PS256"
 
 
+@lru_cache(maxsize=8)
+def _key_id(key) -> str:
+    return key_id(key.public_key())
+
+
 def assertion(client: str, key, *, lifetime: int = 60) -> str:
-    """A JWT accepted once: `jti` is new on every call, so a retry is a new assertion."""
+    """A JWT accepted once: `jti` is new on every call, so a retry is a new assertion. Its
+    header names the key (`kid`), so the gateway checks that key only."""
     now = int(time.time())
     return jwt.encode({"iss": client, "aud": settings.TINHSO_GATEWAY_AUDIENCE, "iat": now,
                        "exp": now + lifetime, "jti": uuid.uuid4().hex}, key,
-                      algorithm=_algorithm(key))
+                      algorithm=_algorithm(key), headers={"kid": _key_id(key)})
 
 
 def _under_gateway(url: str) -> bool:

@@ -1,9 +1,11 @@
-"""The gateway's per-client token buckets and per-service circuit breakers; used from the
-event loop only, so they need no locks."""
+"""The gateway's per-client token buckets, per-service circuit breakers and per-service turns
+on the event loop; used from the event loop only, so they need no locks."""
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections import deque
 
 
 class TokenBucket:
@@ -48,3 +50,77 @@ class Breaker:
         self.trial = False
         if self.failures >= self.threshold:
             self.opened_at = time.monotonic()
+
+
+class Lane:
+    """One service's way through the gateway.
+
+    At most `cap` of its exchanges wait for its provider at once; the others wait here, in
+    order, for a slot. While any wait, the service is saturated (a provider slower than its
+    clients), and its exchanges' steps take turns: at most `per_pass` of them in one pass of
+    the event loop, the others wait, in order, for the next passes.
+
+    Why turns: the loop runs everything ready in a pass before it looks at the sockets again.
+    A saturated provider answers its exchanges in rounds (2 s apart for a 2 s provider), and
+    the steps of a round (read the answer, log it, answer the client, send the next) would
+    fill a few long passes: every other service's exchange would wait out the whole round. In
+    turns the round is spread over many short passes. A service that keeps up never waits for
+    a turn, so it pays nothing for this."""
+
+    __slots__ = ("cap", "in_flight", "per_pass", "reset_due", "slots_waiting", "turns_waiting",
+                 "used")
+
+    def __init__(self, cap: int, per_pass: int):
+        self.cap, self.per_pass = cap, per_pass
+        self.in_flight, self.used, self.reset_due = 0, 0, False
+        self.slots_waiting: deque[asyncio.Future] = deque()
+        self.turns_waiting: deque[asyncio.Future] = deque()
+
+    async def slot(self) -> None:
+        """Wait for a place at the provider; give it back with `release` (in a finally)."""
+        if self.in_flight < self.cap and not self.slots_waiting:
+            self.in_flight += 1
+            return
+        slot = asyncio.get_running_loop().create_future()
+        self.slots_waiting.append(slot)
+        try:
+            await slot
+        except asyncio.CancelledError:
+            if slot.done() and not slot.cancelled():
+                self.release()  # handed a slot as it was cancelled: pass it on
+            raise
+
+    def release(self) -> None:
+        while self.slots_waiting:
+            slot = self.slots_waiting.popleft()
+            if not slot.done():
+                slot.set_result(None)  # the slot passes on: in_flight stays
+                return
+        self.in_flight -= 1
+
+    async def turn(self) -> None:
+        if not self.slots_waiting and not self.turns_waiting:
+            return  # keeping up: no turns
+        if self.used < self.per_pass and not self.turns_waiting:
+            self.used += 1
+            self._next_pass_due()
+            return
+        turn = asyncio.get_running_loop().create_future()
+        self.turns_waiting.append(turn)
+        self._next_pass_due()
+        await turn
+
+    def _next_pass_due(self) -> None:
+        if not self.reset_due:
+            self.reset_due = True
+            asyncio.get_running_loop().call_soon(self._next_pass)
+
+    def _next_pass(self) -> None:
+        self.reset_due, self.used = False, 0
+        while self.turns_waiting and self.used < self.per_pass:
+            turn = self.turns_waiting.popleft()
+            if not turn.done():  # its exchange may have been cancelled (client gone)
+                turn.set_result(None)
+                self.used += 1
+        if self.used:
+            self._next_pass_due()

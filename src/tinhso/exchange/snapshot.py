@@ -12,6 +12,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from . import soap
+from .key_ids import key_id
 from .models import AccessRight, ClientCredential, MemberSystem, MessageRecord, Service
 
 logger = logging.getLogger("tinhso.exchange.gateway")
@@ -30,7 +31,8 @@ class ServiceEntry:
 
 @dataclass
 class Registry:
-    keys: dict[str, list] = field(default_factory=dict)  # client identifier -> public keys
+    # client identifier -> {key id (exchange.key_ids): public key}
+    keys: dict[str, dict] = field(default_factory=dict)
     certificates: dict[str, str] = field(default_factory=dict)  # fingerprint -> client
     services: dict[tuple, ServiceEntry] = field(default_factory=dict)
     rights: dict[tuple[str, int], list[tuple[str, str]]] = field(default_factory=dict)
@@ -70,7 +72,7 @@ def load_registry() -> Registry:
         except ValueError:
             logger.warning("credential %s: unreadable public key", credential.pk)
             continue
-        registry.keys.setdefault(credential.system.identifier, []).append(key)
+        registry.keys.setdefault(credential.system.identifier, {})[key_id(key)] = key
     for s in Service.objects.filter(is_active=True, provider__is_active=True).select_related(
             "provider"):
         p = s.provider

@@ -138,11 +138,11 @@ class CommandProcess:
 
 
 def assertion(key, issuer: str, *, audience: str = AUDIENCE, lifetime: int = 60,
-              jti: str | None = None, now: float | None = None) -> str:
+              jti: str | None = None, now: float | None = None, kid: str | None = None) -> str:
     now = time.time() if now is None else now
     return jwt.encode({"iss": issuer, "aud": audience, "iat": int(now),
                        "exp": int(now) + lifetime, "jti": jti or uuid.uuid4().hex},
-                      key, algorithm="EdDSA")
+                      key, algorithm="EdDSA", headers={"kid": kid} if kid else None)
 
 
 def call(url: str, *, token: str | None = None, method: str = "GET", body: bytes | None = None,

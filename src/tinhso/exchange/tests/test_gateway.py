@@ -3,11 +3,14 @@ are forwarded and logged; each refusal gets its code, a Vietnamese message, and 
 
 import hashlib
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tinhso.exchange import log, services
+from tinhso.exchange import assertions, log, services
+from tinhso.exchange import gateway as gateway_module
 from tinhso.exchange.gateway import Gateway
+from tinhso.exchange.key_ids import key_id
 from tinhso.exchange.models import MessageRecord
 
 from .conftest import CLIENT, new_key
@@ -139,6 +142,50 @@ def test_provider_down(world, gateway):
             break
         time.sleep(0.1)
     _refused((status, headers, body), 502, "provider_unreachable")
+
+
+def test_a_slow_service_holds_at_most_its_slots_and_the_wait_counts_in_its_timeout(
+        world, gateway, monkeypatch):
+    """One slot, four exchanges of 100 ms each, a 300 ms timeout: the first is answered, the
+    last waits 300 ms for its slot and gets the timeout; with no cap all four would pass."""
+    monkeypatch.setattr(gateway_module, "IN_FLIGHT_PER_SERVICE", 1)
+    url = gateway.url + BASE + "/catalogues/v1/_sim/delay?ms=100"
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: call(url, token=_token(world)), range(4)))
+    statuses = sorted(a[0] for a in answers)
+    assert statuses[0] == 200 and statuses[-1] == 504, statuses
+    _refused(next(a for a in answers if a[0] == 504), 504, "provider_timeout")
+
+
+def _until_refreshed(url, token_for, status):
+    for _ in range(100):
+        answer = call(url, token=token_for())
+        if answer[0] == status:
+            return answer
+        time.sleep(0.1)
+    return answer
+
+
+def test_the_key_an_assertion_names_is_the_one_checked(world, gateway):
+    """A client rotating its key holds two: an assertion naming one (`kid`, the key's RFC 7638
+    thumbprint) is checked against that one only; a name that is not a live key is refused."""
+    url = gateway.url + BASE + "/catalogues/v1/units"
+    old = world["key"]
+    new, pem = new_key()
+    credential = services.add_credential(world["operator"], world["client"], public_key_pem=pem)
+    answer = _until_refreshed(url, lambda: assertions.assertion(CLIENT, new), 200)
+    assert answer[0] == 200
+    assert call(url, token=assertions.assertion(CLIENT, old))[0] == 200
+    assert call(url, token=_token(world))[0] == 200  # no kid: each key in turn
+    old_id = key_id(old.public_key())
+    _refused(call(url, token=assertion(new, CLIENT, kid=old_id)), 401, "invalid_assertion")
+    refused = _refused(call(url, token=assertion(new, CLIENT, kid="khong-co")), 401,
+                       "invalid_assertion")
+    assert "kid" in refused.reason
+    services.revoke_credential(world["operator"], credential)
+    _refused(_until_refreshed(url, lambda: assertions.assertion(CLIENT, new), 401), 401,
+             "invalid_assertion")
+    assert call(url, token=assertions.assertion(CLIENT, old))[0] == 200
 
 
 def test_a_revoked_right_is_refused_after_the_refresh(world, gateway):
