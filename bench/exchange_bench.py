@@ -15,6 +15,9 @@ EdDSA JWT assertion per request), the access check and the signed message log al
 2. throughput: many clients (--clients) through the gateway for --seconds (goal: >= 500
    exchanges per second with 0 errors), the provider directly for comparison;
 3. `tinhso verify_exchange_log` over the whole log, timed.
+With --isolation N instead: N exchanges kept in flight to a provider taking 2 s while another
+service is measured alone and during, in a closed loop and at --paced-rate in an open loop,
+--repeat times (goal: slowed by at most 10 %); report exchange-isolation.md and .json.
 The load generator runs on the same machine (aiohttp, one process): it takes CPU from the
 gateway, so the figures are a lower bound. Writes bench/reports/exchange.md and .json.
 """
