@@ -32,14 +32,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tinhso.settings")
 
-import django  # noqa: E402
-
-django.setup()
-
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
+import tinhso.wsgi  # noqa: E402, F401 - the application as the server loads it
 from tinhso.core.models import Agency  # noqa: E402
 from tinhso.dossiers.models import Dossier, DossierEvent  # noqa: E402
 from tinhso.metrics import periods, selectors  # noqa: E402

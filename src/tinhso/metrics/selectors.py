@@ -126,8 +126,10 @@ def _ranked(period, codes: dict[int, str], today, definition) -> list[tuple]:
 
 
 def _scores(period, ids, today, definition) -> dict:
+    """Every agency's counts are read at once and shared: the page's two rankings (and the
+    other level's, cached) cost one read per period, not one per level."""
     until = period.until(today)
-    by_agency = counts.read(period.first, until, ids, by_agency=True)
+    by_agency = counts.read(period.first, until, None, by_agency=True)
     return {pk: IndexResult(None, period, until,
                             score(definition, counts.ratios(by_agency[pk], definition)),
                             by_agency[pk]) for pk in ids}

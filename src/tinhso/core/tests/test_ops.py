@@ -69,3 +69,18 @@ def test_log_json_setting_switches_the_console_to_json_lines(tmp_path):
     assert plain.endswith("WARNING tinhso.probe xin chào operator")
     with pytest.raises(json.JSONDecodeError):
         json.loads(plain)
+
+
+def test_a_server_worker_keeps_what_it_loaded_out_of_the_collectors_walks(tmp_path):
+    """wsgi.py loads the views and freezes what is loaded: a full collection inside a
+    request then walks only what requests made, not Django and every app again."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("TINHSO_", "DATABASE_URL"))}
+    base.update({"DJANGO_SETTINGS_MODULE": "tinhso.settings", "TINHSO_VAR_DIR": str(tmp_path)})
+    code = ("import gc, sys, tinhso.wsgi; "
+            "print(gc.get_freeze_count(), len(gc.get_objects()), "
+            "'tinhso.metrics.views' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], env=base, capture_output=True, text=True,
+                         check=True).stdout.split()
+    frozen, tracked, views_loaded = int(out[0]), int(out[1]), out[2]
+    assert views_loaded == "True"
+    assert frozen > 10 * tracked

@@ -204,6 +204,25 @@ def test_after_a_refresh_the_default_views_are_ready_for_every_process(built, mo
     assert counted  # scored afresh
 
 
+def test_the_pages_two_rankings_read_the_aggregates_once_per_period(built, monkeypatch):
+    """The first reader after a refresh: the departments' ranking reads every agency's counts
+    for the period and the one before; the communes' ranking then reads none again."""
+    from django.core.cache import caches
+
+    from tinhso.metrics import counts
+
+    caches["metrics"].clear()
+    reads = []
+    original = counts.read_uncached
+    monkeypatch.setattr(counts, "read_uncached", lambda *a: reads.append(a) or original(*a))
+    period = periods.parse(None, TODAY)
+    selectors.ranking("department", period, today=TODAY)
+    assert len(reads) == 2
+    communes = selectors.ranking("commune", period, today=TODAY)
+    assert len(reads) == 2
+    assert communes and all(r.agency.level == Agency.Level.COMMUNE for r in communes)
+
+
 def test_catalogue_counts_follow_the_catalogue_not_the_refresh(built):
     from collections import defaultdict
 
