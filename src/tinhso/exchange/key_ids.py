@@ -8,6 +8,7 @@ import base64
 import hashlib
 import json
 
+from cryptography.hazmat.primitives import serialization
 from jwt.algorithms import ECAlgorithm, OKPAlgorithm, RSAAlgorithm
 
 # RFC 7638 §3.2: the members that define each kind of key, and only those.
@@ -23,3 +24,11 @@ def key_id(public_key) -> str:
     digest = hashlib.sha256(json.dumps(members, separators=(",", ":"), sort_keys=True)
                             .encode()).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def pem_key_id(pem: str) -> str:
+    """The key id of a PEM public key; empty when the PEM holds no key this can read."""
+    try:
+        return key_id(serialization.load_pem_public_key(pem.encode()))
+    except (ValueError, TypeError, KeyError):
+        return ""

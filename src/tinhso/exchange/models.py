@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tinhso.core.models import Agency
 
+from .key_ids import pem_key_id
+
 _SEGMENT = r"[A-Za-z0-9][A-Za-z0-9.\-_]{0,39}"
 SEGMENT_RE = re.compile(rf"^{_SEGMENT}$")
 segment_validator = RegexValidator(
@@ -141,6 +143,12 @@ class ClientCredential(models.Model):
 
     def __str__(self) -> str:
         return f"{self.system.identifier} #{self.pk} ({self.get_kind_display()})"
+
+    @property
+    def key_id(self) -> str:
+        """The `kid` the client's assertions name this key by, and the gateway's refusals
+        quote; empty for a certificate."""
+        return pem_key_id(self.public_key_pem) if self.public_key_pem else ""
 
 
 class AccessRight(models.Model):

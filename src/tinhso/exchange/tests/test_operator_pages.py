@@ -4,6 +4,7 @@ the message log pages by seq without counting the table."""
 
 from datetime import timedelta
 
+import jwt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from tinhso.core.models import AuditEntry
 from tinhso.exchange import catalogue_soap, services
+from tinhso.exchange.assertions import assertion
 from tinhso.exchange.models import AccessRight, ClientCredential, MemberSystem, MessageRecord
 
 from .conftest import new_key
@@ -102,9 +104,13 @@ def test_keys_and_rights(operator, page):
     assert refused.status_code == 400
     assert "Khóa công khai không đọc được" in refused.content.decode()
     assert not ClientCredential.objects.exists()
-    _, pem = new_key()
+    private, pem = new_key()
     page.post(f"/lgsp/systems/{client.pk}/keys/", {"key-public_key_pem": pem})
     key = ClientCredential.objects.get()
+    # The key is listed by the kid its client's assertions carry (and refusals quote).
+    kid = jwt.get_unverified_header(assertion(client.identifier, private))["kid"]
+    assert f"kid <code class=\"text-break\">{kid}</code>" in page.get(
+        f"/lgsp/systems/{client.pk}/").content.decode()
     page.post(f"/lgsp/keys/{key.pk}/revoke/")
     key.refresh_from_db()
     assert key.revoked_at is not None
