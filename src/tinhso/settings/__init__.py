@@ -225,7 +225,7 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "metrics": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "tinhso.metrics.filecache.SharedFileCache",
         "LOCATION": str(VAR_DIR / "cache" / "metrics"),
         "OPTIONS": {"MAX_ENTRIES": 5000},
     },
