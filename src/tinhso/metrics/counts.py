@@ -14,11 +14,13 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
+from django.db import connection
+from django.db.models import Count, Exists, Max, OuterRef, Q, Sum, Value
 
 from tinhso.catalog.models import Fee, OnlineLevel, ProcedureVersion
 from tinhso.petitions.models import SATISFIED_FROM, Petition
@@ -32,7 +34,7 @@ from .models import (
     ProcedureMonthFact,
     RefreshState,
 )
-from .scoring import Ratio
+from .scoring import Ratio, round2
 
 RANGED = tuple(c for c in COUNTERS if c not in ("open_delta", "late_delta"))
 CATALOGUE = ("cat_published", "cat_complete", "cat_population", "cat_fees", "cat_fees_online")
@@ -69,6 +71,12 @@ class Counters:
     @property
     def late(self) -> int:
         return self.judged - self.on_time
+
+    @property
+    def timeliness_rate(self) -> Decimal | None:
+        """Percent handled on time (2 places), None when nothing was judged."""
+        judged = self.judged
+        return round2(Decimal(100) * self.on_time / judged) if judged else None
 
 
 def stamp() -> str:
@@ -240,6 +248,36 @@ def petitions(out, first, until, agency_ids, by_agency) -> None:
         values = out[key].values
         for k, v in row.items():
             values[k] += v or 0
+
+
+_FIRST, _UNTIL = date(1900, 1, 1), date(1900, 1, 2)  # stand-ins for a period's bounds
+
+
+def petitions_per_period(spans: list[tuple[date, date]], agency_ids) -> list[dict[str, int]]:
+    """The petitions' counters of several periods [first, until], in one statement.
+
+    The counting statement is compiled once, with stand-in bounds, and run for every period
+    with its own: compiling the filtered counts of a year's twelve months costs Django about
+    20 ms, running them 3 ms."""
+    agg = {name: Count("id", filter=q) for name, q in petition_filters(_FIRST, _UNTIL).items()}
+    qs = _scoped(Petition.objects.order_by(), agency_ids).values(one=Value(1)).annotate(**agg)
+    sql, params = qs.query.sql_with_params()
+    as_param = connection.ops.adapt_datetimefield_value  # as the compiler wrote them
+    stand_ins = [as_param(b) for b in petition_bounds(_FIRST, _UNTIL)]
+    statements, values = [], []
+    for i, span in enumerate(spans):
+        bounds = dict(zip(stand_ins, map(as_param, petition_bounds(*span)), strict=True))
+        statements.append(f"SELECT {i:d} AS i, s.* FROM ({sql}) s")  # noqa: S608 - the ORM's SQL
+        values += [bounds.get(p, p) for p in params]
+    found = [dict.fromkeys(PETITION_COUNTERS, 0) for _ in spans]
+    if spans:
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(statements), values)
+            names = [c[0] for c in cursor.description]
+            for row in cursor.fetchall():
+                counted = dict(zip(names, row, strict=True))
+                found[counted["i"]].update({k: counted[k] or 0 for k in PETITION_COUNTERS})
+    return found
 
 
 def _next_month(day: date) -> date:

@@ -9,6 +9,7 @@ and scores nothing rather than an invented number.
 import json
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from pathlib import Path
 
 DEFINITIONS_DIR = Path(__file__).parent / "definitions"
@@ -20,7 +21,7 @@ class Ratio:
     numerator: int
     denominator: int
 
-    @property
+    @cached_property  # formulas read it several times; a ranking scores hundreds of agencies
     def rate(self) -> Decimal | None:
         if self.denominator == 0:
             return None
@@ -166,11 +167,24 @@ def score(definition: dict, counts: dict[str, tuple[Ratio, ...] | None]) -> Inde
         group = GroupScore(code, name, maximum)
         for c in components:
             ratios = counts.get(c.code)
-            points = None if ratios is None else round2(c.formula(c.maximum, *ratios,
-                                                                  **c.options))
-            group.components.append(ComponentScore(c.code, c.name, c.maximum, points,
-                                                   tuple(ratios or ())))
+            group.components.append(ComponentScore(c.code, c.name, c.maximum,
+                                                   _points(c, ratios), tuple(ratios or ())))
         groups.append(group)
     result = IndexScore(prepared.version, groups, "", "")
     result.grade_code, result.grade_label = _grade(prepared.grades, result.total)
     return result
+
+
+def total(definition: dict, counts: dict[str, tuple[Ratio, ...] | None]
+          ) -> tuple[Decimal, str, str]:
+    """`score`'s total, grade code and label without the breakdown: what a ranking shows of
+    each of its hundreds of agencies."""
+    prepared = _prepared(definition)
+    points = [_points(c, counts.get(c.code)) for *_, components in prepared.groups
+              for c in components]
+    result = sum((p for p in points if p is not None), Decimal(0))
+    return (result, *_grade(prepared.grades, result))
+
+
+def _points(c: _Component, ratios: tuple[Ratio, ...] | None) -> Decimal | None:
+    return None if ratios is None else round2(c.formula(c.maximum, *ratios, **c.options))

@@ -32,7 +32,7 @@ from .models import (
     RefreshState,
 )
 from .periods import Period, months_back, parse
-from .scoring import IndexScore, round2, score
+from .scoring import IndexScore, score, total
 
 LEVELS = {"department": Agency.Level.PROVINCE, "commune": Agency.Level.COMMUNE}
 SORTS = ("rank", "name", "total", "change", "timeliness", "judged")
@@ -48,8 +48,7 @@ class IndexResult:
 
     @property
     def timeliness_rate(self) -> Decimal | None:
-        c = self.counters
-        return round2(Decimal(100) * c.on_time / c.judged) if c.judged else None
+        return self.counters.timeliness_rate
 
 
 def is_built() -> bool:
@@ -112,27 +111,25 @@ def _ranked(period, codes: dict[int, str], today, definition) -> list[tuple]:
     """(agency id, total, grade code and label, on-time rate, judged, previous total), best
     first (ties by code)."""
     ids = list(codes)
-    now = _scores(period, ids, today, definition)
-    before = _scores(period.previous(), ids, today, definition)
+    now = _totals(period, ids, today, definition)
+    before = _totals(period.previous(), ids, today, definition)
     rows = []
     for pk in ids:
-        result, earlier = now[pk], before[pk]
-        counted = earlier.counters.judged or earlier.counters.received
-        rows.append((pk, result.score.total, result.score.grade_code, result.score.grade_label,
-                     result.timeliness_rate, result.counters.judged,
-                     earlier.score.total if counted else None))
+        (points, grade_code, grade_label), c = now[pk]
+        (earlier, *_), e = before[pk]
+        rows.append((pk, points, grade_code, grade_label,
+                     c.timeliness_rate, c.judged, earlier if e.judged or e.received else None))
     rows.sort(key=lambda row: (-row[1], codes[row[0]]))
     return rows
 
 
-def _scores(period, ids, today, definition) -> dict:
-    """Every agency's counts are read at once and shared: the page's two rankings (and the
-    other level's, cached) cost one read per period, not one per level."""
-    until = period.until(today)
-    by_agency = counts.read(period.first, until, None, by_agency=True)
-    return {pk: IndexResult(None, period, until,
-                            score(definition, counts.ratios(by_agency[pk], definition)),
-                            by_agency[pk]) for pk in ids}
+def _totals(period, ids, today, definition) -> dict:
+    """{agency id: ((total, grade code, grade label), counters)}. Every agency's counts are
+    read at once and shared: the page's two rankings (and the other level's, cached) cost one
+    read per period, not one per level."""
+    by_agency = counts.read(period.first, period.until(today), None, by_agency=True)
+    return {pk: (total(definition, counts.ratios(by_agency[pk], definition)), by_agency[pk])
+            for pk in ids}
 
 
 def _sorted(rows: list[RankRow], sort: str) -> list[RankRow]:
@@ -195,14 +192,13 @@ def _trend(period, agency, months, today, definition) -> list[TrendPoint]:
     catalogue: dict = defaultdict(counts.Counters)
     counts.catalogue(catalogue, ids, by_agency=False)
     catalogue = catalogue[counts.PROVINCE].values
-    points = []
+    trend_points = []
     for p in periods:
         c = per_month[p.first]
         c.values.update({k: catalogue.get(k, 0) for k in counts.CATALOGUE})
-        s = score(definition, counts.ratios(c, definition))
-        rate = round2(Decimal(100) * c.on_time / c.judged) if c.judged else None
-        points.append(TrendPoint(p, s.total, s.grade_label, rate, c.judged))
-    return points
+        value, _code, label = total(definition, counts.ratios(c, definition))
+        trend_points.append(TrendPoint(p, value, label, c.timeliness_rate, c.judged))
+    return trend_points
 
 
 def _scoped(qs, ids):
@@ -259,10 +255,9 @@ def _trend_procedures(per_month, periods, ends, ids) -> None:
 
 def _trend_petitions(per_month, periods, ends, ids) -> None:
     """Petitions (6.1, 6.2) month by month, from the petitions' facts as for a period."""
-    for p, end in zip(periods, ends, strict=True):
-        one: dict = defaultdict(counts.Counters)
-        counts.petitions(one, p.first, end, ids, by_agency=False)
-        per_month[p.first].values.update(one[counts.PROVINCE].values)
+    spans = [(p.first, end) for p, end in zip(periods, ends, strict=True)]
+    for p, values in zip(periods, counts.petitions_per_period(spans, ids), strict=True):
+        per_month[p.first].values.update(values)
 
 
 # --- Drill-down: the dossiers behind a component (staff only, scoped like every list).

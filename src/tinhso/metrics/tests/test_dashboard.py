@@ -188,7 +188,12 @@ def test_after_a_refresh_the_default_views_are_ready_for_every_process(built, mo
     caches["metrics"].clear()
     selectors.warm(TODAY)
     scored = []
-    monkeypatch.setattr(selectors, "score", lambda *a: scored.append(a))
+
+    def spy(name):  # full scores (index) and totals (rankings, trend) alike
+        original = getattr(selectors, name)
+        monkeypatch.setattr(selectors, name, lambda *a: scored.append(name) or original(*a))
+
+    spy("score"), spy("total")
     period = periods.parse(None, TODAY)
     for level in selectors.LEVELS:
         assert selectors.ranking(level, period, today=TODAY)
@@ -196,12 +201,8 @@ def test_after_a_refresh_the_default_views_are_ready_for_every_process(built, mo
     assert scored == []
     # A refresh renames every result: nothing computed before it is read after it.
     refresh(now=NOW)
-    monkeypatch.undo()
-    counted = []
-    original = selectors.score
-    monkeypatch.setattr(selectors, "score", lambda *a: counted.append(1) or original(*a))
     selectors.ranking("commune", period, today=TODAY)
-    assert counted  # scored afresh
+    assert "total" in scored  # scored afresh
 
 
 def test_the_pages_two_rankings_read_the_aggregates_once_per_period(built, monkeypatch):

@@ -1,6 +1,7 @@
 """Service index 6.1 (petitions handled on time) and 6.2 (satisfaction with the answers),
 computed from the petitions' facts, with drill-down to the petitions behind them."""
 
+from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -107,3 +108,21 @@ def test_drilldown_lists_the_petitions_against_the_agency(province, facts, clien
     assert f'href="/office/petitions/{facts["late"].code}/"' in response.content.decode()
     index = client.get(reverse("metrics:agency", args=[province.agency.code]), query)
     assert f"/dashboard/agency/{province.agency.code}/petitions/6.1/" in index.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_trends_one_statement_counts_each_month_as_its_own_period(
+        province, facts, django_assert_num_queries):
+    spans = [(date(2026, 2, 1), date(2026, 2, 28)), (date(2026, 3, 1), END),
+             (date(2026, 3, 1), date(2026, 3, 4))]  # the last one cut short by "today"
+    for ids in (None, [province.agency.pk]):
+        with django_assert_num_queries(1):
+            together = counts.petitions_per_period(spans, ids)
+        for span, found in zip(spans, together, strict=True):
+            alone = defaultdict(counts.Counters)
+            counts.petitions(alone, *span, ids, by_agency=False)
+            assert found == {k: alone[counts.PROVINCE].get(k) for k in counts.PETITION_COUNTERS}
+    # The agency's March: three closed, one open past its deadline; by 4 March only the
+    # refusal of 3 March was closed.
+    assert (together[1]["pk_handled"], together[1]["pk_open_late"]) == (3, 1)
+    assert together[2]["pk_handled"] == 1

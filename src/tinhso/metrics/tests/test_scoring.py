@@ -1,3 +1,4 @@
+import random
 from decimal import Decimal
 
 import pytest
@@ -11,6 +12,7 @@ from tinhso.metrics.scoring import (
     score_rate,
     score_rate_full_if_none,
     score_rate_threshold,
+    total,
 )
 
 
@@ -79,3 +81,24 @@ def test_grades_follow_the_bands():
     result = score(definition, all_full)
     assert result.total == Decimal(100)
     assert result.grade_label == "Xuất sắc"
+
+
+def test_a_rankings_total_is_the_scores_total_and_grade():
+    """`total` (what a ranking reads of each agency) agrees with the full score on every
+    band, with components missing, empty or past their caps."""
+    definition = load_definition()
+    rng = random.Random(766)
+    codes = [(c["code"], c["kind"]) for g in definition["groups"] for c in g["components"]]
+    grades = set()
+    for _ in range(300):
+        ratios = {}
+        for code, kind in codes:
+            if rng.random() < 0.2:
+                continue  # no data
+            den = rng.choice([0, 1, 7, 1000])
+            ratios[code] = tuple(Ratio(rng.randint(0, den + 2), den)
+                                 for _ in range(3 if kind == "online_payment" else 1))
+        full = score(definition, ratios)
+        assert total(definition, ratios) == (full.total, full.grade_code, full.grade_label)
+        grades.add(full.grade_code)
+    assert len(grades) >= 3  # the draws reached several bands
