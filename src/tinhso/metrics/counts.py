@@ -259,6 +259,8 @@ def petitions_per_period(spans: list[tuple[date, date]], agency_ids) -> list[dic
     The counting statement is compiled once, with stand-in bounds, and run for every period
     with its own: compiling the filtered counts of a year's twelve months costs Django about
     20 ms, running them 3 ms."""
+    if not spans:
+        return []
     agg = {name: Count("id", filter=q) for name, q in petition_filters(_FIRST, _UNTIL).items()}
     qs = _scoped(Petition.objects.order_by(), agency_ids).values(one=Value(1)).annotate(**agg)
     sql, params = qs.query.sql_with_params()
@@ -270,13 +272,12 @@ def petitions_per_period(spans: list[tuple[date, date]], agency_ids) -> list[dic
         statements.append(f"SELECT {i:d} AS i, s.* FROM ({sql}) s")  # noqa: S608 - the ORM's SQL
         values += [bounds.get(p, p) for p in params]
     found = [dict.fromkeys(PETITION_COUNTERS, 0) for _ in spans]
-    if spans:
-        with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(statements), values)
-            names = [c[0] for c in cursor.description]
-            for row in cursor.fetchall():
-                counted = dict(zip(names, row, strict=True))
-                found[counted["i"]].update({k: counted[k] or 0 for k in PETITION_COUNTERS})
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(statements), values)
+        names = [c[0] for c in cursor.description]
+        for row in cursor.fetchall():
+            counted = dict(zip(names, row, strict=True))
+            found[counted["i"]].update({k: counted[k] or 0 for k in PETITION_COUNTERS})
     return found
 
 

@@ -97,7 +97,7 @@ class GroupScore:
 
     @property
     def points(self) -> Decimal:
-        return sum((c.points for c in self.components if c.has_data), Decimal(0))
+        return sum((c.points for c in self.components if c.has_data), ZERO)
 
 
 @dataclass
@@ -109,7 +109,7 @@ class IndexScore:
 
     @property
     def total(self) -> Decimal:
-        return sum((g.points for g in self.groups), Decimal(0))
+        return sum((g.points for g in self.groups), ZERO)
 
 
 def round2(value: Decimal) -> Decimal:
