@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -84,7 +85,12 @@ def local_today(now: datetime | None = None) -> date:
     return (now or timezone.now()).astimezone(tz()).date()
 
 
-def refresh(*, full: bool = False, now: datetime | None = None) -> RefreshReport:
+def refresh(*, full: bool = False, now: datetime | None = None,
+            then: Callable[[], None] | None = None) -> RefreshReport:
+    """Bring the aggregates up to date with the events since the last run, in one
+    transaction. `then` runs inside it once the new stamp is written, before it commits:
+    what it computes is cached under the new stamp, so readers meet it warm the moment they
+    see the new aggregates (until then they read the previous ones, warm too)."""
     started = time.perf_counter()
     now = now or timezone.now()
     with transaction.atomic():
@@ -121,6 +127,8 @@ def refresh(*, full: bool = False, now: datetime | None = None) -> RefreshReport
             state.last_full_at = now
             _analyze()
         state.save()
+        if then is not None:
+            then()
     return RefreshReport(full, count, time.perf_counter() - started, high)
 
 

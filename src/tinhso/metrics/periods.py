@@ -113,3 +113,16 @@ def months_back(last: Period, count: int) -> list[Period]:
     while len(periods) < count:
         periods.insert(0, month(periods[0].first - timedelta(days=1)))
     return periods
+
+
+def offered(today: date) -> list[Period]:
+    """The periods the dashboard's picker offers, the default (this month) first: the last
+    twelve months, four quarters, this year and the last."""
+    out = [month(today)]
+    while len(out) < 12:
+        out.append(out[-1].previous())
+    out.append(quarter(today))
+    while len(out) < 16:
+        out.append(out[-1].previous())
+    year = parse(str(today.year))
+    return [*out, year, year.previous()]

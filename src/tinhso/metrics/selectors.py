@@ -31,7 +31,7 @@ from .models import (
     ProcedureMonthFact,
     RefreshState,
 )
-from .periods import Period, months_back, parse
+from .periods import Period, months_back, offered
 from .scoring import IndexScore, score, total
 
 LEVELS = {"department": Agency.Level.PROVINCE, "commune": Agency.Level.COMMUNE}
@@ -110,26 +110,36 @@ def ranking(level: str, period: Period, *, sort: str = "rank", today: date | Non
 def _ranked(period, codes: dict[int, str], today, definition) -> list[tuple]:
     """(agency id, total, grade code and label, on-time rate, judged, previous total), best
     first (ties by code)."""
-    ids = list(codes)
-    now = _totals(period, ids, today, definition)
-    before = _totals(period.previous(), ids, today, definition)
+    now, empty = _totals(period, today, definition)
+    before, empty_before = _totals(period.previous(), today, definition)
     rows = []
-    for pk in ids:
-        (points, grade_code, grade_label), c = now[pk]
-        (earlier, *_), e = before[pk]
-        rows.append((pk, points, grade_code, grade_label,
-                     c.timeliness_rate, c.judged, earlier if e.judged or e.received else None))
+    for pk in codes:
+        points, grade_code, grade_label, rate, judged, _counted = now.get(pk, empty)
+        earlier, *_, counted_before = before.get(pk, empty_before)
+        rows.append((pk, points, grade_code, grade_label, rate, judged,
+                     earlier if counted_before else None))
     rows.sort(key=lambda row: (-row[1], codes[row[0]]))
     return rows
 
 
-def _totals(period, ids, today, definition) -> dict:
-    """{agency id: ((total, grade code, grade label), counters)}. Every agency's counts are
-    read at once and shared: the page's two rankings (and the other level's, cached) cost one
-    read per period, not one per level."""
-    by_agency = counts.read(period.first, period.until(today), None, by_agency=True)
-    return {pk: (total(definition, counts.ratios(by_agency[pk], definition)), by_agency[pk])
-            for pk in ids}
+def _totals(period, today, definition) -> tuple[dict, tuple]:
+    """({agency id: (total, grade code, grade label, on-time rate, judged, counted)}, the
+    same for an agency without facts); counted: it judged or received dossiers. Every
+    agency's counts are read and scored once per period and kept: the page's two rankings,
+    and the next period's ranking (whose "before" this is), share them."""
+    until = period.until(today)
+    return counts.cached("totals", (period.first, until, repr(definition)),
+                         lambda: _scored(period.first, until, definition))
+
+
+def _scored(first, until, definition) -> tuple[dict, tuple]:
+    def summary(c: counts.Counters) -> tuple:
+        return (*total(definition, counts.ratios(c, definition)), c.timeliness_rate, c.judged,
+                bool(c.judged or c.received))
+
+    by_agency = counts.read_uncached(first, until, None, True)
+    return ({pk: summary(c) for pk, c in by_agency.items() if pk is not None},
+            summary(counts.Counters()))
 
 
 def _sorted(rows: list[RankRow], sort: str) -> list[RankRow]:
@@ -149,15 +159,22 @@ def _sorted(rows: list[RankRow], sort: str) -> list[RankRow]:
 
 
 def warm(today: date | None = None) -> None:
-    """Compute what the dashboard shows first (the province this month: its index, trend and
-    both rankings) into the shared cache, right after a refresh: the first visitor reads it."""
+    """Compute what the dashboard offers (the province for each period of its picker: its
+    index, trend and both rankings) into the shared cache, the default view first: visitors
+    read it. The refresh calls it before it commits (`aggregation.refresh`'s `then`).
+    Consecutive periods share their rankings' counts, and every trend's months are counted
+    at once."""
     today = today or local_today()
     definition = active_definition()
-    period = parse(None, today)  # the current month, the page's default
-    index_for(period, today=today, definition=definition)
-    trend(period, today=today, definition=definition)
-    for level in LEVELS:
-        ranking(level, period, today=today, definition=definition)
+    periods = offered(today)
+    months = sorted({m for p in periods for m in _months(p, TREND_MONTHS, today)},
+                    key=lambda m: m.first)
+    points = {point.period: point for point in _trend(months, None, today, definition)}
+    for period in periods:
+        index_for(period, today=today, definition=definition)
+        trend(period, today=today, definition=definition, known=points)
+        for level in LEVELS:
+            ranking(level, period, today=today, definition=definition)
 
 
 # --- Trend by month: one query per table however many months.
@@ -171,17 +188,30 @@ class TrendPoint:
     judged: int
 
 
-def trend(period: Period, agency: Agency | None = None, *, months: int = 12,
-          today: date | None = None, definition: dict | None = None) -> list[TrendPoint]:
+TREND_MONTHS = 12
+
+
+def trend(period: Period, agency: Agency | None = None, *, months: int = TREND_MONTHS,
+          today: date | None = None, definition: dict | None = None,
+          known: dict | None = None) -> list[TrendPoint]:
+    """The months up to the period's last, oldest first. known: points already counted
+    for (at least) these months, by month."""
     today = today or local_today()
     definition = definition or active_definition()
+    shown = _months(period, months, today)
     return counts.cached("trend", (period.last, agency and agency.pk, months, today,
                                    repr(definition)),
-                         lambda: _trend(period, agency, months, today, definition))
+                         lambda: [known[m] for m in shown] if known is not None
+                         else _trend(shown, agency, today, definition))
 
 
-def _trend(period, agency, months, today, definition) -> list[TrendPoint]:
-    periods = [p for p in months_back(period, months) if p.first <= today]
+def _months(period, months, today) -> list[Period]:
+    return [p for p in months_back(period, months) if p.first <= today]
+
+
+def _trend(periods, agency, today, definition) -> list[TrendPoint]:
+    """A point for each month of `periods` (oldest first): each month is counted on its own,
+    whatever else is in the list."""
     ids = None if agency is None else [agency.pk]
     ends = [p.until(today) for p in periods]
     per_month = {p.first: counts.Counters() for p in periods}

@@ -31,8 +31,7 @@ def stale_request() -> timedelta:
 
 @task()
 def refresh_index() -> int:
-    report = refresh()
-    warm()
+    report = refresh(then=warm)
     if DossierEvent.objects.filter(pk__gt=report.last_event_id).exists():
         request_refresh()  # changes that came while it ran were not allowed to wait for it
     return report.dossiers

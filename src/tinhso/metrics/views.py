@@ -4,8 +4,6 @@ Scores are public (the national portal publishes them); the lists of dossiers be
 component are for staff, scoped by `core.access` like every other list (404 outside scope).
 """
 
-from datetime import date
-
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.paginator import Paginator
@@ -39,20 +37,6 @@ def _period(request) -> periods.Period:
     return periods.parse(request.GET.get("period"), local_today())
 
 
-def _period_choices(today: date) -> list[tuple[str, str]]:
-    choices, m = [], periods.month(today)
-    for _i in range(12):
-        choices.append((m.code, m.label))
-        m = m.previous()
-    q = periods.quarter(today)
-    for _i in range(4):
-        choices.append((q.code, q.label))
-        q = q.previous()
-    choices += [(str(today.year), _("Năm %d") % today.year),
-                (str(today.year - 1), _("Năm %d") % (today.year - 1))]
-    return choices
-
-
 def can_drill(user, agency=None) -> bool:
     if not user.is_authenticated:
         return False
@@ -79,7 +63,7 @@ def _context(request, agency=None) -> dict:
         "period": period,
         "result": result,
         "trend": points,
-        "period_choices": _period_choices(today),
+        "period_choices": [(p.code, p.label) for p in periods.offered(today)],
         "can_drill": can_drill(request.user, agency),
         "drillable": selectors.DRILLABLE,
         "petition_drillable": selectors.PETITION_DRILLABLE,

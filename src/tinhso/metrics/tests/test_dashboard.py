@@ -180,13 +180,13 @@ def test_a_long_ranking_is_paged_and_searched_without_diacritics(client, built):
     assert f"<td>{rank}</td>" in table  # the province's rank, not its place in the search
 
 
-def test_after_a_refresh_the_default_views_are_ready_for_every_process(built, monkeypatch):
-    """warm() computes the province's index, trend and rankings of this month into the
-    shared cache: a page served by another process scores nothing again."""
-    from django.core.cache import caches
+def test_after_a_refresh_every_offered_view_is_ready_for_every_process(built, monkeypatch):
+    """The refresh runs warm() before it commits: the province's trend and rankings of every
+    period the picker offers are in the shared cache under the new stamp, so a page served by
+    another process scores nothing again; each trend is the one counted on its own."""
+    from tinhso.metrics.definitions import active_definition
 
-    caches["metrics"].clear()
-    selectors.warm(TODAY)
+    refresh(now=NOW, then=lambda: selectors.warm(TODAY))
     scored = []
 
     def spy(name):  # full scores (index) and totals (rankings, trend) alike
@@ -194,14 +194,22 @@ def test_after_a_refresh_the_default_views_are_ready_for_every_process(built, mo
         monkeypatch.setattr(selectors, name, lambda *a: scored.append(name) or original(*a))
 
     spy("score"), spy("total")
-    period = periods.parse(None, TODAY)
-    for level in selectors.LEVELS:
-        assert selectors.ranking(level, period, today=TODAY)
-    selectors.trend(period, today=TODAY)
+    offered = periods.offered(TODAY)
+    assert [p.kind for p in offered] == ["month"] * 12 + ["quarter"] * 4 + ["year"] * 2
+    trends = {}
+    for period in offered:
+        for level in selectors.LEVELS:
+            assert selectors.ranking(level, period, today=TODAY)
+        trends[period] = selectors.trend(period, today=TODAY)
     assert scored == []
+    for period, points in trends.items():
+        months = selectors._months(period, 12, TODAY)  # twelve, or up to this month
+        assert [p.period for p in points] == months and len(months) in (12, TODAY.month)
+        assert points == selectors._trend(months, None, TODAY, active_definition())
+    assert any(p.judged for points in trends.values() for p in points)
     # A refresh renames every result: nothing computed before it is read after it.
     refresh(now=NOW)
-    selectors.ranking("commune", period, today=TODAY)
+    selectors.ranking("commune", offered[0], today=TODAY)
     assert "total" in scored  # scored afresh
 
 
@@ -222,6 +230,16 @@ def test_the_pages_two_rankings_read_the_aggregates_once_per_period(built, monke
     communes = selectors.ranking("commune", period, today=TODAY)
     assert len(reads) == 2
     assert communes and all(r.agency.level == Agency.Level.COMMUNE for r in communes)
+    # The month before reuses this ranking's "before", read and scored: it reads and scores
+    # only its own "before".
+    scored = []
+    original_total = selectors.total
+    monkeypatch.setattr(selectors, "total", lambda *a: scored.append(a) or original_total(*a))
+    earlier = period.previous()
+    selectors.ranking("commune", earlier, today=TODAY)
+    assert [r[:2] for r in reads[2:]] == [(earlier.previous().first, earlier.previous().last)]
+    with_facts = [pk for pk in original(*reads[2]) if pk is not None]
+    assert len(scored) == len(with_facts) + 1  # and once for an agency without facts
 
 
 def test_catalogue_counts_follow_the_catalogue_not_the_refresh(built):

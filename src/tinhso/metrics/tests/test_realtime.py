@@ -106,3 +106,30 @@ def test_under_steady_load_a_refresh_waits_for_the_minimum_interval(db, settings
     before = timezone.now()
     assert request_refresh() is True
     assert DBTaskResult.objects.get().run_after <= before + timedelta(seconds=10)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+def test_readers_keep_the_previous_results_until_the_refresh_commits_its_warmed_ones():
+    """The refresh's `then` (the dashboard's warm-up) runs under the new stamp before the
+    commit: another process still reads the previous stamp meanwhile, so no reader meets
+    the new aggregates before their results are cached."""
+    from tinhso.metrics.counts import stamp
+
+    refresh(full=True)
+    previous, seen = stamp(), {}
+
+    def then():
+        seen["refresher"] = stamp()
+
+        def reader():
+            seen["reader"] = stamp()
+            connections.close_all()
+
+        thread = threading.Thread(target=reader)
+        thread.start()
+        thread.join()
+
+    refresh(then=then)
+    assert seen["reader"] == previous != seen["refresher"] == stamp()

@@ -21,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, full, every, **options):
         while True:
             try:
-                report = refresh(full=full)
+                report = refresh(full=full, then=warm)
             except DatabaseError as exc:
                 if every <= 0:
                     raise
@@ -33,7 +33,6 @@ class Command(BaseCommand):
                 f"trong {report.seconds:.2f} s (diễn biến đến #{report.last_event_id}).")
             if report.full:
                 vacuum()
-            warm()
             if every <= 0:
                 return
             full = False
