@@ -18,6 +18,7 @@ dossiers waiting for a supplement now (`PausedVerdict`, judged by classify itsel
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Callable
@@ -56,6 +57,7 @@ from tinhso.dossiers.timeliness import Timeliness, classify, statutory_due
 
 from .models import COUNTERS, ChangedDossier, DossierFact, PausedVerdict, RefreshState
 
+logger = logging.getLogger(__name__)
 SAFETY_WINDOW = timedelta(minutes=10)
 # The longest a dossier change's transaction lasts between taking its event's time and
 # committing (gunicorn stops a request after 30 s). Events of the window that are older than
@@ -128,8 +130,17 @@ def refresh(*, full: bool = False, now: datetime | None = None,
             _analyze()
         state.save()
         if then is not None:
-            then()
+            _then(then)
     return RefreshReport(full, count, time.perf_counter() - started, high)
+
+
+def _then(then: Callable[[], None]) -> None:
+    """Run it in a savepoint: a failed warm-up costs the cache, never the refresh."""
+    try:
+        with transaction.atomic():
+            then()
+    except Exception:
+        logger.exception("Không tính sẵn được các trang chỉ số sau khi cập nhật")
 
 
 def _clear() -> None:

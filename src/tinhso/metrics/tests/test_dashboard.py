@@ -213,6 +213,23 @@ def test_after_a_refresh_every_offered_view_is_ready_for_every_process(built, mo
     assert "total" in scored  # scored afresh
 
 
+def test_a_failed_warm_up_never_undoes_the_refresh(built, caplog):
+    """The warm-up runs inside the refresh's transaction, in a savepoint of its own: when
+    it fails, what it wrote is undone and the refresh is kept, with the failure logged."""
+    from tinhso.metrics.models import RefreshState
+
+    before = RefreshState.objects.get(pk=1).stamp
+
+    def broken():
+        RefreshState.objects.update(last_seconds=-1)
+        raise RuntimeError("warm-up failed")
+
+    refresh(now=NOW, then=broken)
+    state = RefreshState.objects.get(pk=1)
+    assert state.stamp != before and state.last_seconds >= 0
+    assert "Không tính sẵn được các trang chỉ số" in caplog.text
+
+
 def test_the_pages_two_rankings_read_the_aggregates_once_per_period(built, monkeypatch):
     """The first reader after a refresh: the departments' ranking reads every agency's counts
     for the period and the one before; the communes' ranking then reads none again."""
