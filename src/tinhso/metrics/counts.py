@@ -101,11 +101,12 @@ def cached(kind: str, parts: tuple, compute, seconds: int = RESULT_SECONDS):
     return value
 
 
-def read(first: date, until: date, agency_ids=None, *, by_agency=False) -> dict:
-    """{agency_id or PROVINCE: Counters}; agency_ids None means every agency."""
+def read(first: date, until: date, agency_ids=None) -> Counters:
+    """The counters of the agencies together (None: the province), kept until the next
+    refresh. Every agency's own: `read_uncached(..., by_agency=True)`."""
     ids = None if agency_ids is None else tuple(sorted(agency_ids))
-    return cached("counts", (first, until, ids, by_agency),
-                  lambda: read_uncached(first, until, agency_ids, by_agency))
+    return cached("counts", (first, until, ids),
+                  lambda: read_uncached(first, until, agency_ids, False)[PROVINCE])
 
 
 def read_uncached(first: date, until: date, agency_ids, by_agency) -> dict:

@@ -60,7 +60,7 @@ def index_for(period: Period, agency: Agency | None = None, *, today: date | Non
     until = period.until(today or local_today())
     definition = definition or active_definition()
     ids = None if agency is None else [agency.pk]
-    c = counts.read(period.first, until, ids)[counts.PROVINCE]
+    c = counts.read(period.first, until, ids)
     return IndexResult(agency, period, until, score(definition, counts.ratios(c, definition)), c)
 
 
@@ -166,11 +166,11 @@ def warm(today: date | None = None) -> None:
     at once."""
     today = today or local_today()
     definition = active_definition()
-    periods = offered(today)
-    months = sorted({m for p in periods for m in _months(p, TREND_MONTHS, today)},
+    views = offered(today)
+    months = sorted({m for p in views for m in _months(p, TREND_MONTHS, today)},
                     key=lambda m: m.first)
     points = {point.period: point for point in _trend(months, None, today, definition)}
-    for period in periods:
+    for period in views:
         index_for(period, today=today, definition=definition)
         trend(period, today=today, definition=definition, known=points)
         for level in LEVELS:
