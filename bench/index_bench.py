@@ -194,12 +194,8 @@ def scenarios(repeat: int) -> dict:
         "api_commune_ranking_month": (http["api_commune_ranking_month"], months),
         "page_province_dashboard_month": (http["page_province_dashboard_month"], months),
     }
-    results = {f"{name} ({mode})": measure(fn, inputs, repeat, cold=mode == "cold")
-               for mode in ("cold", "warm") for name, (fn, inputs) in cases.items()}
-    page, warmup = offered_after_refresh(repeat)
-    results["page_province_dashboard_each_offered_period (after a refresh)"] = page
-    results["refresh's warm-up of every offered view (not a request)"] = warmup
-    return results
+    return {f"{name} ({mode})": measure(fn, inputs, repeat, cold=mode == "cold")
+            for mode in ("cold", "warm") for name, (fn, inputs) in cases.items()}
 
 
 def verification(codes: list[str]) -> dict:
@@ -237,6 +233,9 @@ def write_report(label: str, result: dict) -> Path:
     ]
     for name, r in result["refresh"].items():
         lines.append(f"| {name} | {r['dossiers']:,} | {r['seconds']} |")
+    w = result["warm_up"]
+    lines += ["", f"Inside each refresh, computing every view the period picker offers took "
+              f"p50 {w['p50_ms']} ms, max {w['max_ms']} ms ({w['n']} refreshes)."]
     lines += ["", f"## Requests ({result['repeat']} timed runs each, goal p95 < {GOAL_MS} ms)",
               "", "cold: before every call the results are renamed as a refresh renames them, so "
               "every number is read from the aggregate tables again (the first reader after a "
@@ -248,8 +247,7 @@ def write_report(label: str, result: dict) -> Path:
               "what a visitor meets; a date range of the visitor's own is read cold.", "",
               "| scenario | p50 ms | p95 ms | max ms | goal |", "|---|---:|---:|---:|---|"]
     for name, r in result["requests"].items():
-        goal = ("–" if "not a request" in name else "met" if r["p95_ms"] < GOAL_MS
-                else "NOT met")
+        goal = "met" if r["p95_ms"] < GOAL_MS else "NOT met"
         lines.append(f"| {name} | {r['p50_ms']} | {r['p95_ms']} | {r['max_ms']} | {goal} |")
     if "verify" in result:
         v = result["verify"]
@@ -291,6 +289,8 @@ def main() -> None:
     result["refresh"] = refreshes(args.full_refresh)
     result["dataset"] = dataset()
     result["requests"] = scenarios(args.repeat)
+    page, result["warm_up"] = offered_after_refresh(args.repeat)
+    result["requests"]["page_province_dashboard_each_offered_period (after a refresh)"] = page
     if args.verify:
         result["verify"] = verification(args.verify)
     print(write_report(args.label, result).read_text())
