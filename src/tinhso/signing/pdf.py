@@ -45,6 +45,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from tinhso.core.fonts import UNICODES, noto_sans
 
 from . import awaiting, verdicts
+from .appended_signature import AppendedSignaturePolicy
 from .ports import Signer, SigningError
 from .trust import Trust, asn1_cert, configured_trust
 
@@ -261,9 +262,13 @@ def _subject(status) -> tuple[str, str]:
     return subject.get("common_name", ""), subject.get("organization_name", "")
 
 
+_DIFF_POLICY = AppendedSignaturePolicy()
+
+
 def _judge(embedded, context: ValidationContext) -> verdicts.Verdict:
     try:
-        status = awaiting.run(async_validate_pdf_signature(embedded, context))
+        status = awaiting.run(async_validate_pdf_signature(embedded, context,
+                                                           diff_policy=_DIFF_POLICY))
     except Exception as exc:  # a CMS pyHanko cannot even parse is not a signature we made
         log.info("unreadable PDF signature: %s", exc)
         return verdicts.verdict(verdicts.INVALID, "Không đọc được dữ liệu chữ ký.")

@@ -19,6 +19,41 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from django.conf import settings
 
+_name_equal = asn1_x509.Name.__eq__
+_name_hashable = asn1_x509.Name.hashable.fget
+_KEPT = 4096
+_equalities: dict[tuple[bytes, bytes], bool] = {}
+_hashables: dict[bytes, str] = {}
+
+
+def _kept(cache: dict, key, compute):
+    try:
+        return cache[key]
+    except KeyError:
+        if len(cache) >= _KEPT:
+            cache.clear()
+        value = cache[key] = compute()
+        return value
+
+
+def _equal_names(self, other) -> bool:
+    if not isinstance(other, asn1_x509.Name):
+        return False
+    # The sequence's own encoding: a name inside a GeneralName carries an outer tag too.
+    key = (self.chosen.dump(), other.chosen.dump())
+    return key[0] == key[1] or _kept(_equalities, key, lambda: _name_equal(self, other))
+
+
+# Certificate names compare, and are looked up, under RFC 4518's string preparation (mapping,
+# NFKC, the prohibited tables), which asn1crypto computes again for every certificate it
+# parses. Every validation parses the same few signers, CAs and CRL issuers anew and compares
+# their names hundreds of times: about a fifth of validating a sealed PDF. Both are functions
+# of the names' encodings alone, so their results are kept by encoding (a name the
+# preparation refuses raises each time, as before).
+asn1_x509.Name.__eq__ = _equal_names
+asn1_x509.Name.hashable = property(
+    lambda self: _kept(_hashables, self.chosen.dump(), lambda: _name_hashable(self)))
+
 
 @dataclass(frozen=True)
 class Trust:
