@@ -195,11 +195,13 @@ def trend(period: Period, agency: Agency | None = None, *, months: int = TREND_M
           today: date | None = None, definition: dict | None = None,
           known: dict | None = None) -> list[TrendPoint]:
     """The months up to the period's last, oldest first. known: points already counted
-    for (at least) these months, by month."""
+    for (at least) these months, by month. Kept by the months shown, not by the period: a
+    quarter, a year or a visitor's own date range ending in a month shows that month's
+    trend, which the refresh has computed."""
     today = today or local_today()
     definition = definition or active_definition()
     shown = _months(period, months, today)
-    return counts.cached("trend", (period.last, agency and agency.pk, months, today,
+    return counts.cached("trend", (tuple(m.first for m in shown), agency and agency.pk, today,
                                    repr(definition)),
                          lambda: [known[m] for m in shown] if known is not None
                          else _trend(shown, agency, today, definition))

@@ -1,6 +1,7 @@
 """Dashboard pages, drill-down access, Excel export and the ECharts finder."""
 
 import sys
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
@@ -211,6 +212,27 @@ def test_after_a_refresh_every_offered_view_is_ready_for_every_process(built, mo
     refresh(now=NOW)
     selectors.ranking("commune", offered[0], today=TODAY)
     assert "total" in scored  # scored afresh
+
+
+def test_a_date_range_of_ones_own_shows_the_trend_the_refresh_computed(built, monkeypatch):
+    """The trend shows whole months up to the range's last: a range ending in an offered month
+    reads that month's trend, counted by the refresh, and counts nothing itself."""
+    refresh(now=NOW, then=lambda: selectors.warm(TODAY))
+    counted = []
+    original = selectors._trend
+    monkeypatch.setattr(selectors, "_trend", lambda *a: counted.append(a) or original(*a))
+    last_month = periods.offered(TODAY)[1]
+    start = last_month.first + timedelta(days=3)
+    own = periods.parse(f"{start}..{start + timedelta(days=14)}")
+    assert own.kind == "range"
+    assert selectors.trend(own, today=TODAY) == selectors.trend(last_month, today=TODAY)
+    assert counted == []
+    # A range ending in a month no view offers is counted, once.
+    first = TODAY.replace(year=TODAY.year - 3, day=1)
+    older = periods.parse(f"{first}..{first + timedelta(days=20)}")
+    selectors.trend(older, today=TODAY)
+    selectors.trend(older, today=TODAY)
+    assert len(counted) == 1
 
 
 def test_a_failed_warm_up_never_undoes_the_refresh(built, caplog):
