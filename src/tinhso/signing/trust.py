@@ -48,8 +48,9 @@ def _equal_names(self, other) -> bool:
 # NFKC, the prohibited tables), which asn1crypto computes again for every certificate it
 # parses. Every validation parses the same few signers, CAs and CRL issuers anew and compares
 # their names hundreds of times: about a fifth of validating a sealed PDF. Both are functions
-# of the names' encodings alone, so their results are kept by encoding (a name the
-# preparation refuses raises each time, as before).
+# of the names' encodings alone, so their results are kept by encoding; two names encoded
+# alike are equal without preparing either (pyHanko compares issuers the same way), and a
+# name the preparation refuses still raises, every time, when compared with another.
 asn1_x509.Name.__eq__ = _equal_names
 asn1_x509.Name.hashable = property(
     lambda self: _kept(_hashables, self.chosen.dump(), lambda: _name_hashable(self)))
