@@ -7,7 +7,7 @@ reading every object of the signed revision and every path to it: about half of 
 sealed 10-page result.
 
 `AppendedSignaturePolicy` first tries to recognise the update tinhso's signer writes, exactly:
-one new signature field on the last page, its appearance and signature value, the validation
+one new signature field on a page, its appearance and signature value, the validation
 data added to the security store, the document information's date and producer. Anything else
 in the update, or anything it cannot read plainly (object streams, cross-reference streams,
 freed or renumbered objects, encryption, field locks, certification), goes to pyHanko's
