@@ -36,13 +36,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tinhso.settings")
 
-# Validation runs in a web worker, which freezes the heap it starts with (tinhso.wsgi): the
-# same here, or every full garbage collection walks Django and the libraries again, some
-# 70 ms inside whichever round triggered it.
 from fpdf import FPDF  # noqa: E402
 from pyhanko.pdf_utils import generic  # noqa: E402
 from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY  # noqa: E402
 
+# Validation runs in a web worker, which freezes the heap it starts with (tinhso.wsgi): the
+# same here, or every full garbage collection walks Django and the libraries again, some
+# 70 ms inside whichever round triggered it.
 import tinhso.wsgi  # noqa: E402, F401
 from tinhso.core.fonts import noto_sans  # noqa: E402
 from tinhso.signing import pdf, verdicts  # noqa: E402
@@ -120,27 +120,16 @@ def paired(rounds: int, passes: int, actions: dict) -> dict:
     return result
 
 
-def with_pyhanko_hex_reader(action):
-    """`action` run with pyHanko's own hex string reader (before tinhso.signing.pdf's)."""
+def swapped(owner, name: str, value, action):
+    """`action` run with `owner.name` set to `value`, then put back: the code before one of
+    tinhso's replacements, in the same process and under the same load."""
     def run():
-        generic.read_hex_string_from_stream = pdf._pyhanko_read_hex
+        ours = getattr(owner, name)
+        setattr(owner, name, value)
         try:
             return action()
         finally:
-            generic.read_hex_string_from_stream = pdf._read_hex_string
-    return run
-
-
-def with_pyhanko_diff_analysis(action):
-    """`action` run with pyHanko's own difference analysis alone (before tinhso recognised
-    its own appended signature, tinhso.signing.appended_signature)."""
-    def run():
-        ours = pdf._DIFF_POLICY
-        pdf._DIFF_POLICY = DEFAULT_DIFF_POLICY
-        try:
-            return action()
-        finally:
-            pdf._DIFF_POLICY = ours
+            setattr(owner, name, ours)
     return run
 
 
@@ -190,13 +179,15 @@ def main() -> None:
         # The hex string reader of signing.pdf against pyHanko's, same file, same load.
         validate_once = lambda: pdf.validate(once, trust=trust)  # noqa: E731
         ab = paired(args.rounds, args.passes, {
-            "pyHanko's hex reader": with_pyhanko_hex_reader(validate_once),
+            "pyHanko's hex reader": swapped(generic, "read_hex_string_from_stream",
+                                            pdf._pyhanko_read_hex, validate_once),
             "tinhso's hex reader": validate_once,
         })
         # The difference analysis of the leader's signature against the seal's update.
         validate_twice = lambda: pdf.validate(twice, trust=trust)  # noqa: E731
         ab_diff = paired(args.rounds, args.passes, {
-            "pyHanko's analysis alone": with_pyhanko_diff_analysis(validate_twice),
+            "pyHanko's analysis alone": swapped(pdf, "_DIFF_POLICY", DEFAULT_DIFF_POLICY,
+                                                validate_twice),
             "tinhso's recogniser, pyHanko's analysis otherwise": validate_twice,
         })
     report = {
@@ -259,16 +250,16 @@ def main() -> None:
         "the seal is the leader's signature checked against the update the seal added, plus a "
         "second CMS and chain. pyHanko's difference analysis reads every object of the signed "
         "revision and every path to it, about half of the time; tinhso recognises its own "
-        "update (one signature field, its appearance, new validation data) from the few "
-        "objects it touches and leaves any other update to pyHanko. Certificate names were "
-        "compared under RFC 4518 string preparation, recomputed for every certificate parsed, "
-        "about a fifth; names encoded alike now compare equal at once, and preparations are "
-        "kept (`tinhso.signing.trust`). A once-signed file has no later revision to analyse, "
-        "because its validation data is in the signature's own revision; before tinhso read "
-        "it in one go, about half of validating it was pyHanko reading the signature's "
-        "/Contents (a hex string of some 7,600 digits) one byte per call. "
-        "Signing is mostly pyHanko writing the update and subsetting the appearance font "
-        "(Noto without layout tables: with them, decoding GPOS/GSUB doubled the time).",
+        "update (one signature field, its appearance, new validation data) from the few objects"
+        " it touches and leaves any other update to pyHanko. Certificate names were compared "
+        "under RFC 4518 string preparation, recomputed for every certificate parsed, about a "
+        "fifth; names encoded alike now compare equal at once, and comparisons and lookup keys "
+        "are kept by encoding (`tinhso.signing.trust`). A once-signed file has no later "
+        "revision to analyse, because its validation data is in the signature's own revision; "
+        "before tinhso read it in one go, about half of validating it was pyHanko reading the "
+        "signature's /Contents (a hex string of some 7,600 digits) one byte per call. Signing "
+        "is mostly pyHanko writing the update and subsetting the appearance font (Noto without "
+        "layout tables: with them, decoding GPOS/GSUB doubled the time).",
     ]
     (REPORTS / f"{args.out}.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))

@@ -132,9 +132,9 @@ def _refers_to(data: bytes, numbers: set[int]) -> bool:
     return False
 
 
-def _review(reader: PdfFileReader, base: int) -> str:
-    """The name of the signature field the update after revision `base` adds, if that update
-    is exactly one signature as tinhso appends it; otherwise _NotOurs."""
+def _written(reader: PdfFileReader, base: int) -> tuple[set, set]:
+    """(changed, added): the objects the one plain update after revision `base` rewrites and
+    those it adds, once nothing the signer signed can refer to an added one."""
     xrefs = reader.xrefs
     revision = base + 1
     if revision != xrefs.total_revisions - 1 or xrefs.hybrid_xrefs_present:
@@ -146,29 +146,93 @@ def _review(reader: PdfFileReader, base: int) -> str:
             raise _NotOurs("object or cross-reference streams")
     if xrefs.refs_freed_in_revision(revision) or reader.encrypted:
         raise _NotOurs("freed objects or encryption")
-
     written = xrefs.explicit_refs_in_revision(revision)
-    changed = {ref for ref in written if xrefs.get_historical_ref(ref, base) is not None}
-    added = written - changed
     if any(ref.generation != 0 for ref in written):
         raise _NotOurs("a generation number other than 0")
+    changed = {ref for ref in written if xrefs.get_historical_ref(ref, base) is not None}
+    added = written - changed
 
-    # Nothing the signer signed may refer to an object the update adds: a reference in the
-    # signed revision to an object it lacked reads as null, and giving it a body later would
-    # change the signed content. The objects are all plain here (no object streams), so every
-    # reference they hold is in the signed bytes; a number in a compressed stream that only
-    # looks like one can only send the file to the full analysis.
+    # A reference in the signed revision to an object it lacked reads as null, and giving it
+    # a body later would change the signed content. The objects are all plain here (no
+    # object streams), so every reference they hold is in the signed bytes; a number in a
+    # compressed stream that only looks like one can only send the file to the full analysis.
     positions = xrefs.get_xref_data(revision).standard_xrefs
     update_start = min(positions[ref.idnum][1] for ref in written)
     for number in range(revision):
         if any(offset >= update_start
                for _gen, offset in xrefs.get_xref_data(number).standard_xrefs.values()):
             raise _NotOurs("a signed object lies after the signed bytes")
-    stream = reader.stream
-    stream.seek(0)
-    signed = stream.read(update_start)
-    if _refers_to(signed, {ref.idnum for ref in added}):
+    reader.stream.seek(0)
+    if _refers_to(reader.stream.read(update_start), {ref.idnum for ref in added}):
         raise _NotOurs("the signed revision refers to an added object")
+    return changed, added
+
+
+def _new_field(old, new, form, added) -> tuple[generic.IndirectObject, str, generic.Reference]:
+    """(the field, its name, its page): the one new signature field, which is also its
+    widget, listed by the form and by its page."""
+    old_form, new_form = _dict(old, form), _dict(new, form)
+    _same_but(old_form, new_form, {"/Fields", "/SigFlags"})
+    if new_form.get("/SigFlags", 3) != 3:
+        raise _NotOurs("/SigFlags")
+    fields = _appended(old_form, new_form, "/Fields")
+    if len(fields) != 1 or _ref(fields[0]) not in added:
+        raise _NotOurs("not exactly one added field")
+    widget = _dict(new, _ref(fields[0]))
+    if (set(widget) - _WIDGET_KEYS or widget.get("/Type") != "/Annot"
+            or widget.get("/Subtype") != "/Widget" or widget.get("/FT") != "/Sig"
+            or not isinstance(widget.get("/T"), str)
+            or str(widget["/T"]) in _field_names(old, old_form.raw_get("/Fields"))):
+        raise _NotOurs("the widget is not a new signature field")
+    value_ref = _ref(widget.raw_get("/V"))
+    value = _dict(new, value_ref)
+    appearance = widget.raw_get("/AP") if "/AP" in widget else generic.DictionaryObject()
+    if (value.get("/Type") != "/Sig" or set(value) - _VALUE_KEYS or value_ref not in added
+            or not isinstance(appearance, generic.DictionaryObject) or set(appearance) - {"/N"}
+            or ("/N" in appearance and _ref(appearance.raw_get("/N")) not in added)):
+        raise _NotOurs("the field's value or appearance")
+    page = _ref(widget.raw_get("/P"))
+    old_page, new_page = _dict(old, page), _dict(new, page)
+    if old_page.get("/Type") != "/Page":
+        raise _NotOurs("/P is not a page")
+    _same_but(old_page, new_page, {"/Annots"})
+    if _appended(old_page, new_page, "/Annots", optional=True) != fields:
+        raise _NotOurs("the page gained other annotations")
+    return fields[0], str(widget["/T"]), page
+
+
+def _new_evidence(old, new, dss, added) -> list:
+    """Certificates, CRLs and OCSP responses added at the end of the security store's lists,
+    as streams the update adds."""
+    old_dss, new_dss = _dict(old, dss), _dict(new, dss)
+    _same_but(old_dss, new_dss, set(_DSS_LISTS))
+    evidence = [item for key in _DSS_LISTS
+                for item in _appended(old_dss, new_dss, key, optional=True)]
+    if any(_ref(item) not in added or not isinstance(new(_ref(item)), generic.StreamObject)
+           for item in evidence):
+        raise _NotOurs("the security store gained something other than new evidence")
+    return evidence
+
+
+def _info_update(old, new, old_trailer, new_trailer, changed) -> set:
+    """The document information, if the update rewrote it: its date and producer only."""
+    if "/Info" not in new_trailer:
+        if "/Info" in old_trailer:
+            raise _NotOurs("the document information was dropped")
+        return set()
+    info = _ref(new_trailer.raw_get("/Info"))
+    if "/Info" not in old_trailer or info != _ref(old_trailer.raw_get("/Info")):
+        raise _NotOurs("the document information moved")
+    if info not in changed:
+        return set()
+    _same_but(_dict(old, info), _dict(new, info), _INFO_UPDATED)
+    return {info}
+
+
+def _review(reader: PdfFileReader, base: int) -> str:
+    """The name of the signature field the update after revision `base` adds, if that update
+    is exactly one signature as tinhso appends it; otherwise _NotOurs."""
+    changed, added = _written(reader, base)
 
     # Objects as the signed revision had them, and as they are now (references compare by
     # number: nothing below follows one into the wrong revision).
@@ -182,72 +246,21 @@ def _review(reader: PdfFileReader, base: int) -> str:
     if set(new_trailer) - _TRAILER_KEYS:
         raise _NotOurs("the trailer changed")
     root = _ref(new_trailer.raw_get("/Root"))
-    if root != _ref(old_trailer.raw_get("/Root")) or root in written:
+    if root != _ref(old_trailer.raw_get("/Root")) or root in changed:
         raise _NotOurs("the catalog changed")
     catalog = _dict(old, root)
-    form = _ref(catalog.raw_get("/AcroForm"))
-    dss = _ref(catalog.raw_get("/DSS"))
-    explained = {form, dss}
+    form, dss = _ref(catalog.raw_get("/AcroForm")), _ref(catalog.raw_get("/DSS"))
 
-    # The one new field, which is also its widget, listed by the form and by its page.
-    old_form, new_form = _dict(old, form), _dict(new, form)
-    _same_but(old_form, new_form, {"/Fields", "/SigFlags"})
-    if new_form.get("/SigFlags", 3) != 3:
-        raise _NotOurs("/SigFlags")
-    fields = _appended(old_form, new_form, "/Fields")
-    if len(fields) != 1 or _ref(fields[0]) not in added:
-        raise _NotOurs("not exactly one added field")
-    widget_ref = _ref(fields[0])
-    widget = _dict(new, widget_ref)
-    if (set(widget) - _WIDGET_KEYS or widget.get("/Type") != "/Annot"
-            or widget.get("/Subtype") != "/Widget" or widget.get("/FT") != "/Sig"
-            or not isinstance(widget.get("/T"), str)
-            or str(widget["/T"]) in _field_names(old, old_form.raw_get("/Fields"))):
-        raise _NotOurs("the widget is not a new signature field")
-    value = _dict(new, _ref(widget.raw_get("/V")))
-    appearance = widget.raw_get("/AP") if "/AP" in widget else generic.DictionaryObject()
-    if (value.get("/Type") != "/Sig" or set(value) - _VALUE_KEYS
-            or _ref(widget.raw_get("/V")) not in added
-            or not isinstance(appearance, generic.DictionaryObject) or set(appearance) - {"/N"}
-            or ("/N" in appearance and _ref(appearance.raw_get("/N")) not in added)):
-        raise _NotOurs("the field's value or appearance")
-    page = _ref(widget.raw_get("/P"))
-    old_page, new_page = _dict(old, page), _dict(new, page)
-    if old_page.get("/Type") != "/Page":
-        raise _NotOurs("/P is not a page")
-    _same_but(old_page, new_page, {"/Annots"})
-    if _appended(old_page, new_page, "/Annots", optional=True) != [fields[0]]:
-        raise _NotOurs("the page gained other annotations")
-    explained.add(page)
-
-    # The validation data: certificates, CRLs and OCSP responses added at the end of the
-    # security store's lists, as streams the update adds.
-    old_dss, new_dss = _dict(old, dss), _dict(new, dss)
-    _same_but(old_dss, new_dss, set(_DSS_LISTS))
-    evidence = [item for key in _DSS_LISTS
-                for item in _appended(old_dss, new_dss, key, optional=True)]
-    if any(_ref(item) not in added
-           or not isinstance(new(_ref(item)), generic.StreamObject)
-           for item in evidence):
-        raise _NotOurs("the security store gained something other than new evidence")
-
-    if "/Info" in new_trailer:
-        info = _ref(new_trailer.raw_get("/Info"))
-        if "/Info" not in old_trailer or info != _ref(old_trailer.raw_get("/Info")):
-            raise _NotOurs("the document information moved")
-        if info in changed:
-            _same_but(_dict(old, info), _dict(new, info), _INFO_UPDATED)
-            explained.add(info)
-    elif "/Info" in old_trailer:
-        raise _NotOurs("the document information was dropped")
-
-    if changed - explained:
+    field, name, page = _new_field(old, new, form, added)
+    evidence = _new_evidence(old, new, dss, added)
+    info = _info_update(old, new, old_trailer, new_trailer, changed)
+    if changed - {form, dss, page} - info:
         raise _NotOurs("other signed objects changed")
     # Every added object belongs to the new field or to the new evidence: nothing stray.
-    if added != _reachable(new, fields[0], added) | _reachable(
+    if added != _reachable(new, field, added) | _reachable(
             new, generic.ArrayObject(evidence), added):
         raise _NotOurs("added objects that nothing new uses")
-    return str(widget["/T"])
+    return name
 
 
 class AppendedSignaturePolicy(DiffPolicy):
