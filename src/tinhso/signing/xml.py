@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import base64
 import logging
+import time
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.serialization import Encoding
 from django.conf import settings
 from lxml import etree
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
@@ -28,7 +30,7 @@ from signxml import (
 from signxml.exceptions import InvalidDigest, InvalidInput, InvalidSignature
 from signxml.verifier import SignatureConfiguration
 
-from . import awaiting, verdicts
+from . import awaiting, enveloped_profile, verdicts
 from .ports import Signer, SigningError
 from .trust import Trust, asn1_cert, configured_trust
 
@@ -37,6 +39,13 @@ DS = "http://www.w3.org/2000/09/xmldsig#"
 # No entities, no network, no huge trees: a package from outside is untrusted input.
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
                          remove_blank_text=False)
+# Every package from the same sender carries the same chain, and judging it is a fifth of
+# verifying a package. A chain found valid is kept as valid for the same trust (new roots or
+# CRLs are a new Trust) and revocation mode until _valid_until; any other verdict is
+# computed every time.
+_VALID_FOR = 60.0
+_KEPT_CHAINS = 1024
+_valid_chains: dict[tuple, tuple[Trust, float]] = {}
 _HASH_NAMES = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
 
 
@@ -86,6 +95,10 @@ def _names(cert: x509.Certificate) -> dict:
 
 
 def _chain_verdict(chain: list[x509.Certificate], trust: Trust, names: dict):
+    key = (_revocation_mode(), *(c.public_bytes(Encoding.DER) for c in chain))
+    kept = _valid_chains.get(key)
+    if kept is not None and kept[0] is trust and time.time() < kept[1]:
+        return verdicts.verdict(verdicts.VALID, **names)
     context = ValidationContext(trust_roots=list(trust.roots), crls=list(trust.crls),
                                 allow_fetching=False,
                                 revocation_mode=_revocation_mode())
@@ -101,7 +114,22 @@ def _chain_verdict(chain: list[x509.Certificate], trust: Trust, names: dict):
     except PathValidationError as exc:  # expired, wrong key usage, a CA's CRL missing, ...
         log.info("XML signer's certificate not valid: %s", exc)
         return verdicts.verdict(verdicts.UNKNOWN_SIGNER, "Chứng thư số không hợp lệ.", **names)
+    if len(_valid_chains) >= _KEPT_CHAINS:
+        _valid_chains.clear()
+    _valid_chains[key] = (trust, _valid_until(chain, trust))
     return verdicts.verdict(verdicts.VALID, **names)
+
+
+def _valid_until(chain: list[x509.Certificate], trust: Trust) -> float:
+    """How long a chain found valid now is taken as valid without asking again: a minute at
+    most, and never past the end of a certificate (the chain's or a root's) or the date a
+    CRL is due to be replaced."""
+    ends = [c.not_valid_after_utc.timestamp() for c in chain]
+    ends += [r["tbs_certificate"]["validity"]["not_after"].native.timestamp()
+             for r in trust.roots]
+    ends += [next_update.timestamp() for crl in trust.crls
+             if (next_update := crl["tbs_cert_list"]["next_update"].native) is not None]
+    return min([time.time() + _VALID_FOR, *ends])
 
 
 def _revocation_mode() -> str:
@@ -141,7 +169,8 @@ def validate(data: bytes, *, trust: Trust | None = None) -> verdicts.Verdict:
         return verdicts.verdict(verdicts.INVALID, "Chữ ký không bao trùm toàn bộ tài liệu.",
                                 **names)
     try:
-        XMLVerifier().verify(root, x509_cert=certs[0], expect_config=config)
+        if not enveloped_profile.verifies(data, certs[0]):
+            XMLVerifier().verify(root, x509_cert=certs[0], expect_config=config)
     except InvalidDigest:
         return verdicts.verdict(verdicts.ALTERED, **names)
     except (InvalidSignature, InvalidInput) as exc:
