@@ -1,9 +1,10 @@
 """XMLDSig for XML documents (edXML envelopes): enveloped, RSA-SHA256, exclusive c14n, with
 signxml; validated against the same trust as PDFs, in the same verdict vocabulary.
 
-signxml checks the signature and the digest against the certificate the document carries;
-whether that certificate is trusted and unrevoked is judged here with pyHanko's validator, so
-that PDF and XML answer to one configuration (roots and CRLs) and one set of verdicts.
+The signature and the digest are checked against the certificate the document carries: for
+the profile tinhso signs with, directly (enveloped_profile), for any other by signxml.
+Whether that certificate is trusted and unrevoked is judged here with pyHanko's validator,
+so that PDF and XML answer to one configuration (roots and CRLs) and one set of verdicts.
 """
 
 from __future__ import annotations
