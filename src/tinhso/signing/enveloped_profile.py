@@ -53,12 +53,9 @@ def _children(node, *names: str) -> list | None:
     return kids
 
 
-def _bare(node, *, algorithm: str | None = None, attributes: frozenset = frozenset()) -> bool:
-    """No children, only the expected attributes, and the expected Algorithm."""
-    if len(node) or (node.text or "").strip():
-        return False
-    allowed = attributes | ({"Algorithm"} if algorithm is not None else set())
-    if set(node.attrib) - allowed:
+def _bare(node, algorithm: str | None = None) -> bool:
+    """No children, no text, no attribute but Algorithm, and that one `algorithm` if given."""
+    if len(node) or (node.text or "").strip() or set(node.attrib) - {"Algorithm"}:
         return False
     return algorithm is None or node.get("Algorithm") == algorithm
 
@@ -98,6 +95,39 @@ def _certificates_only(key_info) -> bool:
                for c in data[0])
 
 
+def _shape(signature) -> tuple | None:
+    """(SignedInfo, SignatureValue, DigestValue, signature hash, digest hash) of a signature
+    that is the profile element for element, else None."""
+    parts = (_children(signature, "SignedInfo", "SignatureValue", "KeyInfo")
+             or _children(signature, "SignedInfo", "SignatureValue"))
+    if parts is None or set(signature.attrib) - {"Id"}:
+        return None
+    signed_info, value = parts[0], parts[1]
+    if len(value) or set(value.attrib) - {"Id"}:
+        return None
+    if len(parts) == 3 and not _certificates_only(parts[2]):
+        return None
+    info = _children(signed_info, "CanonicalizationMethod", "SignatureMethod", "Reference")
+    if info is None or signed_info.attrib:
+        return None
+    c14n, method, reference = info
+    signature_hash = _SIGNATURE_HASHES.get(method.get("Algorithm"))
+    if not _bare(c14n, EXC_C14N) or signature_hash is None or not _bare(method):
+        return None
+    ref = _children(reference, "Transforms", "DigestMethod", "DigestValue")
+    if ref is None or dict(reference.attrib) != {"URI": ""}:
+        return None
+    transforms, digest_method, digest_value = ref
+    steps = _children(transforms, "Transform", "Transform")
+    if (steps is None or transforms.attrib or not _bare(steps[0], ENVELOPED)
+            or not _bare(steps[1], EXC_C14N)):
+        return None
+    digest_hash = _DIGESTS.get(digest_method.get("Algorithm"))
+    if digest_hash is None or not _bare(digest_method) or len(digest_value):
+        return None
+    return signed_info, value, digest_value, signature_hash, digest_hash
+
+
 def verifies(data: bytes, cert: x509.Certificate) -> bool:
     """True when `data`'s one signature follows the profile and verifies with `cert`'s key;
     False means "ask signxml", not "invalid"."""
@@ -112,43 +142,19 @@ def verifies(data: bytes, cert: x509.Certificate) -> bool:
     if len(signatures) != 1 or signatures[0] is root or not isinstance(
             cert.public_key(), rsa.RSAPublicKey):
         return False
-    signature = signatures[0]
-    parts = (_children(signature, "SignedInfo", "SignatureValue", "KeyInfo")
-             or _children(signature, "SignedInfo", "SignatureValue"))
-    if parts is None or set(signature.attrib) - {"Id"}:
+    shape = _shape(signatures[0])
+    if shape is None:
         return False
-    signed_info, value = parts[0], parts[1]
-    if len(parts) == 3 and not _certificates_only(parts[2]):
-        return False
-    info = _children(signed_info, "CanonicalizationMethod", "SignatureMethod", "Reference")
-    if info is None or signed_info.attrib:
-        return False
-    c14n, method, reference = info
-    signature_hash = _SIGNATURE_HASHES.get(method.get("Algorithm"))
-    if not _bare(c14n, algorithm=EXC_C14N) or signature_hash is None or not _bare(
-            method, algorithm=method.get("Algorithm")):
-        return False
-    ref = _children(reference, "Transforms", "DigestMethod", "DigestValue")
-    if ref is None or dict(reference.attrib) != {"URI": ""}:
-        return False
-    transforms, digest_method, digest_value = ref
-    steps = _children(transforms, "Transform", "Transform")
-    if (steps is None or transforms.attrib or not _bare(steps[0], algorithm=ENVELOPED)
-            or not _bare(steps[1], algorithm=EXC_C14N)):
-        return False
-    digest_hash = _DIGESTS.get(digest_method.get("Algorithm"))
-    if digest_hash is None or not _bare(digest_method, algorithm=digest_method.get("Algorithm")):
-        return False
+    signed_info, value, digest_value, signature_hash, digest_hash = shape
     try:
         expected, raw_signature = _b64(digest_value.text), _b64(value.text)
     except (binascii.Error, ValueError):
         return False
-    if len(digest_value) or len(value) or set(value.attrib) - {"Id"}:
-        return False
     # SignedInfo is read before the transform takes its Signature out of the document.
     signed_info_c14n = etree.tostring(signed_info, method="c14n", exclusive=True,
                                       with_comments=False)
-    if not hmac.compare_digest(_digest(digest_hash, _document_without(signature)), expected):
+    if not hmac.compare_digest(_digest(digest_hash, _document_without(signatures[0])),
+                               expected):
         return False
     try:
         cert.public_key().verify(raw_signature, signed_info_c14n, padding.PKCS1v15(),
