@@ -232,7 +232,8 @@ def write_report(label: str, result: dict) -> Path:
     lines = [
         f"# Service index benchmark ({label})", "",
         f"Measured {result['measured_at']} on {result['machine']} against {result['database']}"
-        f" by `bench/index_bench.py`. Other work was running on the same 2 cores.", "",
+        f" by `bench/index_bench.py`; load average {result.get('load_before', '?')} before.",
+        "",
         "## Dataset", "",
         f"- dossiers: {d['dossiers']:,}; events: {d['events']:,}; agencies: {d['agencies']}",
         f"- submissions from {d['first_submission'][:10]} to {d['last_submission'][:10]}",
@@ -296,6 +297,7 @@ def main() -> None:
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "database": f"{connection.vendor} {connection.settings_dict['NAME']}",
         "repeat": args.repeat,
+        "load_before": round(os.getloadavg()[0], 2),
     }
     result["refresh"] = refreshes(args.full_refresh)
     result["dataset"] = dataset()
